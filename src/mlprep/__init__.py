@@ -1,0 +1,3 @@
+"""mlprep: spaced-repetition preparation for machine-learning-engineer interviews."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,242 @@
+"""Parse mlprep's Markdown deck files.
+
+A deck is one UTF-8 Markdown file: YAML front matter (``title``, ``area``, optional
+``leaf`` and ``tags``), an optional description, then cards. Each card starts with a
+level-2 heading holding its stable id, then optional ``tags:`` / ``source:`` lines,
+then ``Q:`` (the front) and ``A:`` (the back). Markers inside fenced code blocks are
+ignored. The full format is documented in ``docs/deck-format.md``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+import yaml
+
+from mlprep.core.models import Card, CardId, Deck, DeckId
+from mlprep.core.taxonomy import AREAS_BY_SLUG, LEAVES, area_of_leaf
+
+CARD_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/+-]*$")
+_HEADING_RE = re.compile(r"^##\s+(\S.*?)\s*$")
+_META_RE = re.compile(r"^([A-Za-z_-]+):\s*(.*)$")
+_SIDE_RE = re.compile(r"^(Q|A):(?:\s|$)(.*)$")
+_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+CARD_META_KEYS = frozenset({"tags", "source"})
+DECK_KEYS = frozenset({"title", "area", "leaf", "tags"})
+
+
+class DeckError(Exception):
+    """A problem in a deck file, at a 1-based ``line`` (0 when the whole file).
+
+    ``str(err)`` is ``"path:line: message"``. When :func:`parse_deck` finds several
+    problems it raises the first, and ``problems`` lists all of them in file order.
+    """
+
+    def __init__(self, path: PurePath | str, line: int, message: str) -> None:
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        self.problems: list[DeckError] = [self]
+        super().__init__(f"{self.path}:{line}: {message}")
+
+
+@dataclass
+class _CardDraft:
+    id: str
+    line: int
+    meta: dict[str, str] = field(default_factory=dict)
+    front: list[str] | None = None
+    back: list[str] | None = None
+    stray_line: int = 0
+
+
+def parse_tags(value: str) -> tuple[str, ...]:
+    """Split a ``tags:`` value (comma- or space-separated, optional ``[...]``) into tags."""
+    value = value.strip().removeprefix("[").removesuffix("]")
+    return tuple(t for t in re.split(r"[,\s]+", value) if t)
+
+
+def parse_deck(text: str, path: PurePath | str) -> Deck:
+    """Parse one deck file's ``text``; ``path`` names the file in errors and the deck id.
+
+    Returns a :class:`Deck` whose cards keep file order. Raises :class:`DeckError`
+    (with every problem found in ``.problems``) for malformed front matter, unknown
+    area or leaf, a card without ``Q:``/``A:``, an empty side, an invalid or repeated
+    id, an unknown metadata key, or text outside a card.
+    """
+    path = PurePath(path)
+    problems: list[DeckError] = []
+    lines = text.splitlines()
+    header, body_start = _front_matter(lines, path, problems)
+    description, drafts = _split_cards(lines, body_start, path, problems)
+    deck_id = DeckId(path.stem)
+    deck_tags = parse_tags(str(header.get("tags", ""))) if not isinstance(header.get("tags"), list) \
+        else tuple(str(t) for t in header["tags"])
+    cards = _build_cards(drafts, deck_id, deck_tags, path, problems)
+    if problems:
+        problems.sort(key=lambda p: p.line)
+        first = problems[0]
+        first.problems = problems
+        raise first
+    return Deck(
+        id=deck_id,
+        title=str(header["title"]),
+        area=str(header["area"]),
+        leaf=str(header.get("leaf", "") or ""),
+        path=path,
+        tags=deck_tags,
+        description=description,
+        cards=tuple(cards),
+    )
+
+
+def _front_matter(lines: list[str], path: PurePath, problems: list[DeckError]) -> tuple[dict[str, Any], int]:
+    if not lines or lines[0].strip() != "---":
+        problems.append(DeckError(path, 1, "a deck must start with YAML front matter ('---')"))
+        return {"title": "", "area": ""}, 0
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        problems.append(DeckError(path, 1, "front matter is not closed by a '---' line"))
+        return {"title": "", "area": ""}, len(lines)
+    try:
+        header = yaml.safe_load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problems.append(DeckError(path, line, f"front matter is not valid YAML: {exc}"))
+        return {"title": "", "area": ""}, end + 1
+    if not isinstance(header, dict):
+        problems.append(DeckError(path, 2, "front matter must be a mapping of keys to values"))
+        return {"title": "", "area": ""}, end + 1
+    _check_header(header, path, problems)
+    return header, end + 1
+
+
+def _check_header(header: dict[str, Any], path: PurePath, problems: list[DeckError]) -> None:
+    for key in header:
+        if key not in DECK_KEYS:
+            problems.append(DeckError(path, 2, f"unknown front matter key {key!r} "
+                                               f"(expected {', '.join(sorted(DECK_KEYS))})"))
+    if not str(header.get("title") or "").strip():
+        problems.append(DeckError(path, 2, "front matter needs a 'title'"))
+    area = str(header.get("area") or "")
+    if area not in AREAS_BY_SLUG:
+        problems.append(DeckError(path, 2, f"'area' must be one of {', '.join(AREAS_BY_SLUG)}; got {area!r}"))
+    leaf = str(header.get("leaf") or "")
+    if leaf:
+        if leaf not in LEAVES:
+            problems.append(DeckError(path, 2, f"unknown curriculum leaf {leaf!r}"))
+        elif area in AREAS_BY_SLUG and area_of_leaf(leaf).slug != area:
+            problems.append(DeckError(path, 2, f"leaf {leaf} does not belong to area {area!r}"))
+
+
+def _split_cards(lines: list[str], start: int, path: PurePath,
+                 problems: list[DeckError]) -> tuple[str, list[_CardDraft]]:
+    description: list[str] = []
+    drafts: list[_CardDraft] = []
+    fence: str | None = None
+    for index in range(start, len(lines)):
+        line, lineno = lines[index], index + 1
+        marker = _FENCE_RE.match(line)
+        if fence is None and marker:
+            fence = marker.group(1)[0] * len(marker.group(1))
+        elif fence is not None and marker and marker.group(1).startswith(fence) \
+                and not line.strip()[len(marker.group(1)):].strip():
+            fence = None
+            _append(drafts, description, line)
+            continue
+        if fence is None and not marker:
+            heading = _HEADING_RE.match(line)
+            if heading:
+                drafts.append(_CardDraft(id=heading.group(1), line=lineno))
+                continue
+            if drafts and _card_marker(drafts[-1], line, lineno):
+                continue
+        _append(drafts, description, line)
+    if fence is not None:
+        problems.append(DeckError(path, len(lines), "a fenced code block is never closed"))
+    return "\n".join(description).strip(), drafts
+
+
+def _card_marker(draft: _CardDraft, line: str, lineno: int) -> bool:
+    """Consume a metadata or Q:/A: line of the current card; return True if consumed."""
+    side = _SIDE_RE.match(line)
+    if side and side.group(1) == "Q" and draft.front is None:
+        draft.front = [side.group(2)]
+        return True
+    if side and side.group(1) == "A" and draft.front is not None and draft.back is None:
+        draft.back = [side.group(2)]
+        return True
+    if draft.front is None:
+        meta = _META_RE.match(line)
+        if meta:
+            draft.meta[meta.group(1).lower()] = meta.group(2).strip()
+            draft.meta.setdefault(f"_line_{meta.group(1).lower()}", str(lineno))
+        elif line.strip() and not draft.stray_line:
+            draft.stray_line = lineno
+        return True
+    return False
+
+
+def _append(drafts: list[_CardDraft], description: list[str], line: str) -> None:
+    if not drafts:
+        description.append(line)
+        return
+    draft = drafts[-1]
+    if draft.back is not None:
+        draft.back.append(line)
+    elif draft.front is not None:
+        draft.front.append(line)
+    elif line.strip() and not draft.stray_line:
+        draft.stray_line = -1  # fenced text before Q:, reported below
+
+
+def _build_cards(drafts: list[_CardDraft], deck_id: DeckId, deck_tags: tuple[str, ...],
+                 path: PurePath, problems: list[DeckError]) -> list[Card]:
+    cards: list[Card] = []
+    seen: dict[str, int] = {}
+    for d in drafts:
+        problems.extend(_draft_problems(d, seen, path))
+        seen.setdefault(d.id, d.line)
+        tags = tuple(dict.fromkeys(deck_tags + parse_tags(d.meta.get("tags", ""))))
+        for tag in tags:
+            if not TAG_RE.match(tag):
+                problems.append(DeckError(path, d.line, f"card {d.id}: invalid tag {tag!r}"))
+        cards.append(Card(
+            id=CardId(d.id), deck=deck_id,
+            front="\n".join(d.front or []).strip(), back="\n".join(d.back or []).strip(),
+            tags=tags, source=d.meta.get("source", ""), line=d.line,
+        ))
+    return cards
+
+
+def _draft_problems(d: _CardDraft, seen: dict[str, int], path: PurePath) -> list[DeckError]:
+    out: list[DeckError] = []
+    if not CARD_ID_RE.match(d.id):
+        out.append(DeckError(path, d.line, f"invalid card id {d.id!r}: use lower-case letters, digits, "
+                                           "'-', '.', '_' (at most 80 characters)"))
+    if d.id in seen:
+        out.append(DeckError(path, d.line, f"card id {d.id!r} repeats the card at line {seen[d.id]}"))
+    for key in d.meta:
+        if not key.startswith("_line_") and key not in CARD_META_KEYS:
+            line = int(d.meta[f"_line_{key}"])
+            out.append(DeckError(path, line, f"card {d.id}: unknown field {key!r} "
+                                             f"(expected {', '.join(sorted(CARD_META_KEYS))}, Q:, A:)"))
+    if d.stray_line:
+        line = d.stray_line if d.stray_line > 0 else d.line
+        out.append(DeckError(path, line, f"card {d.id}: text before 'Q:' (expected tags:, source: or Q:)"))
+    if d.front is None:
+        out.append(DeckError(path, d.line, f"card {d.id}: no 'Q:' line (the front)"))
+    elif d.back is None:
+        out.append(DeckError(path, d.line, f"card {d.id}: no 'A:' line (the back)"))
+    else:
+        if not "\n".join(d.front).strip():
+            out.append(DeckError(path, d.line, f"card {d.id}: the front (Q:) is empty"))
+        if not "\n".join(d.back).strip():
+            out.append(DeckError(path, d.line, f"card {d.id}: the back (A:) is empty"))
+    return out

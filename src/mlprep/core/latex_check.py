@@ -1,0 +1,84 @@
+"""Check that the LaTeX in card text is well formed for the math renderer.
+
+The renderer (ziamath) converts LaTeX with latex2mathml, which silently accepts some
+broken input (an unclosed ``{``, an unknown ``\\command`` drawn as its name). This
+module rejects those too, so ``mlprep check`` can report them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from latex2mathml import commands as _commands
+from latex2mathml import symbols_parser as _symbols
+from latex2mathml.converter import convert as _convert
+
+from mlprep.core.math_text import find_math
+
+_COMMAND_RE = re.compile(r"\\([A-Za-z]+)")
+
+
+def _command_names() -> frozenset[str]:
+    """Every ``\\name`` that latex2mathml's command tables mention."""
+    names: set[str] = set()
+    for attr in dir(_commands):
+        if not attr.isupper():
+            continue
+        value = getattr(_commands, attr)
+        if isinstance(value, str):
+            values = [value]
+        elif isinstance(value, (tuple, list, set, frozenset, dict)):
+            values = list(value)
+        else:
+            continue
+        names.update(v[1:] for v in values if isinstance(v, str) and v.startswith("\\"))
+    return frozenset(names)
+
+
+_KNOWN = _command_names()
+_EXTRA = frozenset({"text", "textbf", "textit", "mathrm", "operatorname", "tfrac", "dfrac", "binom",
+                    "lVert", "rVert", "lvert", "rvert", "displaystyle", "quad", "qquad", "boldsymbol",
+                    "mathbf", "mathcal", "mathbb", "top", "intercal", "varepsilon", "Pr", "ldots", "cdots",
+                    "aligned", "left", "right", "big", "Big", "bigg", "Bigg"})
+
+
+def is_known_command(name: str) -> bool:
+    """True if ``\\name`` is a command or symbol the renderer knows."""
+    return name in _KNOWN or name in _EXTRA or _symbols.convert_symbol("\\" + name) is not None
+
+
+def latex_problem(tex: str) -> str | None:
+    """Return why ``tex`` (one formula, no dollars) cannot be typeset, or None if it can."""
+    depth = 0
+    escaped = False
+    for ch in tex:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return "unbalanced braces: '}' without '{'"
+    if depth:
+        return "unbalanced braces: '{' is never closed"
+    unknown = sorted({m.group(1) for m in _COMMAND_RE.finditer(tex) if not is_known_command(m.group(1))})
+    if unknown:
+        return "unknown command " + ", ".join("\\" + u for u in unknown)
+    try:
+        _convert(tex)
+    except Exception as exc:  # latex2mathml raises many unrelated exception types
+        return f"{type(exc).__name__} {exc}".strip()
+    return None
+
+
+def formula_problems(text: str) -> list[tuple[int, str]]:
+    """Every formula in Markdown ``text`` that cannot be typeset, as (offset, message)."""
+    out = []
+    for span in find_math(text):
+        problem = latex_problem(span.tex)
+        if problem:
+            out.append((span.start, f"formula ${span.tex}$: {problem}"))
+    return out

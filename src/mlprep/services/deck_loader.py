@@ -1,0 +1,87 @@
+"""Find and parse deck files from several folders; one bad deck never stops the others."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+from mlprep.core.deck_format import DeckError, parse_deck
+from mlprep.core.models import Deck
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """Decks that parsed, and every problem found (in deck files or across decks)."""
+
+    decks: tuple[Deck, ...]
+    errors: tuple[DeckError, ...]
+
+
+def _shipped_dir(name: str) -> Path:
+    """A data folder shipped with mlprep: inside the package in an installed wheel
+    (``mlprep/<name>``), or the checkout's top-level ``<name>/`` when running from source
+    (editable install, ``PYTHONPATH=src``)."""
+    packaged = Path(str(resources.files("mlprep"))) / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / name
+
+
+def shipped_decks_dir() -> Path:
+    """The folder of decks shipped with mlprep."""
+    return _shipped_dir("decks")
+
+
+def shipped_resources_dir() -> Path:
+    """The folder of resources (style sheet, reading list) shipped with mlprep."""
+    return _shipped_dir("resources")
+
+
+def deck_files(dirs: Iterable[Path]) -> list[Path]:
+    """Every ``*.md`` deck file under ``dirs`` (non-recursive), sorted by name per folder.
+
+    ``README.md`` files are skipped so a deck folder can explain itself.
+    """
+    files: list[Path] = []
+    for folder in dirs:
+        if folder.is_dir():
+            files.extend(p for p in sorted(folder.glob("*.md")) if p.name.lower() != "readme.md")
+    return files
+
+
+def load_decks(dirs: Iterable[Path]) -> LoadResult:
+    """Parse every deck under ``dirs``.
+
+    A deck that fails to parse (or cannot be read) is left out and its problems are
+    returned; the others load. A card id that appears in two decks is an error on the
+    later deck's card, which is dropped. A deck whose file stem repeats an earlier
+    folder's deck is reported and skipped.
+    """
+    decks: list[Deck] = []
+    errors: list[DeckError] = []
+    seen_ids: dict[str, str] = {}
+    seen_decks: dict[str, Path] = {}
+    for path in deck_files(dirs):
+        if path.stem in seen_decks:
+            errors.append(DeckError(path, 0, f"deck id {path.stem!r} is already used by {seen_decks[path.stem]}"))
+            continue
+        try:
+            deck = parse_deck(path.read_text(encoding="utf-8"), path)
+        except DeckError as exc:
+            errors.extend(exc.problems)
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            errors.append(DeckError(path, 0, f"cannot read deck: {exc}"))
+            continue
+        seen_decks[path.stem] = path
+        kept = []
+        for card in deck.cards:
+            if card.id in seen_ids:
+                errors.append(DeckError(path, card.line, f"card id {card.id!r} is already used in {seen_ids[card.id]}"))
+            else:
+                seen_ids[card.id] = f"{path.name}"
+                kept.append(card)
+        decks.append(deck if len(kept) == len(deck.cards) else replace(deck, cards=tuple(kept)))
+    return LoadResult(tuple(decks), tuple(errors))

@@ -1,0 +1,1 @@
+"""SQLite persistence through sqlite-utils: rows in, core dataclasses out. No Qt."""

@@ -1,0 +1,26 @@
+"""Open the collection database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from mlprep.storage.migrations import migrations
+
+
+def open_db(path: Path | str | None) -> Database:
+    """Open (creating if needed) the collection at ``path``; ``None`` opens an in-memory one.
+
+    Turns on WAL journaling (file databases) and foreign keys, and applies pending
+    migrations. Raises ``sqlite3.DatabaseError`` if the file is not a SQLite database.
+    """
+    if path is None:
+        db = Database(memory=True)
+    else:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        db = Database(path)
+        db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")
+    migrations.apply(db)
+    return db

@@ -1,0 +1,60 @@
+"""Storage round trips: decks in, progress and review log out, through a real SQLite file."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path, PurePath
+
+from mlprep.core.models import Card, CardId, CardProgress, Deck, DeckId, ReviewKind, ReviewLogEntry
+from mlprep.storage.cards import CardStore
+from mlprep.storage.db import open_db
+
+NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def make_deck(*cards: tuple[str, str, str]) -> Deck:
+    return Deck(id=DeckId("d"), title="D", area="math", path=PurePath("d.md"), cards=tuple(
+        Card(id=CardId(i), deck=DeckId("d"), front=f, back=b, tags=("t",), source="s") for i, f, b in cards))
+
+
+def test_migrations_create_the_schema_wal_and_the_due_index(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "c.sqlite3")
+    assert {"decks", "cards", "review_log"} <= set(db.table_names())
+    assert db.journal_mode == "wal"
+    plan = " ".join(str(r) for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM cards WHERE due <= '2026-01-01' ORDER BY due LIMIT 20").fetchall())
+    assert "idx_cards_due" in plan and "SCAN cards" not in plan
+
+
+def test_answer_round_trips_through_a_reopened_file(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    store = CardStore(open_db(path))
+    assert store.save_deck(make_deck(("c1", "F", "B")), NOW) == {"added": 1, "updated": 0, "unchanged": 0,
+                                                                 "removed": 0}
+    after = CardProgress(CardId("c1"), repetitions=1, easiness=2.5, interval=1, due=date(2026, 3, 11), reviews=1)
+    entry = ReviewLogEntry(card_id=CardId("c1"), reviewed_at=NOW, quality=4, kind=ReviewKind.NEW,
+                           repetitions_before=0, repetitions_after=1, interval_before=0, interval_after=1,
+                           easiness_before=2.5, easiness_after=2.5, due_before=None, due_after=date(2026, 3, 11),
+                           answer_ms=4200)
+    log_id = store.record_answer(after, entry)
+    store.db.close()
+
+    reopened = CardStore(open_db(path))
+    assert reopened.progress(CardId("c1")) == after
+    assert reopened.review_log(CardId("c1")) == [ReviewLogEntry(**{**entry.__dict__, "id": log_id})]
+    assert reopened.card(CardId("c1")).front == "F"
+
+
+def test_due_and_new_queries_respect_day_deck_and_suspension(tmp_path: Path) -> None:
+    store = CardStore(open_db(None))
+    store.save_deck(make_deck(("c1", "F1", "B"), ("c2", "F2", "B"), ("c3", "F3", "B")), NOW)
+    store.db.execute("UPDATE cards SET due = '2026-03-09', reviews = 1 WHERE id = 'c1'")
+    store.db.execute("UPDATE cards SET due = '2026-03-11', reviews = 1 WHERE id = 'c2'")
+    assert store.due_card_ids(date(2026, 3, 10), 10) == ["c1"]
+    assert store.due_card_ids(date(2026, 3, 11), 10) == ["c1", "c2"]
+    assert store.new_card_ids(10) == ["c3"]
+    store.db.execute("UPDATE cards SET suspended = 1 WHERE id = 'c1'")
+    assert store.due_card_ids(date(2026, 3, 10), 10) == []
+    (counts,) = store.deck_counts(date(2026, 3, 11))
+    assert (counts.new, counts.due, counts.total) == (1, 1, 2)
+    assert store.next_due_day() == date(2026, 3, 11)
