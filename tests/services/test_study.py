@@ -1,77 +1,232 @@
-"""The study session: order, limits, previews and what an answer stores."""
+"""The study session with a pinned clock: order, limits, the day, drill, undo, suspend, bury, leeches."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
 from mlprep.core.clock import FixedClock
 from mlprep.core.models import Button, CardId, ReviewKind
-from mlprep.services.collection import open_collection
-from mlprep.services.study import StudyLimits, StudySession
+from mlprep.core.study_settings import DeckLimits, LeechAction, NewOrder, ScopeKind, StudyScope, StudySettings
+from mlprep.services.collection import Collection, open_collection
+from mlprep.services.study import StudySession
 
 
-def test_new_cards_come_in_deck_order_and_answers_schedule_by_study_day(tmp_path: Path, deck_dir: Path,
-                                                                          clock: FixedClock) -> None:
-    col = open_collection(tmp_path / "d", clock, [deck_dir])
-    session = StudySession(col.store, clock)
-    assert session.remaining == 5
-    assert session.next_card().id == "a-one"  # type: ignore[union-attr]
+@pytest.fixture
+def col(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> Collection:
+    return open_collection(tmp_path / "data", clock, [deck_dir])
+
+
+def session(col: Collection, clock: FixedClock, **settings: object) -> StudySession:
+    scope = settings.pop("scope", StudyScope())
+    return StudySession(col.store, clock, settings=StudySettings(**settings), scope=scope,  # type: ignore[arg-type]
+                        tz=UTC)
+
+
+def drain(s: StudySession, grade: int = Button.GOOD) -> list[str]:
+    shown = []
+    while (card := s.next_card()) is not None:
+        shown.append(card.id)
+        s.answer(grade)
+    return shown
+
+
+def make_due(col: Collection, card_id: str, due: str, interval: int = 6, reps: int = 2, ef: float = 2.5) -> None:
+    col.store.db.execute("UPDATE cards SET due = ?, interval = ?, repetitions = ?, easiness = ?, reviews = ? "
+                         "WHERE id = ?", [due, interval, reps, ef, reps, card_id])
+
+
+def test_answer_stores_state_and_a_log_row_with_the_answer_time(col: Collection, clock: FixedClock) -> None:
+    s = session(col, clock)
+    assert s.next_card().id == "a-one"  # type: ignore[union-attr]
     clock.advance(seconds=7)
-    result = session.answer(Button.GOOD)
-    assert (result.progress.interval, result.progress.due) == (1, date(2026, 3, 11))
+    result = s.answer(Button.GOOD)
+    assert (result.progress.interval, result.progress.due, result.kind) == (1, date(2026, 3, 11), ReviewKind.NEW)
     (entry,) = col.store.review_log(CardId("a-one"))
-    assert (entry.kind, entry.quality, entry.answer_ms, entry.easiness_after) == (ReviewKind.NEW, 4, 7000, 2.5)
-    assert session.next_card().id == "a-two"  # type: ignore[union-attr]
+    assert (entry.quality, entry.answer_ms, entry.easiness_after, entry.due_after) == (4, 7000, 2.5, date(2026, 3, 11))
 
 
-def test_answer_time_is_capped_at_60_seconds(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:
-    col = open_collection(tmp_path / "d", clock, [deck_dir])
-    session = StudySession(col.store, clock)
-    session.next_card()
+def test_answer_time_is_capped_at_60_seconds(col: Collection, clock: FixedClock) -> None:
+    s = session(col, clock)
+    s.next_card()
     clock.advance(minutes=5)
-    session.answer(Button.GOOD)
+    s.answer(Button.GOOD)
     assert col.store.review_log()[0].answer_ms == 60_000
 
 
-def test_previews_equal_what_answering_gives(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:
-    col = open_collection(tmp_path / "d", clock, [deck_dir])
-    col.store.db.execute("UPDATE cards SET repetitions = 2, interval = 6, easiness = 2.36, due = '2026-03-10', "
-                         "reviews = 2 WHERE id = 'b-one'")
-    for button in Button:
-        session = StudySession(col.store, clock)
-        assert session.next_card().id == "b-one"  # type: ignore[union-attr]  (due cards come first)
-        preview = session.previews()[button]
+def test_due_reviews_come_first_most_overdue_first(col: Collection, clock: FixedClock) -> None:
+    make_due(col, "b-two", "2026-03-09")
+    make_due(col, "a-three", "2026-03-01")
+    make_due(col, "b-one", "2026-03-11")  # tomorrow: not due
+    assert drain(session(col, clock, new_order=NewOrder.AFTER)) == ["a-three", "b-two", "a-one", "a-two"]
+
+
+def test_new_order_before_and_mixed(col: Collection, clock: FixedClock) -> None:
+    make_due(col, "b-one", "2026-03-09")
+    make_due(col, "b-two", "2026-03-09")
+    assert drain(session(col, clock, new_order=NewOrder.BEFORE))[:3] == ["a-one", "a-two", "a-three"]
+
+
+def test_mixed_order_spreads_new_cards_among_reviews(col: Collection, clock: FixedClock) -> None:
+    for card in ("a-two", "a-three", "b-one", "b-two"):
+        make_due(col, card, "2026-03-09")
+    # 4 due, 1 new: one new card after every 4 reviews.
+    assert drain(session(col, clock)) == ["a-three", "a-two", "b-one", "b-two", "a-one"]
+    make_due(col, "a-one", "2026-03-09")
+    col.store.db.execute("UPDATE cards SET due = NULL, reviews = 0 WHERE id IN ('b-one', 'b-two')")
+    clock.advance(days=30)
+    order = drain(session(col, clock))  # 3 due (a-*), 2 new (b-*): a new card after each review
+    assert order == ["a-one", "b-one", "a-three", "b-two", "a-two"]
+
+
+def test_previews_equal_what_answering_gives(col: Collection, clock: FixedClock) -> None:
+    make_due(col, "b-one", "2026-03-10", interval=6, reps=2, ef=2.36)
+    for grade in range(6):
+        s = session(col, clock, six_grades=True)
+        assert s.next_card().id == "b-one"  # type: ignore[union-attr]
+        preview = next(p for p in s.previews() if p.quality == grade)
         col.store.db.execute("SAVEPOINT probe")
-        assert session.answer(button).progress.interval == preview
+        assert s.answer(grade).progress.interval == preview.interval
         col.store.db.execute("ROLLBACK TO probe")
         col.store.db.execute("RELEASE probe")
-    # SM-2 multiplies by the EF from before the answer: ceil(6 x 2.36) = ceil(14.16) = 15 for every pass.
-    assert StudySession(col.store, clock).previews() == {
-        Button.AGAIN: 1, Button.HARD: 15, Button.GOOD: 15, Button.EASY: 15}
+    # ceil(6 x 2.36) = ceil(14.16) = 15 for every pass; 1 day for every fail.
+    assert [(p.quality, p.interval) for p in session(col, clock).previews()] == [(2, 1), (3, 15), (4, 15), (5, 15)]
+    assert [p.interval for p in session(col, clock, six_grades=True).previews()] == [1, 1, 1, 15, 15, 15]
 
 
-def test_new_card_limit_counts_what_was_answered_earlier_today(tmp_path: Path, deck_dir: Path,
-                                                                clock: FixedClock) -> None:
-    col = open_collection(tmp_path / "d", clock, [deck_dir])
-    limits = StudyLimits(new_per_day=3)
-    first = StudySession(col.store, clock, limits=limits)
-    assert first.remaining == 3
-    first.answer(Button.GOOD)
-    first.answer(Button.GOOD)
-    assert StudySession(col.store, clock, limits=limits).remaining == 1
-    clock.advance(days=1)  # tomorrow: the two answered cards are due, three new cards are allowed again
-    assert StudySession(col.store, clock, limits=limits).remaining == 2 + 3
+def test_cards_below_4_come_back_the_same_day_without_changing_their_schedule(col: Collection,
+                                                                               clock: FixedClock) -> None:
+    s = session(col, clock, scope=StudyScope(ScopeKind.DECK, "deck-a"))
+    grades = {"a-one": Button.AGAIN, "a-two": Button.HARD, "a-three": Button.GOOD}
+    for _ in range(3):
+        card = s.next_card()
+        assert card is not None
+        s.answer(grades[card.id])
+    after_first_pass = {c: col.store.progress(CardId(c)) for c in grades}
+    # Drill: a-one and a-two return in the order they were answered; a-one fails again.
+    assert (s.next_card().id, s.current_kind) == ("a-one", ReviewKind.DRILL)  # type: ignore[union-attr]
+    assert [p.again_today for p in s.previews()] == [True, True, False, False]
+    s.answer(Button.HARD)
+    assert s.next_card().id == "a-two"  # type: ignore[union-attr]
+    s.answer(Button.GOOD)
+    assert s.next_card().id == "a-one"  # type: ignore[union-attr]
+    s.answer(Button.EASY)
+    assert s.next_card() is None
+    assert {c: col.store.progress(CardId(c)) for c in grades} == after_first_pass
+    kinds = [(e.card_id, e.kind, e.quality) for e in col.store.review_log()]
+    assert kinds[3:] == [("a-one", ReviewKind.DRILL, 3), ("a-two", ReviewKind.DRILL, 4), ("a-one", ReviewKind.DRILL, 5)]
+    assert all(e.interval_before == e.interval_after and e.easiness_before == e.easiness_after
+               for e in col.store.review_log() if e.kind is ReviewKind.DRILL)
 
 
-def test_answering_with_no_card_or_a_bad_quality_raises(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:
-    col = open_collection(tmp_path / "d", clock, [deck_dir])
-    session = StudySession(col.store, clock, limits=StudyLimits(new_per_day=1))
-    with pytest.raises(ValueError):
-        session.answer(7)
-    session.answer(Button.EASY)
-    assert session.next_card() is None
+def test_the_drill_survives_closing_the_app(col: Collection, clock: FixedClock) -> None:
+    s = session(col, clock, scope=StudyScope(ScopeKind.DECK, "deck-b"))
+    s.answer(Button.AGAIN)  # b-one
+    clock.advance(minutes=3)
+    reopened = session(col, clock, scope=StudyScope(ScopeKind.DECK, "deck-b"))
+    assert reopened.next_card().id == "b-two"  # type: ignore[union-attr]
+    reopened.answer(Button.GOOD)
+    assert (reopened.next_card().id, reopened.current_kind) == ("b-one", ReviewKind.DRILL)  # type: ignore[union-attr]
+
+
+def test_limits_and_the_4am_rollover_across_midnight(col: Collection, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 3, 10, 23, 0, tzinfo=UTC))
+    s = session(col, clock, new_per_day=2)
+    assert s.counts() == (2, 0, 0)
+    assert drain(s) == ["a-one", "a-two"]
+    clock.set(datetime(2026, 3, 11, 1, 0, tzinfo=UTC))  # 1 AM: still the study day of March 10
+    s = session(col, clock, new_per_day=2)
+    assert (s.today, s.next_card()) == (date(2026, 3, 10), None)
+    clock.set(datetime(2026, 3, 11, 4, 0, tzinfo=UTC))  # 4 AM: a new day; yesterday's cards are due
+    s = session(col, clock, new_per_day=2, new_order=NewOrder.AFTER)
+    assert s.today == date(2026, 3, 11)
+    assert s.counts() == (2, 2, 0)
+    assert drain(s, Button.GOOD) == ["a-one", "a-two", "a-three", "b-one"]
+
+
+def test_an_open_session_rolls_over_at_4am(col: Collection, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 3, 11, 3, 59, tzinfo=UTC))
+    s = session(col, clock, new_per_day=1)
+    drain(s)
+    clock.advance(minutes=1)
+    assert s.next_card().id == "a-one"  # type: ignore[union-attr]  (due again on the new day)
+
+
+def test_review_limit_and_per_deck_limits(col: Collection, clock: FixedClock) -> None:
+    for card in ("a-one", "a-two", "b-one"):
+        make_due(col, card, "2026-03-09")
+    assert drain(session(col, clock, reviews_per_day=2, new_per_day=0)) == ["a-one", "a-two"]
+    clock.advance(days=30)  # a-one and a-two (due March 25) and b-one (March 9) are due
+    limited = MappingProxyType({"deck-a": DeckLimits(new_per_day=0, reviews_per_day=1)})
+    assert drain(session(col, clock, deck_limits=limited, new_order=NewOrder.AFTER)) == ["b-one", "a-one", "b-two"]
+
+
+def test_scope_by_area_and_by_tag(col: Collection, clock: FixedClock) -> None:
+    assert drain(session(col, clock, scope=StudyScope(ScopeKind.AREA, "sql"))) == ["b-one", "b-two"]
+    clock.advance(days=1)
+    assert drain(session(col, clock, scope=StudyScope(ScopeKind.TAG, "math"))) == ["a-one", "a-two", "a-three"]
+
+
+def test_undo_restores_state_exactly_several_steps_back(col: Collection, clock: FixedClock) -> None:
+    make_due(col, "b-one", "2026-03-08", interval=6, reps=2, ef=2.36)
+    before = {c: col.store.progress(CardId(c)) for c in ("b-one", "a-one", "a-two")}
+    s = session(col, clock, new_order=NewOrder.AFTER)
+    s.answer(Button.AGAIN)  # b-one: a lapse
+    s.answer(Button.EASY)  # a-one
+    s.bury_current()  # a-two
+    assert s.next_card().id == "a-three"  # type: ignore[union-attr]
+    assert s.undo().id == "a-two"
+    assert s.undo().id == "a-one"
+    assert s.undo().id == "b-one"
+    assert {c: col.store.progress(CardId(c)) for c in before} == before
+    assert col.store.review_log() == []
+    assert not s.can_undo
     with pytest.raises(LookupError):
-        session.answer(Button.GOOD)
+        s.undo()
+    assert drain(s) == ["b-one", "a-one", "a-two", "a-three", "b-two"]
+
+
+def test_suspend_hides_a_card_until_unsuspended_and_bury_until_tomorrow(col: Collection, clock: FixedClock) -> None:
+    s = session(col, clock, scope=StudyScope(ScopeKind.DECK, "deck-a"))
+    assert s.suspend_current().suspended  # a-one
+    assert s.bury_current().buried_until == date(2026, 3, 11)  # a-two
+    assert drain(s) == ["a-three"]
+    clock.advance(days=1)
+    assert drain(session(col, clock, scope=StudyScope(ScopeKind.DECK, "deck-a"))) == ["a-three", "a-two"]
+    col.store.set_progress(replace(col.store.progress(CardId("a-one")), suspended=False))
+    assert drain(session(col, clock, scope=StudyScope(ScopeKind.DECK, "deck-a"))) == ["a-one"]
+
+
+@pytest.mark.parametrize(("action", "suspended"), [(LeechAction.SUSPEND, True), (LeechAction.TAG, False)])
+def test_the_eighth_lapse_makes_a_leech(col: Collection, clock: FixedClock, action: LeechAction,
+                                        suspended: bool) -> None:
+    scope = StudyScope(ScopeKind.DECK, "deck-b")
+    col.store.db.execute("UPDATE cards SET suspended = 1 WHERE id = 'b-two'")
+    make_due(col, "b-one", "2026-03-10", interval=1, reps=1)
+    for lapse in range(1, 9):
+        s = session(col, clock, scope=scope, leech_action=action)
+        result = s.answer(Button.AGAIN)  # a lapse (learned, then q < 3)
+        assert result.progress.lapses == lapse
+        assert result.became_leech == (lapse == 8)
+        s.next_card()
+        if lapse < 8 or not suspended:
+            s.answer(Button.GOOD)  # pass the drill
+        clock.advance(days=1)
+        col.store.db.execute("UPDATE cards SET repetitions = 1 WHERE id = 'b-one'")
+    progress = col.store.progress(CardId("b-one"))
+    assert "leech" in progress.user_tags and progress.suspended == suspended
+    assert drain(session(col, clock, scope=StudyScope(ScopeKind.TAG, "leech"))) == ([] if suspended else ["b-one"])
+
+
+def test_answering_with_no_card_or_a_bad_quality_raises(col: Collection, clock: FixedClock) -> None:
+    s = session(col, clock, new_per_day=1)
+    with pytest.raises(ValueError):
+        s.answer(7)
+    s.answer(Button.EASY)
+    assert s.next_card() is None
+    with pytest.raises(LookupError):
+        s.answer(Button.GOOD)

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePath
 
 from mlprep.core.models import Card, CardId, CardProgress, Deck, DeckId, ReviewKind, ReviewLogEntry
+from mlprep.core.study_settings import ScopeKind, StudyScope
+from mlprep.storage import study_queries as q
 from mlprep.storage.cards import CardStore
 from mlprep.storage.db import open_db
 
@@ -45,16 +47,36 @@ def test_answer_round_trips_through_a_reopened_file(tmp_path: Path) -> None:
     assert reopened.card(CardId("c1")).front == "F"
 
 
-def test_due_and_new_queries_respect_day_deck_and_suspension(tmp_path: Path) -> None:
+def test_due_and_new_queries_respect_day_scope_suspension_and_burial(tmp_path: Path) -> None:
     store = CardStore(open_db(None))
-    store.save_deck(make_deck(("c1", "F1", "B"), ("c2", "F2", "B"), ("c3", "F3", "B")), NOW)
+    store.save_deck(make_deck(("c1", "F1", "B"), ("c2", "F2", "B"), ("c3", "F3", "B"), ("c4", "F4", "B")), NOW)
     store.db.execute("UPDATE cards SET due = '2026-03-09', reviews = 1 WHERE id = 'c1'")
     store.db.execute("UPDATE cards SET due = '2026-03-11', reviews = 1 WHERE id = 'c2'")
-    assert store.due_card_ids(date(2026, 3, 10), 10) == ["c1"]
-    assert store.due_card_ids(date(2026, 3, 11), 10) == ["c1", "c2"]
-    assert store.new_card_ids(10) == ["c3"]
+    day, all_decks = date(2026, 3, 10), StudyScope()
+    assert q.next_due(store.db, day, all_decks) == ("c1", "d")
+    assert q.next_due(store.db, date(2026, 3, 8), all_decks) is None
+    assert q.next_due(store.db, day, StudyScope(ScopeKind.DECK, "other")) is None
+    assert q.next_new(store.db, day, all_decks) == ("c3", "d")
+    assert q.next_new(store.db, day, all_decks, skip=[CardId("c3")]) == ("c4", "d")
+    assert q.count_available(store.db, day, all_decks) == (2, 1)
     store.db.execute("UPDATE cards SET suspended = 1 WHERE id = 'c1'")
-    assert store.due_card_ids(date(2026, 3, 10), 10) == []
+    store.db.execute("UPDATE cards SET buried_until = '2026-03-11' WHERE id = 'c3'")
+    assert q.next_due(store.db, day, all_decks) is None
+    assert q.next_new(store.db, day, all_decks) == ("c4", "d")
     (counts,) = store.deck_counts(date(2026, 3, 11))
-    assert (counts.new, counts.due, counts.total) == (1, 1, 2)
+    assert (counts.new, counts.due, counts.total) == (2, 1, 4)
+    (counts,) = store.deck_counts(day)
+    assert (counts.new, counts.due) == (1, 0)
     assert store.next_due_day() == date(2026, 3, 11)
+
+
+def test_next_new_and_deck_counts_use_indexes_not_table_scans() -> None:
+    db = open_db(None)
+    plans = []
+    for sql in ("SELECT c.id FROM cards c INDEXED BY idx_cards_new WHERE c.due IS NULL AND c.present = 1 "
+                "AND c.suspended = 0 ORDER BY c.deck_id, c.position LIMIT 1",
+                "SELECT COUNT(*) FROM cards c WHERE c.deck_id = 'd' AND c.present = 1 AND c.suspended = 0 "
+                "AND c.due <= '2026-01-01'"):
+        plans.append(" ".join(str(r) for r in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()))
+    assert "SCAN c USING" in plans[0] and "idx_cards_new" in plans[0]
+    assert "COVERING INDEX idx_cards_deck_state" in plans[1]

@@ -69,6 +69,7 @@ class ReviewKind(StrEnum):
     NEW = "new"  # first answer of a card never seen before
     REVIEW = "review"  # a scheduled review of a card seen before
     DRILL = "drill"  # SM-2 step 7: a same-day repeat that does not change the schedule
+    CRAM = "cram"  # custom study (cram, review ahead): logged, schedule unchanged
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class CardProgress:
     lapses: int = 0
     reviews: int = 0
     suspended: bool = False
+    buried_until: date | None = None
+    user_tags: tuple[str, ...] = ()
 
     @property
     def is_new(self) -> bool:

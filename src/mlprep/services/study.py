@@ -1,7 +1,14 @@
-"""The review session: which card comes next, what each button would do, answering.
+"""The daily review session: next card, button previews, answer, undo, suspend, bury.
 
-Scheduling is SM-2 (:mod:`mlprep.core.sm2`); due dates are study days
+Scheduling is SM-2 (:mod:`mlprep.core.sm2`). The day's *first* answer to a card sets its
+schedule; afterwards SM-2's step 7 applies (Wozniak 1990, §3.2 step 7): every card graded
+below 4 comes back in the same session until it is graded 4 or 5, and those repeats
+("drill" reviews in the log) leave the EF and interval alone. Due dates are study days
 (:func:`mlprep.core.clock.study_day`). Time comes only from the injected clock.
+
+The queue is derived from the database on every pick (due cards, new cards, today's
+review log), so closing the app mid-session loses nothing: reopening continues with the
+cards not yet answered and the drill cards still owed.
 """
 
 from __future__ import annotations
@@ -11,129 +18,266 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
 from mlprep.core import sm2
-from mlprep.core.clock import DEFAULT_ROLLOVER_HOUR, Clock, day_start, study_day
-from mlprep.core.models import Button, Card, CardId, CardProgress, DeckId, ReviewKind, ReviewLogEntry
-from mlprep.storage.cards import CardStore, count_answers_since
+from mlprep.core.clock import Clock, day_start, study_day
+from mlprep.core.models import Card, CardId, CardProgress, DeckId, ReviewKind, ReviewLogEntry
+from mlprep.core.study_settings import ALL_DECKS, LeechAction, NewOrder, StudyScope, StudySettings
+from mlprep.storage import study_queries as q
+from mlprep.storage.cards import CardStore
 
 MAX_ANSWER_MS = 60_000
+LEECH_TAG = "leech"
+DRILL_PASS = 4  # SM-2 step 7: repeat until graded 4 or 5
 
 
 @dataclass(frozen=True)
-class StudyLimits:
-    """Daily limits, as in Anki: new cards introduced and reviews done per study day."""
+class Preview:
+    """What answering the current card with ``quality`` would do: the new ``interval``
+    in days, and whether the card comes back again today (a drill)."""
 
-    new_per_day: int = 20
-    reviews_per_day: int = 200
-    rollover_hour: int = DEFAULT_ROLLOVER_HOUR
+    quality: int
+    interval: int
+    again_today: bool
 
 
 @dataclass(frozen=True)
 class Answered:
-    """The outcome of one answer: the card's progress after it and the log row's id."""
+    """The outcome of one answer: the card's progress after it, the log row, and whether
+    the answer made the card a leech."""
 
     progress: CardProgress
     log_id: int
+    kind: ReviewKind
+    became_leech: bool = False
+
+
+@dataclass(frozen=True)
+class _Undo:
+    before: CardProgress
+    log_id: int | None
+    kind: ReviewKind | None
+    deck_id: DeckId
+    drill: tuple[CardId, ...]
 
 
 class StudySession:
-    """Today's reviews for all decks or one deck.
+    """Today's reviews in a ``scope`` (all decks, a deck, an area or a tag).
 
-    Due cards come first, most overdue first, then new cards in deck order, within the
-    day's limits (minus what was already answered today). ``tz`` is the user's time
-    zone (default: the system's).
+    Due cards come most overdue first; new cards are placed by ``settings.new_order``;
+    both within the day's global and per-deck limits, minus what was already answered
+    today. ``tz`` is the user's time zone (default: the system's).
     """
 
-    def __init__(self, store: CardStore, clock: Clock, *, limits: StudyLimits = StudyLimits(),
-                 deck_id: DeckId | None = None, tz: tzinfo | None = None) -> None:
+    def __init__(self, store: CardStore, clock: Clock, *, settings: StudySettings | None = None,
+                 scope: StudyScope = ALL_DECKS, tz: tzinfo | None = None) -> None:
         self._store = store
         self._clock = clock
-        self._limits = limits
-        self._deck_id = deck_id
+        self.settings = settings or StudySettings()
+        self.scope = scope
         self._tz = tz
-        self._queue: deque[CardId] = deque()
-        self._current: Card | None = None
+        self._undo: list[_Undo] = []
+        self._current: tuple[Card, DeckId, ReviewKind] | None = None
         self._shown_at: datetime | None = None
-        self.today = self._today()
-        self._fill_queue()
+        self.answered = 0
+        self._start_day()
 
-    def _today(self) -> date:
-        return study_day(self._clock.now(), self._tz, self._limits.rollover_hour)
+    # -- the day -------------------------------------------------------------------
 
-    def _fill_queue(self) -> None:
-        since = day_start(self.today, self._tz, self._limits.rollover_hour)
-        db = self._store.db
-        reviews_left = max(0, self._limits.reviews_per_day - count_answers_since(db, since, ReviewKind.REVIEW))
-        new_left = max(0, self._limits.new_per_day - count_answers_since(db, since, ReviewKind.NEW))
-        due = self._store.due_card_ids(self.today, reviews_left, self._deck_id) if reviews_left else []
-        new = self._store.new_card_ids(new_left, self._deck_id) if new_left else []
-        self._queue = deque(due + new)
+    def _start_day(self) -> None:
+        self.today = study_day(self._clock.now(), self._tz, self.settings.rollover_hour)
+        since = day_start(self.today, self._tz, self.settings.rollover_hour)
+        self._done = q.answered_since(self._store.db, since)
+        self._drill: deque[CardId] = deque(q.drill_since(self._store.db, since, self.today))
+        new, due = q.count_available(self._store.db, self.today, self.scope)
+        self._mix_every = max(1, due // max(1, min(new, self._left("new"))))
+        self._reviews_since_new = 0
+        self._current = None
+
+    def _left(self, kind: str, deck_id: DeckId | None = None) -> int:
+        global_limit = self.settings.new_per_day if kind == "new" else self.settings.reviews_per_day
+        left = global_limit - sum(d[kind] for d in self._done.values())
+        if deck_id is not None:
+            deck_limit = self.settings.limit_for(deck_id, kind)
+            if deck_limit is not None:
+                left = min(left, deck_limit - self._done.get(deck_id, {}).get(kind, 0))
+        return max(0, left)
+
+    def _blocked(self, kind: str) -> list[DeckId]:
+        return [DeckId(d) for d in self.settings.deck_limits if self._left(kind, DeckId(d)) == 0]
+
+    # -- picking -------------------------------------------------------------------
+
+    def _pick(self) -> tuple[CardId, DeckId, ReviewKind] | None:
+        db, today = self._store.db, self.today
+        due = q.next_due(db, today, self.scope, self._blocked("review")) if self._left("review") else None
+        new = q.next_new(db, today, self.scope, self._blocked("new")) if self._left("new") else None
+        if due and new:
+            order = self.settings.new_order
+            take_new = order is NewOrder.BEFORE or (
+                order is NewOrder.MIXED and self._reviews_since_new >= self._mix_every)
+            return (new[0], new[1], ReviewKind.NEW) if take_new else (due[0], due[1], ReviewKind.REVIEW)
+        if due:
+            return due[0], due[1], ReviewKind.REVIEW
+        if new:
+            return new[0], new[1], ReviewKind.NEW
+        if self._drill:
+            card_id = self._drill[0]
+            return card_id, self._store.card(card_id).deck, ReviewKind.DRILL
+        return None
+
+    def next_card(self) -> Card | None:
+        """The card to show now (the same one until it is answered), or ``None`` when the
+        day's queue and the drill are both done. Rolls over to a new study day if the clock
+        has passed the rollover hour."""
+        if self._current is not None:
+            return self._current[0]
+        if study_day(self._clock.now(), self._tz, self.settings.rollover_hour) != self.today:
+            self._start_day()
+        picked = self._pick()
+        if picked is None:
+            return None
+        card_id, deck_id, kind = picked
+        self._current = (self._store.card(card_id), deck_id, kind)
+        self._shown_at = self._clock.now()
+        return self._current[0]
+
+    @property
+    def current_kind(self) -> ReviewKind | None:
+        """Whether the card on screen is new, a review, or a drill repeat."""
+        return self._current[2] if self._current else None
+
+    def counts(self) -> tuple[int, int, int]:
+        """What is left today in this scope, after limits: (new, due, drill)."""
+        new, due = q.count_available(self._store.db, self.today, self.scope)
+        return min(new, self._left("new")), min(due, self._left("review")), len(self._drill)
 
     @property
     def remaining(self) -> int:
-        """Cards left in today's queue, the current one included."""
-        return len(self._queue)
+        """Cards left today in this scope (new + due + drill), after limits."""
+        return sum(self.counts())
 
-    def next_card(self) -> Card | None:
-        """The card to show now (the same one until it is answered), or ``None`` when done."""
-        if not self._queue:
-            self._current = None
-            return None
-        if self._current is None or self._current.id != self._queue[0]:
-            self._current = self._store.card(self._queue[0])
-            self._shown_at = self._clock.now()
-        return self._current
+    # -- previews and answers ---------------------------------------------------------
 
-    def previews(self) -> dict[Button, int]:
-        """For the current card, the interval in days each button would give.
+    def previews(self) -> list[Preview]:
+        """For the current card, what each quality would do: 0–5 if ``settings.six_grades``,
+        else the four buttons' 2–5. First answers call the pure :func:`sm2.review` once per
+        grade, so a preview always equals what answering gives; drill repeats keep the
+        interval. Raises ``LookupError`` if there is no card."""
+        before, kind = self._current_progress()
+        grades = range(6) if self.settings.six_grades else range(2, 6)
+        if kind is ReviewKind.DRILL:
+            return [Preview(g, before.interval, g < DRILL_PASS) for g in grades]
+        state = sm2.Sm2State(before.repetitions, before.easiness, before.interval)
+        return [Preview(g, sm2.review(state, g).interval, g < DRILL_PASS) for g in grades]
 
-        Computed by calling the pure :func:`mlprep.core.sm2.review` once per button, so it
-        always equals what answering gives. Raises ``LookupError`` if there is no card.
-        """
-        state = self._current_state()
-        return {button: sm2.review(state, int(button)).interval for button in Button}
-
-    def _current_state(self) -> sm2.Sm2State:
+    def _current_progress(self) -> tuple[CardProgress, ReviewKind]:
         card = self.next_card()
-        if card is None:
+        if card is None or self._current is None:
             raise LookupError("no card to answer: the session is done")
-        p = self._store.progress(card.id)
-        return sm2.Sm2State(p.repetitions, p.easiness, p.interval)
+        return self._store.progress(card.id), self._current[2]
 
     def answer(self, quality: int) -> Answered:
-        """Answer the current card with SM-2 ``quality`` (0–5; a :class:`Button` is one).
+        """Answer the current card with SM-2 ``quality`` (0–5; a ``Button`` is one).
 
-        Stores the new state and the review-log row in one transaction and moves to the
-        next card. Raises ``ValueError`` for a quality outside 0–5 and ``LookupError``
-        when there is no card.
+        Stores the new state and the review-log row in one transaction and moves on.
+        Raises ``ValueError`` for a quality outside 0–5 and ``LookupError`` when there
+        is no card.
         """
-        card = self.next_card()
-        if card is None:
-            raise LookupError("no card to answer: the session is done")
-        before = self._store.progress(card.id)
-        state = sm2.review(sm2.Sm2State(before.repetitions, before.easiness, before.interval), int(quality))
+        before, kind = self._current_progress()
+        if isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 5:
+            raise ValueError(f"quality must be an int from 0 to 5, got {quality!r}")
+        assert self._current is not None
+        deck_id = self._current[1]
+        after, became_leech = (before, False) if kind is ReviewKind.DRILL else self._schedule(before, quality)
         now = self._clock.now()
-        lapse = int(quality) < 3 and before.repetitions > 0
-        after = replace(
-            before, repetitions=state.repetitions, easiness=state.easiness, interval=state.interval,
-            due=self.today + timedelta(days=state.interval), lapses=before.lapses + lapse,
-            reviews=before.reviews + 1)
         entry = ReviewLogEntry(
-            card_id=card.id, reviewed_at=now, quality=int(quality),
-            kind=ReviewKind.NEW if before.is_new else ReviewKind.REVIEW,
+            card_id=before.card_id, reviewed_at=now, quality=int(quality), kind=kind,
             repetitions_before=before.repetitions, repetitions_after=after.repetitions,
             interval_before=before.interval, interval_after=after.interval,
             easiness_before=before.easiness, easiness_after=after.easiness,
             due_before=before.due, due_after=after.due, answer_ms=self._answer_ms(now))
         log_id = self._store.record_answer(after, entry)
-        self._queue.popleft()
+        self._undo.append(_Undo(before, log_id, kind, deck_id, tuple(self._drill)))
+        self._after_answer(before.card_id, deck_id, kind, int(quality), after)
+        return Answered(after, log_id, kind, became_leech)
+
+    def _schedule(self, before: CardProgress, quality: int) -> tuple[CardProgress, bool]:
+        state = sm2.review(sm2.Sm2State(before.repetitions, before.easiness, before.interval), int(quality))
+        lapse = quality < 3 and before.repetitions > 0
+        after = replace(before, repetitions=state.repetitions, easiness=state.easiness, interval=state.interval,
+                        due=self.today + timedelta(days=state.interval), lapses=before.lapses + lapse,
+                        reviews=before.reviews + 1)
+        if lapse and self._is_leech(after.lapses) and LEECH_TAG not in after.user_tags:
+            suspend = self.settings.leech_action is LeechAction.SUSPEND
+            return replace(after, user_tags=(*after.user_tags, LEECH_TAG), suspended=after.suspended or suspend), True
+        return after, False
+
+    def _is_leech(self, lapses: int) -> bool:
+        """Anki's rule: a leech at the threshold, and again every half threshold after it."""
+        threshold = self.settings.leech_threshold
+        return lapses >= threshold and (lapses - threshold) % max(1, threshold // 2) == 0
+
+    def _after_answer(self, card_id: CardId, deck_id: DeckId, kind: ReviewKind, quality: int,
+                      after: CardProgress) -> None:
+        if kind is not ReviewKind.DRILL:
+            counts = self._done.setdefault(deck_id, {"new": 0, "review": 0})
+            counts["new" if kind is ReviewKind.NEW else "review"] += 1
+            self._reviews_since_new = 0 if kind is ReviewKind.NEW else self._reviews_since_new + 1
+        if card_id in self._drill:
+            self._drill.remove(card_id)
+        if quality < DRILL_PASS and not after.suspended:
+            self._drill.append(card_id)
+        self.answered += 1
         self._current = None
-        return Answered(after, log_id)
 
     def _answer_ms(self, now: datetime) -> int:
         if self._shown_at is None:
             return 0
         elapsed = int((now - self._shown_at).total_seconds() * 1000)
         return max(0, min(MAX_ANSWER_MS, elapsed))
+
+    # -- undo, suspend, bury ---------------------------------------------------------------
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> Card:
+        """Take back the last answer, suspension or burial of this session: the card's state
+        is restored exactly, its log row deleted, and it is shown again. Several steps deep.
+        Raises ``LookupError`` when there is nothing to undo."""
+        if not self._undo:
+            raise LookupError("nothing to undo")
+        step = self._undo.pop()
+        self._store.restore(step.before, step.log_id)
+        if step.kind is not None and step.kind is not ReviewKind.DRILL:
+            self._done[step.deck_id]["new" if step.kind is ReviewKind.NEW else "review"] -= 1
+        if step.kind is not None:
+            self.answered -= 1
+        self._drill = deque(step.drill)
+        card = self._store.card(step.before.card_id)
+        kind = step.kind or (ReviewKind.NEW if step.before.is_new else ReviewKind.REVIEW)
+        self._current = (card, step.deck_id, kind)
+        self._shown_at = self._clock.now()
+        return card
+
+    def suspend_current(self) -> CardProgress:
+        """Suspend the card on screen: never shown until unsuspended. Undoable."""
+        return self._hide_current(lambda p: replace(p, suspended=True))
+
+    def bury_current(self) -> CardProgress:
+        """Bury the card on screen: hidden until the next study day. Undoable."""
+        return self._hide_current(lambda p: replace(p, buried_until=self.today + timedelta(days=1)))
+
+    def _hide_current(self, change: object) -> CardProgress:
+        before, _kind = self._current_progress()
+        assert self._current is not None and callable(change)
+        after: CardProgress = change(before)
+        self._store.set_progress(after)
+        self._undo.append(_Undo(before, None, None, self._current[1], tuple(self._drill)))
+        if before.card_id in self._drill:
+            self._drill.remove(before.card_id)
+        self._current = None
+        return after
 
     def next_due_day(self) -> date | None:
         """The study day the next card falls due (for the "done for today" screen)."""

@@ -109,32 +109,20 @@ class CardStore:
             raise KeyError(card_id)
         return _progress(rows[0])
 
-    def due_card_ids(self, today: date, limit: int, deck_id: DeckId | None = None) -> list[CardId]:
-        """Ids of present, unsuspended cards due on or before ``today``, most overdue first."""
-        sql = ("SELECT id FROM cards WHERE due <= ? AND present = 1 AND suspended = 0"
-               + (" AND deck_id = ?" if deck_id else "") + " ORDER BY due, id LIMIT ?")
-        params: list[object] = [today.isoformat()] + ([deck_id] if deck_id else []) + [limit]
-        return [CardId(r["id"]) for r in self.db.query(sql, params)]
-
-    def new_card_ids(self, limit: int, deck_id: DeckId | None = None) -> list[CardId]:
-        """Ids of present, unsuspended cards never reviewed, in deck order."""
-        sql = ("SELECT id FROM cards WHERE due IS NULL AND present = 1 AND suspended = 0"
-               + (" AND deck_id = ?" if deck_id else "") + " ORDER BY deck_id, position LIMIT ?")
-        params: list[object] = ([deck_id] if deck_id else []) + [limit]
-        return [CardId(r["id"]) for r in self.db.query(sql, params)]
-
     def deck_counts(self, today: date) -> list[DeckCounts]:
-        """Per present deck: new cards, cards due on or before ``today``, and total cards."""
+        """Per present deck: visible new cards, visible cards due on or before ``today``, and
+        present cards; limits are not applied. Each count is a range scan of a covering index."""
+        visible = "c.deck_id = d.id AND c.present = 1 AND c.suspended = 0"
+        buried = "AND c.buried_until > :today"
         rows = self.db.query(
-            """
+            f"""
             SELECT d.id, d.title, d.area,
-                   COALESCE(SUM(c.due IS NULL), 0) AS new,
-                   COALESCE(SUM(c.due <= :today), 0) AS due,
-                   COUNT(c.id) AS total
-            FROM decks d
-            LEFT JOIN cards c ON c.deck_id = d.id AND c.present = 1 AND c.suspended = 0
-            WHERE d.present = 1
-            GROUP BY d.id ORDER BY d.area, d.leaf, d.title
+              (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due IS NULL)
+                - (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due IS NULL {buried}) AS new,
+              (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due <= :today)
+                - (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due <= :today {buried}) AS due,
+              (SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id AND c.present = 1) AS total
+            FROM decks d WHERE d.present = 1 ORDER BY d.area, d.leaf, d.title
             """, {"today": today.isoformat()})
         return [DeckCounts(DeckId(r["id"]), r["title"], r["area"], r["new"], r["due"], r["total"]) for r in rows]
 
@@ -150,11 +138,7 @@ class CardStore:
         Returns the log row's id.
         """
         with self.db.atomic():
-            self.db.execute(
-                "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, "
-                "reviews = ?, last_review = ? WHERE id = ?",
-                [after.repetitions, after.easiness, after.interval, _iso(after.due), after.lapses,
-                 after.reviews, entry.reviewed_at.isoformat(), after.card_id])
+            self._write_progress(after, last_review=entry.reviewed_at.isoformat())
             table = self.db["review_log"]
             table.insert({
                 "card_id": entry.card_id, "reviewed_at": entry.reviewed_at.isoformat(),
@@ -166,6 +150,42 @@ class CardStore:
                 "answer_ms": entry.answer_ms,
             })
             return int(table.last_pk)  # type: ignore[arg-type]
+
+    def restore(self, before: CardProgress, log_id: int | None) -> None:
+        """Undo: put the card back to ``before`` and delete review-log row ``log_id`` (if any),
+        atomically. The card's ``last_review`` becomes that of its latest remaining log row."""
+        with self.db.atomic():
+            if log_id is not None:
+                self.db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
+            last = self.db.execute("SELECT MAX(reviewed_at) FROM review_log WHERE card_id = ?",
+                                   [before.card_id]).fetchone()[0]
+            self._write_progress(before, last_review=last)
+
+    def _write_progress(self, p: CardProgress, *, last_review: str | None) -> None:
+        self.db.execute(
+            "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, reviews = ?, "
+            "suspended = ?, buried_until = ?, user_tags = ?, last_review = ? WHERE id = ?",
+            [p.repetitions, p.easiness, p.interval, _iso(p.due), p.lapses, p.reviews, int(p.suspended),
+             _iso(p.buried_until), json.dumps(list(p.user_tags)), last_review, p.card_id])
+
+    def set_progress(self, progress: CardProgress) -> None:
+        """Overwrite the card's suspension, burial and user tags (and state) with ``progress``."""
+        last = self.db.execute("SELECT last_review FROM cards WHERE id = ?", [progress.card_id]).fetchone()
+        with self.db.atomic():
+            self._write_progress(progress, last_review=last[0] if last else None)
+
+    def set_deck_suspended(self, deck_id: DeckId, suspended: bool) -> int:
+        """Suspend (or unsuspend) every card of a deck; return how many changed."""
+        with self.db.atomic():
+            return self.db.execute("UPDATE cards SET suspended = ? WHERE deck_id = ? AND suspended = ?",
+                                   [int(suspended), deck_id, int(not suspended)]).rowcount
+
+    def bury_deck(self, deck_id: DeckId, until: date) -> int:
+        """Hide every present, unsuspended card of a deck before study day ``until``; return how many."""
+        with self.db.atomic():
+            return self.db.execute(
+                "UPDATE cards SET buried_until = ? WHERE deck_id = ? AND present = 1 AND suspended = 0",
+                [until.isoformat(), deck_id]).rowcount
 
     def review_log(self, card_id: CardId | None = None) -> list[ReviewLogEntry]:
         """The review log in time order, for one card or all."""
@@ -182,7 +202,8 @@ def _progress(row: dict) -> CardProgress:
     return CardProgress(
         card_id=CardId(row["id"]), repetitions=row["repetitions"], easiness=row["easiness"],
         interval=row["interval"], due=_date(row["due"]), lapses=row["lapses"], reviews=row["reviews"],
-        suspended=bool(row["suspended"]))
+        suspended=bool(row["suspended"]), buried_until=_date(row["buried_until"]),
+        user_tags=tuple(json.loads(row["user_tags"] or "[]")))
 
 
 def _entry(row: dict) -> ReviewLogEntry:
@@ -194,9 +215,3 @@ def _entry(row: dict) -> ReviewLogEntry:
         easiness_before=row["easiness_before"], easiness_after=row["easiness_after"],
         due_before=_date(row["due_before"]), due_after=_date(row["due_after"]), answer_ms=row["answer_ms"])
 
-
-def count_answers_since(db: Database, since: datetime, kind: str) -> int:
-    """How many review-log rows of ``kind`` were written at or after the UTC instant ``since``."""
-    rows = list(db.query("SELECT COUNT(*) AS n FROM review_log WHERE reviewed_at >= ? AND kind = ?",
-                         [since.isoformat(), kind]))
-    return int(rows[0]["n"])

@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
 
-from mlprep.core.models import DeckId
+from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
 from mlprep.services.collection import Collection
 from mlprep.services.study import StudySession
+from mlprep.storage.settings_store import load_settings
 from mlprep.ui.deck_list import DeckListView
 from mlprep.ui.done_view import DoneView
 from mlprep.ui.review_view import ReviewView
@@ -48,8 +49,9 @@ class MainWindow(QMainWindow):
 
     def study(self, deck_id: str = "") -> None:
         """Start reviewing one deck (or all decks for ``""``)."""
+        scope = StudyScope(ScopeKind.DECK, deck_id) if deck_id else ALL_DECKS
         self.session = StudySession(self.collection.store, self.collection.clock,
-                                    deck_id=DeckId(deck_id) if deck_id else None)
+                                    settings=load_settings(self.collection.store.db), scope=scope)
         self._answered_at_start = self.session.remaining
         self.stack.setCurrentWidget(self.review)
         self.review.start(self.session)

@@ -136,9 +136,11 @@ class ReviewView(QWidget):
             return
         self.revealed = True
         self.browser.setHtml(card_html(self._card.front, self._card.back))
-        for button, days in self._session.previews().items():
-            self.grade_buttons[button].setText(
-                f"{BUTTON_LABELS[button]}  ({BUTTON_KEYS[button]})\n{format_interval(days)}")
+        for preview in self._session.previews():
+            button = Button(preview.quality) if preview.quality >= 2 else None
+            if button is not None:
+                self.grade_buttons[button].setText(
+                    f"{BUTTON_LABELS[button]}  ({BUTTON_KEYS[button]})\n{format_interval(preview.interval)}")
         self.bottom.setCurrentIndex(1)
 
     def grade(self, button: Button) -> None:
