@@ -9,8 +9,11 @@ from pytestqt.qtbot import QtBot
 
 from mlprep.core.clock import FixedClock
 from mlprep.core.models import CardId, ReviewKind
+from mlprep.core.study_settings import DeckLimits, ScopeKind, StudyScope, StudySettings
 from mlprep.services.collection import open_collection
+from mlprep.storage.settings_store import load_settings, save_settings
 from mlprep.ui.main_window import MainWindow
+from mlprep.ui.settings_dialog import SettingsDialog
 
 
 def open_window(qtbot: QtBot, data_dir: Path, deck_dir: Path, clock: FixedClock) -> MainWindow:
@@ -76,7 +79,7 @@ def test_review_with_keys_then_reopen_finds_progress_and_log(qtbot: QtBot, tmp_p
 def test_finishing_the_queue_shows_when_the_next_card_is_due(qtbot: QtBot, tmp_path: Path, deck_dir: Path,
                                                              clock: FixedClock) -> None:
     window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
-    window.study("deck-b")
+    window.study(StudyScope(ScopeKind.DECK, "deck-b"))
     for _ in range(2):
         qtbot.keyClick(window.review, Qt.Key.Key_Space)
         qtbot.keyClick(window.review, Qt.Key.Key_3)
@@ -86,3 +89,78 @@ def test_finishing_the_queue_shows_when_the_next_card_is_due(qtbot: QtBot, tmp_p
     qtbot.mouseClick(window.done.back_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.deck_list
     assert row_counts(window)["Deck B"] == ("0", "0")
+
+
+def test_full_session_with_reveal_grade_undo_and_drill_to_done(qtbot: QtBot, tmp_path: Path, deck_dir: Path,
+                                                               clock: FixedClock) -> None:
+    window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
+    window.study(StudyScope(ScopeKind.DECK, "deck-a"))
+    review = window.review
+    assert review.counts.text().count("3 new") == 1
+
+    def answer(key: Qt.Key) -> None:
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+        qtbot.keyClick(review, key)
+
+    answer(Qt.Key.Key_1)  # a-one: Again -> comes back today
+    answer(Qt.Key.Key_3)  # a-two: Good
+    qtbot.keyClick(review, Qt.Key.Key_U)  # undo a-two
+    assert review.card.id == "a-two" and not review.revealed
+    qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo a-one too
+    assert review.card.id == "a-one"
+    assert window.collection.store.review_log() == []
+    answer(Qt.Key.Key_1)  # a-one: Again
+    answer(Qt.Key.Key_4)  # a-two: Easy
+    answer(Qt.Key.Key_3)  # a-three: Good
+    assert review.card.id == "a-one"  # the drill: SM-2 step 7
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert review.grade_buttons[2].text().endswith("again today")
+    assert review.grade_buttons[4].text().endswith("done for today")
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    assert window.stack.currentWidget() is window.done
+    assert "You answered 4 cards" in window.done.message.text()
+    kinds = [(e.card_id, e.kind) for e in window.collection.store.review_log()]
+    assert kinds == [("a-one", ReviewKind.NEW), ("a-two", ReviewKind.NEW), ("a-three", ReviewKind.NEW),
+                     ("a-one", ReviewKind.DRILL)]
+
+
+def test_bury_and_suspend_keys_and_six_grade_buttons(qtbot: QtBot, tmp_path: Path, deck_dir: Path,
+                                                     clock: FixedClock) -> None:
+    window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
+    save_settings(window.collection.store.db, StudySettings(six_grades=True))
+    window.study(StudyScope(ScopeKind.DECK, "deck-a"))
+    review = window.review
+    assert sorted(review.grade_buttons) == [0, 1, 2, 3, 4, 5]
+    qtbot.keyClick(review, Qt.Key.Key_Minus)  # bury a-one
+    qtbot.keyClick(review, Qt.Key.Key_At, Qt.KeyboardModifier.ShiftModifier)  # suspend a-two
+    assert "suspended" in review.notice.text()
+    assert review.card.id == "a-three"
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert review.grade_buttons[0].text().startswith("Blackout")
+    qtbot.keyClick(review, Qt.Key.Key_5)
+    assert window.stack.currentWidget() is window.done
+    store = window.collection.store
+    assert store.progress(CardId("a-one")).buried_until is not None
+    assert store.progress(CardId("a-two")).suspended
+    assert store.review_log()[0].quality == 5
+
+
+def test_settings_dialog_saves_to_the_collection(qtbot: QtBot, tmp_path: Path, deck_dir: Path,
+                                                 clock: FixedClock) -> None:
+    window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
+    dialog = SettingsDialog(window.settings, window.collection.store.deck_counts(clock.now().date()), window)
+    qtbot.addWidget(dialog)
+    dialog.new_per_day.setValue(1)
+    dialog.rollover_hour.setValue(6)
+    dialog.deck_table.item(1, 2).setText("x")  # Deck B reviews/day: not a number
+    dialog.accept()
+    assert "whole number" in dialog.error.text()
+    assert "Deck B" in dialog.error.text()
+    dialog.deck_table.item(1, 2).setText("5")
+    dialog.accept()
+    save_settings(window.collection.store.db, dialog.result_settings)
+    stored = load_settings(window.collection.store.db)
+    assert (stored.new_per_day, stored.rollover_hour) == (1, 6)
+    assert stored.deck_limits["deck-b"] == DeckLimits(None, 5)
+    window.show_decks()
+    assert row_counts(window) == {"Deck A": ("1", "0"), "Deck B": ("1", "0")}

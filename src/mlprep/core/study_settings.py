@@ -43,7 +43,8 @@ class StudyScope:
 
     def __post_init__(self) -> None:
         if (self.kind is ScopeKind.ALL) != (not self.value):
-            raise ValueError(f"scope {self.kind.value!r} {'takes no' if self.kind is ScopeKind.ALL else 'needs a'} value")
+            need = "takes no" if self.kind is ScopeKind.ALL else "needs a"
+            raise ValueError(f"scope {self.kind.value!r} {need} value")
 
 
 ALL_DECKS = StudyScope()

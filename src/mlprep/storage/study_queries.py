@@ -96,3 +96,14 @@ def drill_since(db: Database, since: datetime, today: date) -> list[CardId]:
         WHERE t.quality < 4 AND """ + _VISIBLE + " ORDER BY t.id",
         {"since": since.isoformat(), "today": today.isoformat()}).fetchall()
     return [CardId(r[0]) for r in rows]
+
+
+def scope_card_ids(db: Database, today: date, scope: StudyScope, due_until: date | None = None) -> list[CardId]:
+    """Visible cards of ``scope`` in deck order; with ``due_until``, only reviewed cards due
+    on or before that day (for reviewing ahead)."""
+    scope_sql, params = _scope_sql(scope)
+    due_sql = " AND c.due IS NOT NULL AND c.due <= :until" if due_until else ""
+    rows = db.execute(
+        f"SELECT c.id FROM cards c WHERE {_VISIBLE}{scope_sql}{due_sql} ORDER BY c.deck_id, c.position",
+        {"today": today.isoformat(), "until": due_until.isoformat() if due_until else None, **params}).fetchall()
+    return [CardId(r[0]) for r in rows]

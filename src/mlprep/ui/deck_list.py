@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -18,19 +19,25 @@ from PySide6.QtWidgets import (
 
 from mlprep.core.deck_format import DeckError
 from mlprep.core.models import DeckCounts
+from mlprep.core.study_settings import ScopeKind
 from mlprep.core.taxonomy import AREAS_BY_SLUG
 
 _DECK_ROLE = Qt.ItemDataRole.UserRole
+_AREA_ROLE = Qt.ItemDataRole.UserRole + 1
+_DECK_ACTIONS = (("cram", "Cram this deck (schedule unchanged)"), ("bury", "Bury its cards until tomorrow"),
+                 ("suspend", "Suspend all its cards"), ("unsuspend", "Unsuspend all its cards"))
 
 
 class DeckListView(QWidget):
     """Shows ``DeckCounts`` rows under their curriculum area and any deck load errors.
 
-    Emits ``study_requested(deck_id)`` (``""`` for all decks) on "Study now", a
-    double-click or Enter on a deck.
+    Emits ``study_requested(kind, value)`` (a :class:`ScopeKind` and its value) on
+    "Study now", a double-click or Enter on a deck or area, and ``deck_action(action,
+    deck_id)`` from a deck's context menu (``cram``, ``suspend``, ``unsuspend``, ``bury``).
     """
 
-    study_requested = Signal(str)
+    study_requested = Signal(str, str)
+    deck_action = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -51,6 +58,8 @@ class DeckListView(QWidget):
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.itemActivated.connect(self._activated)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
         self.errors = QLabel()
         self.errors.setObjectName("deckErrors")
         self.errors.setWordWrap(True)
@@ -81,7 +90,7 @@ class DeckListView(QWidget):
             label = f"{area.number}. {area.title}" if area else slug
             parent = QTreeWidgetItem([label, str(sum(r.new for r in rows)), str(sum(r.due for r in rows))])
             parent.setData(0, _DECK_ROLE, "")
-            parent.setFlags(parent.flags() & ~Qt.ItemFlag.ItemIsSelectable)
+            parent.setData(0, _AREA_ROLE, slug)
             font = parent.font(0)
             font.setBold(True)
             for column in range(3):
@@ -114,12 +123,29 @@ class DeckListView(QWidget):
         self.errors.setText("\n".join(lines))
         self.errors.show()
 
+    def _scope_of(self, item: QTreeWidgetItem | None) -> tuple[str, str]:
+        if item is None:
+            return ScopeKind.ALL.value, ""
+        if item.data(0, _DECK_ROLE):
+            return ScopeKind.DECK.value, item.data(0, _DECK_ROLE)
+        return ScopeKind.AREA.value, item.data(0, _AREA_ROLE)
+
     def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        deck_id = item.data(0, _DECK_ROLE)
-        if deck_id:
-            self.study_requested.emit(deck_id)
+        self.study_requested.emit(*self._scope_of(item))
 
     def _study_selected(self) -> None:
         item = self.tree.currentItem()
-        deck_id = item.data(0, _DECK_ROLE) if item is not None and item.isSelected() else ""
-        self.study_requested.emit(deck_id or "")
+        self.study_requested.emit(*self._scope_of(item if item is not None and item.isSelected() else None))
+
+    def _context_menu(self, pos: QPoint) -> None:
+        item = self.tree.itemAt(pos)
+        if item is None:
+            return
+        kind, value = self._scope_of(item)
+        menu = QMenu(self)
+        menu.addAction("Study", lambda: self.study_requested.emit(kind, value))
+        if kind == ScopeKind.DECK.value:
+            menu.addSeparator()
+            for action, label in _DECK_ACTIONS:
+                menu.addAction(label, lambda a=action: self.deck_action.emit(a, value))
+        menu.exec(self.tree.viewport().mapToGlobal(pos))

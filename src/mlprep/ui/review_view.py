@@ -1,9 +1,12 @@
-"""The review screen: the front, Space/Enter reveals the back, 1–4 answer."""
+"""The review screen: the front, Space/Enter reveals the back, grades on 1–4 (or 0–5).
+
+Also: U / Ctrl+Z undo, ``-`` bury, ``@`` suspend, Esc back to the deck list.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QKeyEvent
+from PySide6.QtGui import QDesktopServices, QFont, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -14,13 +17,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mlprep.core.models import Button, Card
-from mlprep.services.study import StudySession
+from mlprep.core.models import Card, ReviewKind
+from mlprep.services.cram import CramSession
+from mlprep.services.study import Preview, StudySession
 from mlprep.ui.render import STYLE_SHEET, card_html
 
-BUTTON_LABELS = {Button.AGAIN: "Again", Button.HARD: "Hard", Button.GOOD: "Good", Button.EASY: "Easy"}
-BUTTON_KEYS = {Button.AGAIN: "1", Button.HARD: "2", Button.GOOD: "3", Button.EASY: "4"}
-_KEY_TO_BUTTON = {key: button for button, key in BUTTON_KEYS.items()}
+Session = StudySession | CramSession
+
+# Anki's four buttons (key, label) by SM-2 quality; see mlprep.core.models.Button.
+FOUR_GRADES = {2: ("1", "Again"), 3: ("2", "Hard"), 4: ("3", "Good"), 5: ("4", "Easy")}
+# SM-2's full scale (Wozniak 1990): 0 blackout … 5 perfect, keyed by its own digit.
+SIX_GRADES = {0: ("0", "Blackout"), 1: ("1", "Wrong"), 2: ("2", "Almost"), 3: ("3", "Hard"),
+              4: ("4", "Good"), 5: ("5", "Perfect")}
 
 
 def format_interval(days: int) -> str:
@@ -32,8 +40,16 @@ def format_interval(days: int) -> str:
     return f"{days / 365:.1f}y"
 
 
+def preview_text(preview: Preview, kind: ReviewKind | None) -> str:
+    """The line under a grade button: on a first answer the interval it gives (as Anki);
+    on a drill or cram repeat, whether the card comes back today."""
+    if kind in (ReviewKind.DRILL, ReviewKind.CRAM):
+        return "again today" if preview.again_today else "done for today"
+    return format_interval(preview.interval)
+
+
 class ReviewView(QWidget):
-    """Reviews the cards of a :class:`StudySession`; emits ``finished`` when none are left
+    """Reviews the cards of a study or cram session; emits ``finished`` when none are left
     and ``leave_requested`` when the user goes back to the deck list (Esc)."""
 
     finished = Signal()
@@ -42,19 +58,27 @@ class ReviewView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ReviewView")
-        self._session: StudySession | None = None
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self._session: Session | None = None
         self._card: Card | None = None
+        self._grades: dict[int, tuple[str, str]] = FOUR_GRADES
         self.revealed = False
 
-        self.status = QLabel()
-        self.status.setObjectName("reviewStatus")
-        back = QPushButton("← Decks")
-        back.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        back.clicked.connect(self.leave_requested)
+        self.counts = QLabel()
+        self.counts.setObjectName("reviewCounts")
+        self.notice = QLabel()
+        self.notice.setObjectName("reviewNotice")
+        self.undo_button = self._tool_button("Undo (U)", self.undo)
+        self.bury_button = self._tool_button("Bury (-)", self.bury)
+        self.suspend_button = self._tool_button("Suspend (@)", self.suspend)
         top = QHBoxLayout()
-        top.addWidget(back)
+        top.addWidget(self._tool_button("← Decks", self.leave_requested.emit))
+        top.addWidget(self.counts)
         top.addStretch(1)
-        top.addWidget(self.status)
+        top.addWidget(self.notice)
+        top.addSpacing(12)
+        for button in (self.undo_button, self.bury_button, self.suspend_button):
+            top.addWidget(button)
 
         self.browser = QTextBrowser()
         self.browser.setObjectName("cardBrowser")
@@ -71,47 +95,80 @@ class ReviewView(QWidget):
         self.show_button.setObjectName("primary")
         self.show_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.show_button.clicked.connect(self.reveal)
-        self.grade_buttons: dict[Button, QPushButton] = {}
-        grades = QWidget()
-        grade_row = QHBoxLayout(grades)
-        grade_row.setContentsMargins(0, 0, 0, 0)
-        for button in Button:
-            push = QPushButton()
-            push.setObjectName(f"grade{BUTTON_LABELS[button]}")
-            push.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            push.setMinimumHeight(48)
-            push.clicked.connect(lambda _=False, b=button: self.grade(b))
-            self.grade_buttons[button] = push
-            grade_row.addWidget(push)
+        self.grade_row = QWidget()
+        self.grade_layout = QHBoxLayout(self.grade_row)
+        self.grade_layout.setContentsMargins(0, 0, 0, 0)
+        self.grade_buttons: dict[int, QPushButton] = {}
         self.bottom = QStackedWidget()
         self.bottom.addWidget(self.show_button)
-        self.bottom.addWidget(grades)
-        self.bottom.setFixedHeight(56)
+        self.bottom.addWidget(self.grade_row)
+        self.bottom.setFixedHeight(60)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 18)
         layout.addLayout(top)
         layout.addWidget(self.browser, 1)
         layout.addWidget(self.bottom)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def _tool_button(self, text: str, slot: object) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName("toolButton")
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(slot)
+        return button
+
+    def _build_grade_buttons(self) -> None:
+        for button in self.grade_buttons.values():
+            button.deleteLater()
+        self.grade_buttons = {}
+        for quality, (_key, label) in self._grades.items():
+            push = QPushButton()
+            push.setObjectName(f"grade{label}")
+            push.setProperty("quality", quality)
+            push.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            push.setMinimumHeight(52)
+            push.clicked.connect(lambda _=False, q=quality: self.grade(q))
+            self.grade_buttons[quality] = push
+            self.grade_layout.addWidget(push)
+
+    # -- keys -------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Space/Enter reveal, 1–4 answer, Esc leaves: the review screen keeps the focus
-        (its children take none), so these keys always reach it."""
-        key = event.key()
+        """Space/Enter reveal, digits grade, U/Ctrl+Z undo, ``-`` bury, ``@`` suspend, Esc
+        leaves. The review screen keeps the focus (its children take none)."""
+        key, text = event.key(), event.text()
+        grade_keys = {k: q for q, (k, _label) in self._grades.items()}
         if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.reveal()
-        elif event.text() in _KEY_TO_BUTTON:
-            self.grade(_KEY_TO_BUTTON[event.text()])
+        elif text in grade_keys:
+            self.grade(grade_keys[text])
+        elif event.matches(QKeySequence.StandardKey.Undo) or key == Qt.Key.Key_U:
+            self.undo()
+        elif text == "-":
+            self.bury()
+        elif text == "@":
+            self.suspend()
         elif key == Qt.Key.Key_Escape:
             self.leave_requested.emit()
         else:
             super().keyPressEvent(event)
 
-    def start(self, session: StudySession) -> None:
+    # -- session ----------------------------------------------------------------------
+
+    def start(self, session: Session) -> None:
         """Review ``session``'s cards from its next one."""
         self._session = session
+        self._grades = SIX_GRADES if session.settings.six_grades else FOUR_GRADES
+        self._build_grade_buttons()
+        is_cram = isinstance(session, CramSession)
+        self.bury_button.setVisible(not is_cram)
+        self.suspend_button.setVisible(not is_cram)
+        self.notice.clear()
         self._show_next()
+
+    @property
+    def session(self) -> Session | None:
+        return self._session
 
     @property
     def card(self) -> Card | None:
@@ -121,34 +178,62 @@ class ReviewView(QWidget):
     def _show_next(self) -> None:
         assert self._session is not None
         self._card = self._session.next_card()
+        self.undo_button.setEnabled(self._session.can_undo)
         if self._card is None:
             self.finished.emit()
             return
         self.revealed = False
         self.browser.setHtml(card_html(self._card.front, None))
         self.bottom.setCurrentIndex(0)
-        self.status.setText(f"{self._session.remaining} left today")
+        new, due, drill = self._session.counts()
+        self.counts.setText(
+            f'<span style="color:#2f6fde">{new} new</span> · <span style="color:#3f9142">{due} due</span>'
+            f' · <span style="color:#d64545">{drill} again</span>')
         self.setFocus()
 
     def reveal(self) -> None:
-        """Show the back and the answer buttons with their next intervals."""
+        """Show the back and the grade buttons with their next intervals."""
         if self._card is None or self._session is None or self.revealed:
             return
         self.revealed = True
         self.browser.setHtml(card_html(self._card.front, self._card.back))
+        kind = self._session.current_kind
         for preview in self._session.previews():
-            button = Button(preview.quality) if preview.quality >= 2 else None
-            if button is not None:
-                self.grade_buttons[button].setText(
-                    f"{BUTTON_LABELS[button]}  ({BUTTON_KEYS[button]})\n{format_interval(preview.interval)}")
+            key, label = self._grades[preview.quality]
+            self.grade_buttons[preview.quality].setText(f"{label}  ({key})\n{preview_text(preview, kind)}")
         self.bottom.setCurrentIndex(1)
 
-    def grade(self, button: Button) -> None:
-        """Answer the current card with ``button`` (only once the back is shown)."""
+    def grade(self, quality: int) -> None:
+        """Answer the current card with ``quality`` (only once the back is shown)."""
         if self._card is None or self._session is None or not self.revealed:
             return
-        self._session.answer(button)
+        result = self._session.answer(quality)
+        self.notice.setText("Leech: this card lapsed too often" + (
+            " and is suspended" if result.progress.suspended else " and is tagged “leech”")
+            if result.became_leech else "")
         self._show_next()
+
+    def undo(self) -> None:
+        """Take back the last answer (or bury/suspend) and show that card again."""
+        if self._session is None or not self._session.can_undo:
+            return
+        self._session.undo()
+        self.notice.setText("Undone")
+        self._show_next()
+
+    def bury(self) -> None:
+        """Hide the current card until tomorrow."""
+        if isinstance(self._session, StudySession) and self._card is not None:
+            self._session.bury_current()
+            self.notice.setText("Card buried until tomorrow")
+            self._show_next()
+
+    def suspend(self) -> None:
+        """Suspend the current card until it is unsuspended."""
+        if isinstance(self._session, StudySession) and self._card is not None:
+            self._session.suspend_current()
+            self.notice.setText("Card suspended")
+            self._show_next()
 
 
 def _open_external(url: QUrl) -> None:
