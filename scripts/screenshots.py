@@ -20,15 +20,18 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from mlprep.core.clock import FixedClock
+from mlprep.core.study_settings import ScopeKind, StudyScope
 from mlprep.services.collection import open_collection
 from mlprep.ui.main_window import MainWindow
+from mlprep.ui.settings_dialog import SettingsDialog
 from mlprep.ui.theme import apply_theme
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 def main(deck_id: str = "sql-fundamentals") -> None:
-    """Save docs/deck-list.png and docs/review.png (the first card of ``deck_id``, answer shown)."""
+    """Save docs/deck-list.png, docs/review.png (first card of ``deck_id``, answer shown,
+    with interval previews) and docs/settings.png."""
     app = QApplication.instance() or QApplication(sys.argv)
     apply_theme(app)
     with tempfile.TemporaryDirectory() as tmp:
@@ -38,10 +41,15 @@ def main(deck_id: str = "sql-fundamentals") -> None:
         window.show()
         app.processEvents()
         window.grab().save(str(DOCS / "deck-list.png"))
-        window.study(deck_id)
+        window.study(StudyScope(ScopeKind.DECK, deck_id))
         QTest.keyClick(window.review, Qt.Key.Key_Space)
         app.processEvents()
         window.grab().save(str(DOCS / "review.png"))
+        dialog = SettingsDialog(window.settings, window.collection.store.deck_counts(clock.now().date()), window)
+        dialog.show()
+        app.processEvents()
+        dialog.grab().save(str(DOCS / "settings.png"))
+        dialog.close()
         window.close()
 
 

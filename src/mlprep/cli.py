@@ -21,6 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("gui", help="open the app (the default)")
     cards = sub.add_parser("cards", help="list every card")
     cards.add_argument("--json", action="store_true", help="one JSON object per line")
+    cards.add_argument("--summary", action="store_true",
+                       help="card counts per curriculum area and leaf, as Markdown (docs/curriculum.md)")
     check = sub.add_parser("check", help="validate every deck; print file:line: message per problem")
     check.add_argument("paths", nargs="*", type=Path, help="deck files or folders (default: all decks)")
     return parser
@@ -33,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "check":
         return _check(args.paths, args.data_dir)
     if command == "cards":
-        return _cards(args.data_dir, as_json=args.json)
+        return _cards(args.data_dir, as_json=args.json, summary=args.summary)
     from mlprep.app import run_app
 
     return run_app(data_dir=args.data_dir)
@@ -59,9 +61,14 @@ def _check(paths: list[Path], data_dir: Path | None) -> int:
     return 1 if problems else 0
 
 
-def _cards(data_dir: Path | None, *, as_json: bool) -> int:
-    from mlprep.services.deck_loader import load_decks
+def _cards(data_dir: Path | None, *, as_json: bool, summary: bool = False) -> int:
+    from mlprep.services.deck_loader import load_decks, shipped_decks_dir
 
+    if summary:
+        from mlprep.services.curriculum import summary_markdown
+
+        print(summary_markdown(load_decks([shipped_decks_dir()]).decks), end="")
+        return 0
     result = load_decks(_deck_dirs(data_dir))
     for error in result.errors:
         print(error, file=sys.stderr)

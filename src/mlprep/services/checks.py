@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from mlprep.core.deck_format import DeckError, parse_deck
 from mlprep.core.latex_check import formula_problems
 from mlprep.core.models import Deck
-from mlprep.services.deck_loader import load_decks
+from mlprep.services.deck_loader import load_decks, shipped_decks_dir
 
 
 def check_decks(dirs: Iterable[Path], files: Iterable[Path] = ()) -> tuple[list[DeckError], int, int]:
     """Validate the decks under ``dirs`` plus single deck ``files``.
 
     Returns (problems sorted by file and line, decks parsed, cards parsed). Checks the
-    deck format, card-id uniqueness across decks, a ``source`` on every card, and that
-    every ``$...$`` / ``$$...$$`` formula can be typeset.
+    deck format (which already demands a non-empty front and back), card-id uniqueness
+    across decks, a ``source`` on every card, that every ``$...$`` / ``$$...$$`` formula
+    can be typeset, that no two fronts are near-identical, and that every shipped deck
+    names its curriculum area and leaf.
     """
     result = load_decks(list(dirs))
     problems = list(result.errors)
@@ -28,6 +31,9 @@ def check_decks(dirs: Iterable[Path], files: Iterable[Path] = ()) -> tuple[list[
             problems.extend(exc.problems)
     for deck in decks:
         problems.extend(_content_problems(deck))
+    problems.extend(near_duplicate_fronts(decks))
+    shipped = shipped_decks_dir().resolve()
+    problems.extend(curriculum_problems([d for d in decks if Path(d.path).resolve().parent == shipped]))
     problems.sort(key=lambda p: (p.path, p.line))
     return problems, len(decks), sum(len(d.cards) for d in decks)
 
@@ -55,3 +61,33 @@ def _line_of(lines: list[str], snippet: str, start: int) -> int:
         if snippet and snippet in lines[index]:
             return index + 1
     return start
+
+
+_WORD_RE = re.compile(r"[a-z0-9]+")
+NEAR_DUPLICATE = 0.85  # Jaccard similarity of word sets above which two fronts are near-identical
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD_RE.findall(text.lower()))
+
+
+def near_duplicate_fronts(decks: Sequence[Deck], threshold: float = NEAR_DUPLICATE) -> list[DeckError]:
+    """Pairs of cards (across all ``decks``) whose fronts share at least ``threshold`` of
+    their words (Jaccard similarity), reported at the later card."""
+    cards = [(deck, card, _words(card.front)) for deck in decks for card in deck.cards]
+    out = []
+    for i, (deck, card, words) in enumerate(cards):
+        for other_deck, other, other_words in cards[:i]:
+            small, large = sorted((len(words), len(other_words)))
+            if not large or small / large < threshold:
+                continue  # Jaccard <= small/large: cannot reach the threshold
+            if len(words & other_words) / len(words | other_words) >= threshold:
+                out.append(DeckError(deck.path, card.line, f"card {card.id}: front nearly repeats card {other.id} "
+                                                         f"({Path(other_deck.path).name}:{other.line})"))
+    return out
+
+
+def curriculum_problems(decks: Sequence[Deck]) -> list[DeckError]:
+    """Shipped decks must name their curriculum leaf (so every card has area and leaf tags)."""
+    return [DeckError(d.path, 2, "a shipped deck needs a 'leaf' (a curriculum leaf such as \"1.1\")")
+            for d in decks if not d.leaf]

@@ -76,6 +76,7 @@ class StudySession:
         self._tz = tz
         self._undo: list[_Undo] = []
         self._current: tuple[Card, DeckId, ReviewKind] | None = None
+        self._progress: CardProgress | None = None  # the current card's, read with it
         self._shown_at: datetime | None = None
         self.answered = 0
         self._start_day()
@@ -107,18 +108,16 @@ class StudySession:
     # -- picking -------------------------------------------------------------------
 
     def _pick(self) -> tuple[CardId, DeckId, ReviewKind] | None:
-        db, today = self._store.db, self.today
-        due = q.next_due(db, today, self.scope, self._blocked("review")) if self._left("review") else None
-        new = q.next_new(db, today, self.scope, self._blocked("new")) if self._left("new") else None
-        if due and new:
-            order = self.settings.new_order
-            take_new = order is NewOrder.BEFORE or (
-                order is NewOrder.MIXED and self._reviews_since_new >= self._mix_every)
-            return (new[0], new[1], ReviewKind.NEW) if take_new else (due[0], due[1], ReviewKind.REVIEW)
-        if due:
-            return due[0], due[1], ReviewKind.REVIEW
-        if new:
-            return new[0], new[1], ReviewKind.NEW
+        db, today, order = self._store.db, self.today, self.settings.new_order
+        new_first = order is NewOrder.BEFORE or (order is NewOrder.MIXED and self._reviews_since_new >= self._mix_every)
+        first, second = ("new", "review") if new_first else ("review", "new")
+        for kind in (first, second):  # the second query runs only when the first finds nothing
+            if not self._left(kind):
+                continue
+            find = q.next_new if kind == "new" else q.next_due
+            found = find(db, today, self.scope, self._blocked(kind))
+            if found:
+                return found[0], found[1], ReviewKind.NEW if kind == "new" else ReviewKind.REVIEW
         if self._drill:
             card_id = self._drill[0]
             return card_id, self._store.card(card_id).deck, ReviewKind.DRILL
@@ -136,9 +135,10 @@ class StudySession:
         if picked is None:
             return None
         card_id, deck_id, kind = picked
-        self._current = (self._store.card(card_id), deck_id, kind)
+        card, self._progress = self._store.card_and_progress(card_id)
+        self._current = (card, deck_id, kind)
         self._shown_at = self._clock.now()
-        return self._current[0]
+        return card
 
     @property
     def current_kind(self) -> ReviewKind | None:
@@ -173,7 +173,9 @@ class StudySession:
         card = self.next_card()
         if card is None or self._current is None:
             raise LookupError("no card to answer: the session is done")
-        return self._store.progress(card.id), self._current[2]
+        if self._progress is None or self._progress.card_id != card.id:
+            self._progress = self._store.progress(card.id)
+        return self._progress, self._current[2]
 
     def answer(self, quality: int) -> Answered:
         """Answer the current card with SM-2 ``quality`` (0–5; a ``Button`` is one).
@@ -257,6 +259,7 @@ class StudySession:
         card = self._store.card(step.before.card_id)
         kind = step.kind or (ReviewKind.NEW if step.before.is_new else ReviewKind.REVIEW)
         self._current = (card, step.deck_id, kind)
+        self._progress = None
         self._shown_at = self._clock.now()
         return card
 

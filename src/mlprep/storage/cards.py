@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -93,21 +94,27 @@ class CardStore:
                 "(SELECT value FROM json_each(?))", [keep_json])
         return cursor.rowcount
 
+    def _row(self, card_id: CardId) -> dict[str, Any]:
+        cursor = self.db.execute("SELECT * FROM cards WHERE id = ?", [card_id])
+        row = cursor.fetchone()
+        if row is None:
+            raise KeyError(card_id)
+        return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
     def card(self, card_id: CardId) -> Card:
         """The card's content; raises ``KeyError`` if no such card."""
-        rows = list(self.db.query("SELECT * FROM cards WHERE id = ?", [card_id]))
-        if not rows:
-            raise KeyError(card_id)
-        return _card(rows[0])
+        return _card(self._row(card_id))
 
     # -- progress -----------------------------------------------------------------
 
     def progress(self, card_id: CardId) -> CardProgress:
         """The card's scheduling record; raises ``KeyError`` if no such card."""
-        rows = list(self.db.query("SELECT * FROM cards WHERE id = ?", [card_id]))
-        if not rows:
-            raise KeyError(card_id)
-        return _progress(rows[0])
+        return _progress(self._row(card_id))
+
+    def card_and_progress(self, card_id: CardId) -> tuple[Card, CardProgress]:
+        """Content and scheduling record in one read; raises ``KeyError`` if no such card."""
+        row = self._row(card_id)
+        return _card(row), _progress(row)
 
     def deck_counts(self, today: date) -> list[DeckCounts]:
         """Per present deck: visible new cards, visible cards due on or before ``today``, and
@@ -139,17 +146,16 @@ class CardStore:
         """
         with self.db.atomic():
             self._write_progress(after, last_review=entry.reviewed_at.isoformat())
-            table = self.db["review_log"]
-            table.insert({
-                "card_id": entry.card_id, "reviewed_at": entry.reviewed_at.isoformat(),
-                "quality": entry.quality, "kind": entry.kind,
-                "repetitions_before": entry.repetitions_before, "repetitions_after": entry.repetitions_after,
-                "interval_before": entry.interval_before, "interval_after": entry.interval_after,
-                "easiness_before": entry.easiness_before, "easiness_after": entry.easiness_after,
-                "due_before": _iso(entry.due_before), "due_after": _iso(entry.due_after),
-                "answer_ms": entry.answer_ms,
-            })
-            return int(table.last_pk)  # type: ignore[arg-type]
+            # Plain SQL on the review hot path: Table.insert costs ~0.15 ms building its query.
+            cursor = self.db.execute(
+                "INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, "
+                "repetitions_after, interval_before, interval_after, easiness_before, easiness_after, "
+                "due_before, due_after, answer_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [entry.card_id, entry.reviewed_at.isoformat(), entry.quality, str(entry.kind),
+                 entry.repetitions_before, entry.repetitions_after, entry.interval_before, entry.interval_after,
+                 entry.easiness_before, entry.easiness_after, _iso(entry.due_before), _iso(entry.due_after),
+                 entry.answer_ms])
+            return int(cursor.lastrowid or 0)
 
     def restore(self, before: CardProgress, log_id: int | None) -> None:
         """Undo: put the card back to ``before`` and delete review-log row ``log_id`` (if any),
@@ -193,12 +199,12 @@ class CardStore:
         return [_entry(r) for r in self.db.query(f"SELECT * FROM review_log {where} ORDER BY id", params)]
 
 
-def _card(row: dict) -> Card:
+def _card(row: dict[str, Any]) -> Card:
     return Card(id=CardId(row["id"]), deck=DeckId(row["deck_id"]), front=row["front"], back=row["back"],
                 tags=tuple(json.loads(row["tags"] or "[]")), source=row["source"] or "")
 
 
-def _progress(row: dict) -> CardProgress:
+def _progress(row: dict[str, Any]) -> CardProgress:
     return CardProgress(
         card_id=CardId(row["id"]), repetitions=row["repetitions"], easiness=row["easiness"],
         interval=row["interval"], due=_date(row["due"]), lapses=row["lapses"], reviews=row["reviews"],
@@ -206,7 +212,7 @@ def _progress(row: dict) -> CardProgress:
         user_tags=tuple(json.loads(row["user_tags"] or "[]")))
 
 
-def _entry(row: dict) -> ReviewLogEntry:
+def _entry(row: dict[str, Any]) -> ReviewLogEntry:
     return ReviewLogEntry(
         id=row["id"], card_id=CardId(row["card_id"]), reviewed_at=datetime.fromisoformat(row["reviewed_at"]),
         quality=row["quality"], kind=row["kind"],

@@ -79,8 +79,15 @@ class DeckListView(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
 
-    def set_counts(self, counts: Sequence[DeckCounts], errors: Sequence[DeckError] = ()) -> None:
-        """Show ``counts`` grouped by area, with totals per area, and the deck ``errors``."""
+    def set_counts(self, counts: Sequence[DeckCounts], errors: Sequence[DeckError] = (),
+                   new_cap: int | None = None, due_cap: int | None = None) -> None:
+        """Show ``counts`` grouped by area, with totals per area (capped, like the summary,
+        at what the global daily limits still allow: ``new_cap``, ``due_cap``), and the deck
+        ``errors``."""
+
+        def capped(n: int, cap: int | None) -> int:
+            return n if cap is None else min(n, cap)
+
         self.tree.clear()
         by_area: dict[str, list[DeckCounts]] = {}
         for row in counts:
@@ -88,7 +95,8 @@ class DeckListView(QWidget):
         for slug, rows in by_area.items():
             area = AREAS_BY_SLUG.get(slug)
             label = f"{area.number}. {area.title}" if area else slug
-            parent = QTreeWidgetItem([label, str(sum(r.new for r in rows)), str(sum(r.due for r in rows))])
+            parent = QTreeWidgetItem([label, str(capped(sum(r.new for r in rows), new_cap)),
+                                      str(capped(sum(r.due for r in rows), due_cap))])
             parent.setData(0, _DECK_ROLE, "")
             parent.setData(0, _AREA_ROLE, slug)
             font = parent.font(0)
@@ -107,8 +115,9 @@ class DeckListView(QWidget):
                 for child in (item.child(j) for j in range(item.childCount())):
                     child.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
         self.tree.expandAll()
-        total_new, total_due = sum(r.new for r in counts), sum(r.due for r in counts)
-        self.summary.setText(f"{len(counts)} decks · {total_due} due · {total_new} new")
+        total_new = capped(sum(r.new for r in counts), new_cap)
+        total_due = capped(sum(r.due for r in counts), due_cap)
+        self.summary.setText(f"{len(counts)} decks · today: {total_due} due · {total_new} new")
         self._show_errors(errors)
 
     def _show_errors(self, errors: Sequence[DeckError]) -> None:

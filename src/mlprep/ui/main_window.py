@@ -76,8 +76,8 @@ class MainWindow(QMainWindow):
 
     def show_decks(self) -> None:
         """Refresh the counts (with today's limits applied) and show the deck list."""
-        counts = deck_overview(self.collection.store, self.collection.clock, self.settings)
-        self.deck_list.set_counts(counts, self.collection.sync.errors)
+        overview = deck_overview(self.collection.store, self.collection.clock, self.settings)
+        self.deck_list.set_counts(overview.decks, self.collection.sync.errors, overview.new_left, overview.reviews_left)
         self.stack.setCurrentWidget(self.deck_list)
         self.deck_list.tree.setFocus()
 
