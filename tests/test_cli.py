@@ -87,3 +87,4 @@ def test_cards_json_lists_at_least_800_cards_and_15_per_area(tmp_path: Path) -> 
     per_area = Counter(card["area"] for card in cards)
     assert {area.slug: per_area[area.slug] >= 15 for area in AREAS} == {area.slug: True for area in AREAS}
     assert all(card["source"] and card["front"] and card["back"] for card in cards)
+    assert all(card["area"] in card["tags"] and f"leaf:{card['leaf']}" in card["tags"] for card in cards)

@@ -28,7 +28,7 @@ def test_good_deck_gives_cards_in_order_with_tags_source_and_lines() -> None:
     assert deck.description == "A short description."
     one, two = deck.cards
     assert (one.id, one.front, one.back) == ("c-one", "Front *one*?", "Back one.\n\n*Why:* because.")
-    assert one.tags == ("base", "alpha", "beta")
+    assert one.tags == ("math", "leaf:1.1", "base", "alpha", "beta")
     assert (one.source, one.line) == ("Book §1", 10)
     assert (two.front, two.back, two.line) == ("Front two\nwith a second line", "Back two", 20)
 

@@ -63,7 +63,9 @@ def parse_tags(value: str) -> tuple[str, ...]:
 def parse_deck(text: str, path: PurePath | str) -> Deck:
     """Parse one deck file's ``text``; ``path`` names the file in errors and the deck id.
 
-    Returns a :class:`Deck` whose cards keep file order. Raises :class:`DeckError`
+    Returns a :class:`Deck` whose cards keep file order; every card's tags start with the
+    deck's area slug and ``leaf:<id>`` (when the deck names a leaf), then the deck's and the
+    card's own tags. Raises :class:`DeckError`
     (with every problem found in ``.problems``) for malformed front matter, unknown
     area or leaf, a card without ``Q:``/``A:``, an empty side, an invalid or repeated
     id, an unknown metadata key, or text outside a card.
@@ -76,7 +78,9 @@ def parse_deck(text: str, path: PurePath | str) -> Deck:
     deck_id = DeckId(path.stem)
     deck_tags = parse_tags(str(header.get("tags", ""))) if not isinstance(header.get("tags"), list) \
         else tuple(str(t) for t in header["tags"])
-    cards = _build_cards(drafts, deck_id, deck_tags, path, problems)
+    curriculum_tags = tuple(t for t in (str(header.get("area") or ""),
+                                        f"leaf:{header['leaf']}" if header.get("leaf") else "") if t)
+    cards = _build_cards(drafts, deck_id, curriculum_tags + deck_tags, path, problems)
     if problems:
         problems.sort(key=lambda p: p.line)
         first = problems[0]
