@@ -230,3 +230,14 @@ def test_answering_with_no_card_or_a_bad_quality_raises(col: Collection, clock: 
     assert s.next_card() is None
     with pytest.raises(LookupError):
         s.answer(Button.GOOD)
+
+
+def test_running_counts_match_a_fresh_count_after_answers_bury_suspend_and_undo(col: Collection,
+                                                                                 clock: FixedClock) -> None:
+    make_due(col, "b-one", "2026-03-09")
+    s = session(col, clock)
+    steps = [lambda: s.answer(Button.GOOD), lambda: s.answer(Button.AGAIN), s.bury_current, s.undo,
+             s.suspend_current, lambda: s.answer(Button.HARD), s.undo, s.undo]
+    for step in steps:
+        step()
+        assert s.counts() == session(col, clock).counts()

@@ -27,6 +27,7 @@ from mlprep.storage.cards import CardStore
 MAX_ANSWER_MS = 60_000
 LEECH_TAG = "leech"
 DRILL_PASS = 4  # SM-2 step 7: repeat until graded 4 or 5
+_COUNTER = {ReviewKind.NEW: "new", ReviewKind.REVIEW: "review"}  # which daily limit a first answer uses
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ class Answered:
 @dataclass(frozen=True)
 class _Undo:
     before: CardProgress
-    log_id: int | None
-    kind: ReviewKind | None
+    log_id: int | None  # None: a bury or suspend
+    kind: ReviewKind  # how the card was shown
     deck_id: DeckId
     drill: tuple[CardId, ...]
 
@@ -88,8 +89,11 @@ class StudySession:
         since = day_start(self.today, self._tz, self.settings.rollover_hour)
         self._done = q.answered_since(self._store.db, since)
         self._drill: deque[CardId] = deque(q.drill_since(self._store.db, since, self.today))
-        new, due = q.count_available(self._store.db, self.today, self.scope)
-        self._mix_every = max(1, due // max(1, min(new, self._left("new"))))
+        # Counted once a day (one pass over the scope), then kept up to date by each answer,
+        # undo, bury and suspend, so the review screen's counts cost nothing per card.
+        self._available = dict(zip(("new", "review"), q.count_available(self._store.db, self.today, self.scope),
+                                   strict=True))
+        self._mix_every = max(1, self._available["review"] // max(1, min(self._available["new"], self._left("new"))))
         self._reviews_since_new = 0
         self._current = None
 
@@ -146,9 +150,9 @@ class StudySession:
         return self._current[2] if self._current else None
 
     def counts(self) -> tuple[int, int, int]:
-        """What is left today in this scope, after limits: (new, due, drill)."""
-        new, due = q.count_available(self._store.db, self.today, self.scope)
-        return min(new, self._left("new")), min(due, self._left("review")), len(self._drill)
+        """What is left today in this scope, after the global limits: (new, due, drill)."""
+        return (min(self._available["new"], self._left("new")), min(self._available["review"], self._left("review")),
+                len(self._drill))
 
     @property
     def remaining(self) -> int:
@@ -222,7 +226,8 @@ class StudySession:
                       after: CardProgress) -> None:
         if kind is not ReviewKind.DRILL:
             counts = self._done.setdefault(deck_id, {"new": 0, "review": 0})
-            counts["new" if kind is ReviewKind.NEW else "review"] += 1
+            counts[_COUNTER[kind]] += 1
+            self._available[_COUNTER[kind]] -= 1
             self._reviews_since_new = 0 if kind is ReviewKind.NEW else self._reviews_since_new + 1
         if card_id in self._drill:
             self._drill.remove(card_id)
@@ -251,14 +256,15 @@ class StudySession:
             raise LookupError("nothing to undo")
         step = self._undo.pop()
         self._store.restore(step.before, step.log_id)
-        if step.kind is not None and step.kind is not ReviewKind.DRILL:
-            self._done[step.deck_id]["new" if step.kind is ReviewKind.NEW else "review"] -= 1
-        if step.kind is not None:
+        if step.kind is not ReviewKind.DRILL:
+            self._available[_COUNTER[step.kind]] += 1
+            if step.log_id is not None:
+                self._done[step.deck_id][_COUNTER[step.kind]] -= 1
+        if step.log_id is not None:
             self.answered -= 1
         self._drill = deque(step.drill)
         card = self._store.card(step.before.card_id)
-        kind = step.kind or (ReviewKind.NEW if step.before.is_new else ReviewKind.REVIEW)
-        self._current = (card, step.deck_id, kind)
+        self._current = (card, step.deck_id, step.kind)
         self._progress = None
         self._shown_at = self._clock.now()
         return card
@@ -272,13 +278,15 @@ class StudySession:
         return self._hide_current(lambda p: replace(p, buried_until=self.today + timedelta(days=1)))
 
     def _hide_current(self, change: object) -> CardProgress:
-        before, _kind = self._current_progress()
+        before, kind = self._current_progress()
         assert self._current is not None and callable(change)
         after: CardProgress = change(before)
         self._store.set_progress(after)
-        self._undo.append(_Undo(before, None, None, self._current[1], tuple(self._drill)))
-        if before.card_id in self._drill:
+        self._undo.append(_Undo(before, None, kind, self._current[1], tuple(self._drill)))
+        if kind is ReviewKind.DRILL:
             self._drill.remove(before.card_id)
+        else:
+            self._available[_COUNTER[kind]] -= 1
         self._current = None
         return after
 

@@ -118,20 +118,25 @@ class CardStore:
 
     def deck_counts(self, today: date) -> list[DeckCounts]:
         """Per present deck: visible new cards, visible cards due on or before ``today``, and
-        present cards; limits are not applied. Each count is a range scan of a covering index."""
+        the deck's card count; limits are not applied. New and due counts are range scans
+        of a covering index; buried cards (few) are subtracted through their own index."""
         visible = "c.deck_id = d.id AND c.present = 1 AND c.suspended = 0"
-        buried = "AND c.buried_until > :today"
-        rows = self.db.query(
+        params = {"today": today.isoformat()}
+        rows = self.db.execute(
             f"""
-            SELECT d.id, d.title, d.area,
-              (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due IS NULL)
-                - (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due IS NULL {buried}) AS new,
+            SELECT d.id, d.title, d.area, d.card_count,
+              (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due IS NULL),
               (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due <= :today)
-                - (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due <= :today {buried}) AS due,
-              (SELECT COUNT(*) FROM cards c WHERE c.deck_id = d.id AND c.present = 1) AS total
             FROM decks d WHERE d.present = 1 ORDER BY d.area, d.leaf, d.title
-            """, {"today": today.isoformat()})
-        return [DeckCounts(DeckId(r["id"]), r["title"], r["area"], r["new"], r["due"], r["total"]) for r in rows]
+            """, params).fetchall()
+        buried = {deck: (new, due) for deck, new, due in self.db.execute(
+            "SELECT deck_id, SUM(due IS NULL), SUM(due <= :today) FROM cards INDEXED BY idx_cards_buried "
+            "WHERE buried_until > :today AND present = 1 AND suspended = 0 GROUP BY deck_id", params).fetchall()}
+        out = []
+        for deck_id, title, area, total, new, due in rows:
+            buried_new, buried_due = buried.get(deck_id, (0, 0))
+            out.append(DeckCounts(DeckId(deck_id), title, area, new - buried_new, due - (buried_due or 0), total))
+        return out
 
     def next_due_day(self) -> date | None:
         """The earliest study day any present, unsuspended card is due, or ``None``."""
