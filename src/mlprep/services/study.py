@@ -14,6 +14,7 @@ cards not yet answered and the drill cards still owed.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 
@@ -277,10 +278,10 @@ class StudySession:
         """Bury the card on screen: hidden until the next study day. Undoable."""
         return self._hide_current(lambda p: replace(p, buried_until=self.today + timedelta(days=1)))
 
-    def _hide_current(self, change: object) -> CardProgress:
+    def _hide_current(self, change: Callable[[CardProgress], CardProgress]) -> CardProgress:
         before, kind = self._current_progress()
-        assert self._current is not None and callable(change)
-        after: CardProgress = change(before)
+        assert self._current is not None
+        after = change(before)
         self._store.set_progress(after)
         self._undo.append(_Undo(before, None, kind, self._current[1], tuple(self._drill)))
         if kind is ReviewKind.DRILL:
