@@ -164,3 +164,12 @@ def test_settings_dialog_saves_to_the_collection(qtbot: QtBot, tmp_path: Path, d
     assert stored.deck_limits["deck-b"] == DeckLimits(None, 5)
     window.show_decks()
     assert row_counts(window) == {"Deck A": ("1", "0"), "Deck B": ("1", "0")}
+
+
+def test_the_deck_list_says_which_deck_failed_and_why(qtbot: QtBot, tmp_path: Path, deck_dir: Path,
+                                                      clock: FixedClock) -> None:
+    (deck_dir / "broken.md").write_text("---\ntitle: Broken\narea: math\n---\n## x-one\nQ: front only\n")
+    window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
+    assert window.deck_list.errors.isVisible()
+    assert f"{deck_dir / 'broken.md'}:5: card x-one: no 'A:' line (the back)" in window.deck_list.errors.text()
+    assert set(row_counts(window)) == {"Deck A", "Deck B"}
