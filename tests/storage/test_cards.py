@@ -80,3 +80,12 @@ def test_next_new_and_deck_counts_use_indexes_not_table_scans() -> None:
         plans.append(" ".join(str(r) for r in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()))
     assert "SCAN c USING" in plans[0] and "idx_cards_new" in plans[0]
     assert "COVERING INDEX idx_cards_deck_state" in plans[1]
+
+
+def test_all_tags_and_deck_leaves() -> None:
+    store = CardStore(open_db(None))
+    deck = make_deck(("c1", "F", "B"))
+    store.save_deck(Deck(id=deck.id, title="D", area="math", leaf="1.1", path=deck.path, cards=deck.cards), NOW)
+    store.db.execute("UPDATE cards SET user_tags = '[\"leech\"]' WHERE id = 'c1'")
+    assert store.all_tags() == ["leech", "t"]
+    assert store.deck_leaves() == {"d": "1.1"}

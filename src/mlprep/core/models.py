@@ -91,9 +91,6 @@ class CardProgress:
     buried_until: date | None = None
     user_tags: tuple[str, ...] = ()
 
-    @property
-    def is_new(self) -> bool:
-        return self.reviews == 0
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,6 @@ def deck_overview(store: CardStore, clock: Clock, settings: StudySettings,
         if (limit := settings.limit_for(row.deck_id, "review")) is not None:
             due_cap = min(due_cap, max(0, limit - deck_done["review"]))
         out.append(replace(row, new=min(row.new, new_cap), due=min(row.due, due_cap)))
-    leaves = dict(store.db.execute("SELECT id, leaf FROM decks").fetchall())
-    out.sort(key=lambda r: _curriculum_order(r, leaves.get(r.deck_id) or ""))
+    leaves = store.deck_leaves()
+    out.sort(key=lambda r: _curriculum_order(r, leaves.get(r.deck_id, "")))
     return Overview(out, new_left, reviews_left)

@@ -138,6 +138,17 @@ class CardStore:
             out.append(DeckCounts(DeckId(deck_id), title, area, new - buried_new, due - (buried_due or 0), total))
         return out
 
+    def all_tags(self) -> list[str]:
+        """Every tag on a present card (deck tags and user tags such as ``leech``), sorted."""
+        rows = self.db.execute(
+            "SELECT DISTINCT value FROM cards, json_each(cards.tags) WHERE present = 1 UNION "
+            "SELECT DISTINCT value FROM cards, json_each(cards.user_tags) WHERE present = 1 ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+
+    def deck_leaves(self) -> dict[DeckId, str]:
+        """Each deck's curriculum leaf id (``""`` when it has none)."""
+        return {DeckId(i): leaf or "" for i, leaf in self.db.execute("SELECT id, leaf FROM decks").fetchall()}
+
     def next_due_day(self) -> date | None:
         """The earliest study day any present, unsuspended card is due, or ``None``."""
         rows = list(self.db.query(

@@ -106,9 +106,7 @@ class MainWindow(QMainWindow):
 
     def study_tag(self) -> None:
         """Ask for a tag and study the cards that carry it."""
-        tags = [r[0] for r in self.collection.store.db.execute(
-            "SELECT DISTINCT value FROM cards, json_each(cards.tags) WHERE present = 1 UNION "
-            "SELECT DISTINCT value FROM cards, json_each(cards.user_tags) ORDER BY 1").fetchall()]
+        tags = self.collection.store.all_tags()
         tag, ok = QInputDialog.getItem(self, "Study a tag", "Tag:", tags, 0, False)
         if ok and tag:
             self.study(StudyScope(ScopeKind.TAG, tag))
