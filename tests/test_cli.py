@@ -9,6 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 from mlprep import __version__
+from mlprep.core.clock import FixedClock
 from mlprep.core.taxonomy import AREAS
 
 
@@ -88,3 +89,29 @@ def test_cards_json_lists_at_least_800_cards_and_15_per_area(tmp_path: Path) -> 
     assert {area.slug: per_area[area.slug] >= 15 for area in AREAS} == {area.slug: True for area in AREAS}
     assert all(card["source"] and card["front"] and card["back"] for card in cards)
     assert all(card["area"] in card["tags"] and f"leaf:{card['leaf']}" in card["tags"] for card in cards)
+
+
+def test_reading_json_kind_book_lists_every_book_with_status_and_cite_counts(tmp_path: Path) -> None:
+    result = mlprep("reading", "--json", "--kind", "book", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    books = [json.loads(line) for line in result.stdout.splitlines()]
+    assert {"ng-mly", "geron-homl", "raschka-pml", "bishop-prml", "goodfellow-dl"} <= {b["id"] for b in books}
+    assert {b["kind"] for b in books} == {"book"}
+    assert set(books[0]) == {"id", "title", "authors", "organisation", "kind", "url", "areas", "level", "free", "why",
+                             "year", "notes", "status", "status_date", "user_notes", "cite_count"}
+    assert all(b["status"] == "to_read" and b["url"].startswith("https://") for b in books)  # no collection yet
+    assert next(b for b in books if b["id"] == "geron-homl")["cite_count"] >= 1
+
+
+def test_reading_shows_the_collections_status_in_aligned_columns(tmp_path: Path, clock: FixedClock) -> None:
+    from mlprep.core.reading_list import ReadingStatus
+    from mlprep.services.collection import open_collection
+    from mlprep.services.reading import ReadingService, load_reading_list
+
+    col = open_collection(tmp_path, clock)
+    ReadingService(load_reading_list(), col.store.db, clock).set_status("esl", ReadingStatus.READING)
+    col.close()
+    lines = mlprep("reading", "--status", "reading", data_dir=tmp_path).stdout.splitlines()
+    assert len(lines) == 1 and lines[0].split()[:4] == ["esl", "book", "advanced", "reading"]
+    rows = mlprep("reading", "--area", "sql", "--search", "postgresql", data_dir=tmp_path).stdout.splitlines()
+    assert rows and all(row.index("to read") == rows[0].index("to read") for row in rows)

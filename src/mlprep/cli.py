@@ -25,6 +25,28 @@ def _parser() -> argparse.ArgumentParser:
                        help="card counts per curriculum area and leaf, as Markdown (docs/curriculum.md)")
     check = sub.add_parser("check", help="validate every deck; print file:line: message per problem")
     check.add_argument("paths", nargs="*", type=Path, help="deck files or folders (default: all decks)")
+    render = sub.add_parser("render", help="draw one card to a PNG, offscreen")
+    render.add_argument("card_id", metavar="CARD_ID")
+    render.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the PNG to write")
+    render.add_argument("--back", action="store_true", help="show the answer side too")
+    render.add_argument("--theme", choices=["light", "dark"], default="light")
+    render.add_argument("--width", type=int, default=760, help="card width in pixels (default 760; drawn at 2x)")
+    from mlprep.core.reading_list import Level, ReadingKind, ReadingStatus
+    from mlprep.core.taxonomy import AREAS
+
+    reading = sub.add_parser("reading", help="list the recommended reading (with your status from the collection)")
+    reading.add_argument("--kind", choices=[k.value for k in ReadingKind])
+    reading.add_argument("--area", choices=[a.slug for a in AREAS])
+    reading.add_argument("--level", choices=[v.value for v in Level])
+    reading.add_argument("--status", choices=[v.value for v in ReadingStatus])
+    reading.add_argument("--search", default="", metavar="Q", help="words that must all occur in title, author, why")
+    reading.add_argument("--json", action="store_true", help="one JSON object per line")
+    stats = sub.add_parser("stats", help="progress statistics: today, streaks, retention, forecast, mastery")
+    stats.add_argument("--json", action="store_true", help="every figure as one JSON document")
+    stats.add_argument("--scope", default="all", metavar="SCOPE", help="all (default), area:SLUG or deck:ID")
+    stats.add_argument("--period", default="30", choices=["30", "90", "365", "all"], help="days (default 30)")
+    stats.add_argument("--export-csv", type=Path, default=None, metavar="DIR",
+                       help="also write the review log and the mastery table as CSV files into DIR")
     return parser
 
 
@@ -36,6 +58,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _check(args.paths, args.data_dir)
     if command == "cards":
         return _cards(args.data_dir, as_json=args.json, summary=args.summary)
+    if command == "render":
+        return _render(args.data_dir, args.card_id, args.output, back=args.back, dark=args.theme == "dark",
+                       width=args.width)
+    if command == "reading":
+        return _reading(args)
+    if command == "stats":
+        return _stats(args)
     from mlprep.app import run_app
 
     return run_app(data_dir=args.data_dir)
@@ -61,6 +90,23 @@ def _check(paths: list[Path], data_dir: Path | None) -> int:
     return 1 if problems else 0
 
 
+def _render(data_dir: Path | None, card_id: str, out: Path, *, back: bool, dark: bool, width: int) -> int:
+    from mlprep.services.deck_loader import load_decks
+    from mlprep.ui.card_export import find_card, render_to_png
+
+    found = find_card(load_decks(_deck_dirs(data_dir)).decks, card_id)
+    if found is None:
+        print(f"mlprep render: no card with id {card_id!r} (see `mlprep cards`)", file=sys.stderr)
+        return 2
+    try:
+        w, h = render_to_png(*found, out, back=back, dark=dark, width=max(200, width))
+    except OSError as exc:
+        print(f"mlprep render: {exc}", file=sys.stderr)
+        return 1
+    print(f"{out}: {w}x{h} px")
+    return 0
+
+
 def _cards(data_dir: Path | None, *, as_json: bool, summary: bool = False) -> int:
     from mlprep.services.deck_loader import load_decks, shipped_decks_dir
 
@@ -82,4 +128,63 @@ def _cards(data_dir: Path | None, *, as_json: bool, summary: bool = False) -> in
             else:
                 first = card.front.splitlines()[0] if card.front else ""
                 print(f"{card.id}\t{deck.id}\t{first}")
+    return 0
+
+
+def _reading(args: argparse.Namespace) -> int:
+    from mlprep.core.clock import SystemClock
+    from mlprep.services.paths import resolve_data_dir
+    from mlprep.services.reading import browse_reading, entry_json, filter_entries
+
+    service = browse_reading(resolve_data_dir(args.data_dir, os.environ), SystemClock(), _deck_dirs(args.data_dir))
+    for error in service.errors:
+        print(error, file=sys.stderr)
+    if service.errors:
+        return 1
+    entries = filter_entries(service.entries(), kind=args.kind, area=args.area, level=args.level,
+                             status=args.status, query=args.search)
+    if args.json:
+        for entry in entries:
+            print(json.dumps(entry_json(entry), ensure_ascii=False))
+        return 0
+    rows = [(e.item.id, str(e.item.kind), str(e.item.level), e.status.label.lower(), e.item.title) for e in entries]
+    widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4])
+    print(f"{len(rows)} item(s)", file=sys.stderr)
+    return 0
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from mlprep.core.clock import SystemClock
+    from mlprep.services.collection import open_collection
+    from mlprep.services.paths import resolve_data_dir
+    from mlprep.services.stats import (
+        compute_stats,
+        export_csv,
+        parse_period,
+        parse_scope,
+        scope_choices,
+        stats_to_json,
+    )
+    from mlprep.services.stats_report import summary_text
+
+    try:
+        scope, period = parse_scope(args.scope), parse_period(args.period)
+    except ValueError as error:
+        print(f"mlprep stats: {error}", file=sys.stderr)
+        return 2
+    collection = open_collection(resolve_data_dir(args.data_dir, os.environ), SystemClock(),
+                                 _deck_dirs(args.data_dir))
+    try:
+        if scope not in {choice.scope for choice in scope_choices(collection.store)}:
+            print(f"mlprep stats: no such area or deck: {args.scope}", file=sys.stderr)
+            return 2
+        stats = compute_stats(collection.store, collection.clock, scope, period)
+        print(stats_to_json(stats) if args.json else summary_text(stats))
+        if args.export_csv is not None:
+            for path in export_csv(collection.store.db, stats, args.export_csv):
+                print(f"wrote {path}", file=sys.stderr)
+    finally:
+        collection.close()
     return 0

@@ -25,6 +25,10 @@ _HEADING_RE = re.compile(r"^##\s+(\S.*?)\s*$")
 _META_RE = re.compile(r"^([A-Za-z_-]+):\s*(.*)$")
 _SIDE_RE = re.compile(r"^(Q|A):(?:\s|$)(.*)$")
 _FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# A reading-list citation in a card's ``source:`` (``@clrs, ch. 3``); not preceded by a word
+# character or a dot, so an e-mail address or a metric name like ``precision@k`` is not one.
+CITATION_RE = re.compile(r"(?<![\w.@])@([a-z0-9][a-z0-9-]*)")
+REF_TAG_PREFIX = "ref:"
 CARD_META_KEYS = frozenset({"tags", "source"})
 DECK_KEYS = frozenset({"title", "area", "leaf", "tags"})
 
@@ -54,6 +58,15 @@ class _CardDraft:
     stray_line: int = 0
 
 
+def cited_ids(source: str) -> list[str]:
+    """The reading-list ids a card's ``source`` text cites as ``@id``, in order, each once.
+
+    ``"@clrs, ch. 3; @esl §7.10"`` gives ``["clrs", "esl"]``; trailing hyphens are not
+    part of an id (``"@d2l-"`` gives ``["d2l"]``).
+    """
+    return list(dict.fromkeys(m.group(1).rstrip("-") for m in CITATION_RE.finditer(source)))
+
+
 def parse_tags(value: str) -> tuple[str, ...]:
     """Split a ``tags:`` value (comma- or space-separated, optional ``[...]``) into tags."""
     value = value.strip().removeprefix("[").removesuffix("]")
@@ -65,7 +78,8 @@ def parse_deck(text: str, path: PurePath | str) -> Deck:
 
     Returns a :class:`Deck` whose cards keep file order; every card's tags start with the
     deck's area slug and ``leaf:<id>`` (when the deck names a leaf), then the deck's and the
-    card's own tags. Raises :class:`DeckError`
+    card's own tags, then ``ref:<id>`` for each reading-list item its ``source:`` cites
+    (:func:`cited_ids`). Raises :class:`DeckError`
     (with every problem found in ``.problems``) for malformed front matter, unknown
     area or leaf, a card without ``Q:``/``A:``, an empty side, an invalid or repeated
     id, an unknown metadata key, or text outside a card.
@@ -207,7 +221,8 @@ def _build_cards(drafts: list[_CardDraft], deck_id: DeckId, deck_tags: tuple[str
     for d in drafts:
         problems.extend(_draft_problems(d, seen, path))
         seen.setdefault(d.id, d.line)
-        tags = tuple(dict.fromkeys(deck_tags + parse_tags(d.meta.get("tags", ""))))
+        refs = tuple(REF_TAG_PREFIX + i for i in cited_ids(d.meta.get("source", "")))
+        tags = tuple(dict.fromkeys(deck_tags + parse_tags(d.meta.get("tags", "")) + refs))
         for tag in tags:
             if not TAG_RE.match(tag):
                 problems.append(DeckError(path, d.line, f"card {d.id}: invalid tag {tag!r}"))

@@ -1,4 +1,4 @@
-"""`mlprep check`: every problem in the decks, as ``file:line: message``."""
+"""`mlprep check`: every problem in the decks and the reading list, as ``file:line: message``."""
 
 from __future__ import annotations
 
@@ -6,20 +6,23 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from mlprep.core.deck_format import DeckError, parse_deck
+from mlprep.core.deck_format import DeckError, cited_ids, parse_deck
 from mlprep.core.latex_check import formula_problems
 from mlprep.core.models import Deck
 from mlprep.services.deck_loader import load_decks, shipped_decks_dir
+from mlprep.services.reading import load_reading_list
 
 
-def check_decks(dirs: Iterable[Path], files: Iterable[Path] = ()) -> tuple[list[DeckError], int, int]:
-    """Validate the decks under ``dirs`` plus single deck ``files``.
+def check_decks(dirs: Iterable[Path], files: Iterable[Path] = (),
+                reading: Path | None = None) -> tuple[list[DeckError], int, int]:
+    """Validate the decks under ``dirs`` plus single deck ``files``, and the reading list at
+    ``reading`` (default: the shipped ``resources/reading.yaml``).
 
     Returns (problems sorted by file and line, decks parsed, cards parsed). Checks the
     deck format (which already demands a non-empty front and back), card-id uniqueness
     across decks, a ``source`` on every card, that every ``$...$`` / ``$$...$$`` formula
     can be typeset, that no two fronts are near-identical, and that every shipped deck
-    names its curriculum area and leaf.
+    names its curriculum area and leaf; then :func:`reading_problems`.
     """
     result = load_decks(list(dirs))
     problems = list(result.errors)
@@ -34,6 +37,7 @@ def check_decks(dirs: Iterable[Path], files: Iterable[Path] = ()) -> tuple[list[
     problems.extend(near_duplicate_fronts(decks))
     shipped = shipped_decks_dir().resolve()
     problems.extend(curriculum_problems([d for d in decks if Path(d.path).resolve().parent == shipped]))
+    problems.extend(reading_problems(decks, reading))
     problems.sort(key=lambda p: (p.path, p.line))
     return problems, len(decks), sum(len(d.cards) for d in decks)
 
@@ -91,3 +95,27 @@ def curriculum_problems(decks: Sequence[Deck]) -> list[DeckError]:
     """Shipped decks must name their curriculum leaf (so every card has area and leaf tags)."""
     return [DeckError(d.path, 2, "a shipped deck needs a 'leaf' (a curriculum leaf such as \"1.1\")")
             for d in decks if not d.leaf]
+
+
+def reading_problems(decks: Sequence[Deck], path: Path | None = None) -> list[DeckError]:
+    """Every problem in the reading list at ``path`` (default: the shipped one), at its
+    line; and, when the list loads, every ``@id`` a card's ``source:`` cites that the list
+    lacks, at the card's line in its deck file."""
+    reading = load_reading_list(path)
+    if reading.errors:
+        return list(reading.errors)
+    known = {item.id for item in reading.items}
+    out = []
+    for deck in decks:
+        missing = [(card, i) for card in deck.cards for i in cited_ids(card.source) if i not in known]
+        if not missing:
+            continue
+        try:
+            lines = Path(deck.path).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        for card, item_id in missing:
+            line = _line_of(lines, f"@{item_id}", card.line)
+            out.append(DeckError(deck.path, line, f"card {card.id}: source cites @{item_id}, which is not in "
+                                                  f"the reading list ({reading.path.name})"))
+    return out

@@ -149,6 +149,19 @@ class CardStore:
         """Each deck's curriculum leaf id (``""`` when it has none)."""
         return {DeckId(i): leaf or "" for i, leaf in self.db.execute("SELECT id, leaf FROM decks").fetchall()}
 
+    def study_texts(self, limit: int = 5000) -> list[str]:
+        """Front and back text of the visible cards, due soonest first, then new cards in
+        deck order (for warming caches ahead of study); at most ``limit`` cards."""
+        rows = self.db.execute(
+            "SELECT front, back FROM cards WHERE present = 1 AND suspended = 0 "
+            "ORDER BY due IS NULL, due, deck_id, position LIMIT ?", [limit]).fetchall()
+        return [text for row in rows for text in row]
+
+    def deck_path(self, deck_id: DeckId) -> str | None:
+        """The file the deck was last loaded from, or ``None`` for an unknown deck."""
+        row = self.db.execute("SELECT path FROM decks WHERE id = ?", [deck_id]).fetchone()
+        return row[0] if row else None
+
     def next_due_day(self) -> date | None:
         """The earliest study day any present, unsuspended card is due, or ``None``."""
         rows = list(self.db.query(

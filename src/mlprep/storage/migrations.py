@@ -51,3 +51,40 @@ def m001_initial(db: Database) -> None:
     db.execute("CREATE INDEX idx_review_log_card ON review_log(card_id, reviewed_at)")
     db.execute("CREATE INDEX idx_review_log_time ON review_log(reviewed_at)")
     db["settings"].create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m002_reading(db: Database) -> None:
+    """The user's place in the reading list: status (to_read, reading, done), the study day
+    (ISO date) it was set, and personal notes, per reading-list item id."""
+    db["reading_status"].create({
+        "item_id": str, "status": str, "status_date": str, "notes": str, "updated_at": str,
+    }, pk="item_id", not_null={"status", "notes"}, defaults={"notes": ""})
+
+
+# A review-log row's class for statistics, indexed by m003 (stats_queries must use this exact
+# text for SQLite to match the index): 0 new, 1 drill, 2-5 review by
+# 2 + (repetitions_before > 0) + 2 * (interval_before >= 21), 6 cram. Never change it: add a new index.
+ROW_CLASS_SQL = ("CASE kind WHEN 'new' THEN 0 WHEN 'drill' THEN 1 "
+                 "WHEN 'review' THEN 2 + (repetitions_before > 0) + 2 * (interval_before >= 21) ELSE 6 END")
+
+
+@migrations()
+def m003_stats_indexes(db: Database) -> None:
+    """Covering indexes for the statistics screen (issue 7), so that its figures are range
+    counts and ordered scans of indexes rather than sorts of the whole review log (see
+    mlprep.storage.stats_queries): answers per row class, grade and time; reviews answered
+    before their due day (partial: few rows); a card's answers by kind; and the cards'
+    state per deck, per interval and ease factor, and per due day."""
+    db.execute(f"CREATE INDEX idx_review_log_class ON review_log(({ROW_CLASS_SQL}), quality, reviewed_at, "
+               "kind, repetitions_before, interval_before)")
+    db.execute("CREATE INDEX idx_review_log_ahead ON review_log(reviewed_at, due_before) WHERE kind = 'review' "
+               "AND (due_before IS NULL OR due_before > substr(reviewed_at, 1, 10))")
+    db.execute("CREATE INDEX idx_review_log_ahead_utc ON review_log(reviewed_at) WHERE kind = 'review' "
+               "AND due_before = substr(reviewed_at, 1, 10)")
+    db.execute("CREATE INDEX idx_review_log_card_kind ON review_log(card_id, kind, reviewed_at, quality, "
+               "repetitions_before, interval_before)")
+    db.execute("CREATE INDEX idx_cards_stats ON cards(present, deck_id, suspended, due, repetitions, interval, "
+               "easiness, lapses, id)")
+    db.execute("CREATE INDEX idx_cards_interval ON cards(present, suspended, interval, easiness, due, deck_id)")
+    db.execute("CREATE INDEX idx_cards_forecast ON cards(present, suspended, due, deck_id)")

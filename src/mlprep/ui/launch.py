@@ -8,14 +8,12 @@ from PySide6.QtWidgets import QApplication
 
 from mlprep.services.collection import Collection
 from mlprep.ui.main_window import MainWindow
-from mlprep.ui.theme import apply_theme
 
 
 def run(collection: Collection) -> int:
     """Run the app on ``collection`` until its window closes; return Qt's exit status."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("mlprep")
-    apply_theme(app)  # type: ignore[arg-type]  # instance() is typed as QCoreApplication
     window = MainWindow(collection)
     window.show()
     return app.exec()

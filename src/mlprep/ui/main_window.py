@@ -4,22 +4,31 @@ screens, and holds the Study and Tools menus."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QStackedWidget, QWidget
 
 from mlprep.core.clock import study_day
-from mlprep.core.models import DeckId
+from mlprep.core.display_settings import DisplaySettings, ThemeMode
+from mlprep.core.models import Card, DeckId
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope, StudySettings
 from mlprep.services.collection import Collection
 from mlprep.services.cram import CramSession
 from mlprep.services.overview import deck_overview
 from mlprep.services.study import StudySession
-from mlprep.storage.settings_store import load_settings, save_settings
+from mlprep.storage.settings_store import load_display, load_settings, save_display, save_settings
+from mlprep.ui.card_render import MATH_SCALE
 from mlprep.ui.deck_list import DeckListView
 from mlprep.ui.done_view import DoneView
+from mlprep.ui.math_images import default_typesetter, use_cache_dir
+from mlprep.ui.math_warmer import MathWarmer
 from mlprep.ui.review_view import ReviewView
 from mlprep.ui.settings_dialog import SettingsDialog
+from mlprep.ui.theme import Theme, apply_theme
+
+WARM_DELAY_MS = 1500  # start typesetting upcoming formulas this long after start-up
 
 
 class MainWindow(QMainWindow):
@@ -31,14 +40,21 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("mlprep")
         self.resize(1000, 700)
         self.deck_list = DeckListView()
-        self.review = ReviewView()
+        self.review = ReviewView(deck_dir_for=self._deck_dir)
         self.done = DoneView()
         self.stack = QStackedWidget()
         for view in (self.deck_list, self.review, self.done):
             self.stack.addWidget(view)
         self.setCentralWidget(self.stack)
         self.settings_dialog: SettingsDialog | None = None
+        self.display = load_display(collection.store.db)
+        self.theme: Theme = self._apply_display()
         self._build_menus()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._apply_display())
+        self.review.zoom_requested.connect(self.zoom)
+        use_cache_dir(collection.data_dir / "cache" / "math")
+        self.math_warmer: MathWarmer | None = None
+        QTimer.singleShot(WARM_DELAY_MS, self._warm_math)
 
         self.deck_list.study_requested.connect(lambda kind, value: self.study(StudyScope(ScopeKind(kind), value)))
         self.deck_list.deck_action.connect(self.deck_action)
@@ -61,6 +77,21 @@ class MainWindow(QMainWindow):
         self._action(study, "Cram all decks (schedule unchanged)", lambda: self.cram(ALL_DECKS))
         study.addSeparator()
         self._action(study, "Back to decks", self.show_decks, "Ctrl+D")
+        view = self.menuBar().addMenu("&View")
+        themes = view.addMenu("Theme")
+        group = QActionGroup(self)
+        self.theme_actions: dict[ThemeMode, QAction] = {}
+        for mode, label in ((ThemeMode.SYSTEM, "Follow system"), (ThemeMode.LIGHT, "Light"), (ThemeMode.DARK, "Dark")):
+            action = self._action(themes, label, lambda _=False, m=mode: self.set_theme(m))
+            action.setCheckable(True)
+            action.setChecked(mode is self.display.theme)
+            group.addAction(action)
+            self.theme_actions[mode] = action
+        view.addSeparator()
+        larger = self._action(view, "Larger card text", lambda: self.zoom(1))
+        larger.setShortcuts([QKeySequence(QKeySequence.StandardKey.ZoomIn), QKeySequence("Ctrl+=")])
+        self._action(view, "Smaller card text", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut)
+        self._action(view, "Default card text size", lambda: self.zoom(-self.display.zoom), "Ctrl+0")
         tools = self.menuBar().addMenu("&Tools")
         self._action(tools, "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
 
@@ -139,6 +170,45 @@ class MainWindow(QMainWindow):
             if self.stack.currentWidget() is self.deck_list:
                 self.show_decks()
 
+    # -- display ----------------------------------------------------------------------
+
+    def set_theme(self, mode: ThemeMode) -> None:
+        """Use theme ``mode`` (system / light / dark) from now on, and remember it."""
+        self._set_display(DisplaySettings(mode, self.display.zoom))
+
+    def zoom(self, steps: int) -> None:
+        """Make card text ``steps`` zoom steps larger (negative: smaller), and remember it."""
+        self._set_display(self.display.zoomed(steps))
+
+    def _set_display(self, display: DisplaySettings) -> None:
+        self.display = display
+        save_display(self.collection.store.db, display)
+        self.theme = self._apply_display()
+        self.theme_actions[display.theme].setChecked(True)
+        if self.math_warmer is not None and self.math_warmer.pending:
+            self._warm_math()  # the text size changed: warm the formulas at the new size
+
+    def _apply_display(self) -> Theme:
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        theme = apply_theme(app, self.display.theme)
+        self.review.set_display(theme, self.display.scale)
+        return theme
+
+    def _warm_math(self) -> None:
+        """After the first paint, typeset upcoming cards' formulas in idle time."""
+        if self.math_warmer is not None:
+            self.math_warmer.stop()
+        self.math_warmer = MathWarmer(default_typesetter(), self.collection.store.study_texts(),
+                                      self.review.text_px * MATH_SCALE, self)
+        self.math_warmer.start()
+
+    def _deck_dir(self, card: Card) -> Path | None:
+        path = self.collection.store.deck_path(card.deck)
+        return Path(path).parent if path else None
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.math_warmer is not None:
+            self.math_warmer.stop()
         self.collection.close()
         super().closeEvent(event)

@@ -5,14 +5,16 @@ Also: U / Ctrl+Z undo, ``-`` bury, ``@`` suspend, Esc back to the deck list.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QKeyEvent, QKeySequence
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QWheelEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 from mlprep.core.models import Card, ReviewKind
 from mlprep.services.cram import CramSession
 from mlprep.services.study import Preview, StudySession
-from mlprep.ui.render import STYLE_SHEET, card_html
+from mlprep.ui.card_render import LearnMoreLink
+from mlprep.ui.card_view import BASE_TEXT_PX, CardBrowser
+from mlprep.ui.theme import LIGHT, Theme
 
 Session = StudySession | CramSession
 
@@ -54,10 +58,17 @@ class ReviewView(QWidget):
 
     finished = Signal()
     leave_requested = Signal()
+    zoom_requested = Signal(int)  # +1 / -1 steps, from Ctrl + mouse wheel over the card
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None,
+                 deck_dir_for: Callable[[Card], Path | None] = lambda card: None,
+                 links_for: Callable[[Card], tuple[LearnMoreLink, ...]] = lambda card: ()) -> None:
         super().__init__(parent)
         self.setObjectName("ReviewView")
+        self._deck_dir_for = deck_dir_for
+        self._links_for = links_for
+        self._theme: Theme = LIGHT
+        self._px = BASE_TEXT_PX
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._session: Session | None = None
         self._card: Card | None = None
@@ -80,16 +91,10 @@ class ReviewView(QWidget):
         for button in (self.undo_button, self.bury_button, self.suspend_button):
             top.addWidget(button)
 
-        self.browser = QTextBrowser()
+        self.browser = CardBrowser()
         self.browser.setObjectName("cardBrowser")
-        self.browser.setOpenLinks(False)
         self.browser.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.browser.document().setDefaultStyleSheet(STYLE_SHEET)
-        self.browser.document().setDocumentMargin(28)
-        font = QFont(self.browser.font())
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        self.browser.document().setDefaultFont(font)
-        self.browser.anchorClicked.connect(_open_external)
+        self.browser.viewport().installEventFilter(self)
 
         self.show_button = QPushButton("Show answer   (Space)")
         self.show_button.setObjectName("primary")
@@ -183,7 +188,8 @@ class ReviewView(QWidget):
             self.finished.emit()
             return
         self.revealed = False
-        self.browser.setHtml(card_html(self._card.front, None))
+        self._render()
+        QTimer.singleShot(0, self._prefetch_back)
         self.bottom.setCurrentIndex(0)
         new, due, drill = self._session.counts()
         self.counts.setText(
@@ -196,7 +202,7 @@ class ReviewView(QWidget):
         if self._card is None or self._session is None or self.revealed:
             return
         self.revealed = True
-        self.browser.setHtml(card_html(self._card.front, self._card.back))
+        self._render()
         kind = self._session.current_kind
         for preview in self._session.previews():
             key, label = self._grades[preview.quality]
@@ -235,7 +241,35 @@ class ReviewView(QWidget):
             self.notice.setText("Card suspended")
             self._show_next()
 
+    # -- display ----------------------------------------------------------------------
 
-def _open_external(url: QUrl) -> None:
-    if url.scheme() in ("http", "https"):
-        QDesktopServices.openUrl(url)
+    def set_display(self, theme: Theme, scale: float = 1.0) -> None:
+        """Draw cards in ``theme`` with text at ``scale`` times the base size; redraws the card."""
+        self._theme, self._px = theme, BASE_TEXT_PX * scale
+        if self._card is not None:
+            self._render()
+
+    @property
+    def text_px(self) -> float:
+        """The card body text size in device-independent pixels."""
+        return self._px
+
+    def _render(self) -> None:
+        card = self._card
+        if card is None:
+            return
+        back = card.back if self.revealed else None
+        links = self._links_for(card) if self.revealed else ()
+        self.browser.show_card(card.front, back, self._theme, self._px, self._deck_dir_for(card), links)
+
+    def _prefetch_back(self) -> None:
+        """Render the answer side while the user thinks, so revealing it costs a cache hit."""
+        card = self._card
+        if card is not None and not self.revealed:
+            self.browser.renderer.render(card.front, card.back, self._theme, self._px, self._links_for(card))
+
+    def eventFilter(self, watched: object, event: object) -> bool:
+        if isinstance(event, QWheelEvent) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_requested.emit(1 if event.angleDelta().y() > 0 else -1)
+            return True
+        return super().eventFilter(watched, event)  # type: ignore[arg-type]

@@ -1,0 +1,562 @@
+"""Progress statistics (issue 7): where a learner stands, for a scope and a period.
+
+:func:`compute_stats` turns the SQL aggregates of :mod:`mlprep.storage.stats_queries` into
+one frozen :class:`Stats`. Definitions (shared with the stats view's tooltips):
+
+- *Card states* (now, present cards): **new** = never answered (no due date); **learning** =
+  answered and repetitions = 0 (its last graded answer failed: relearning); **young** =
+  repetitions >= 1 and interval < 21 days; **mature** = interval >= 21 days. A suspended card
+  counts only as **suspended**.
+- *Review types* (per review-log row): kind ``new`` -> new; kind ``drill`` or
+  repetitions before = 0 -> learning; interval before < 21 days -> young; else mature. Cram
+  rows count in "today" and in the CSV export, never in a chart or in retention.
+- *True retention*: per card and study day, the first row of kind ``review`` (not new, drill
+  or cram); passed = quality >= 3; young (interval before < 21 days) or mature; per period.
+- *Streak*: consecutive study days with at least one answer that is not cram; the current
+  streak counts today if studied, else it ends yesterday (a streak is not broken until today
+  is over); the longest streak is over all time.
+- *Forecast*: present, unsuspended cards due per study day for the next 30 days; overdue
+  cards count on today.
+- *Mastery* per area and per deck: share of present cards seen, retention (period), mean ease
+  factor (EF) of seen cards, cards due now, total lapses.
+
+Study days follow :func:`mlprep.core.clock.study_day` (local time minus the rollover hour).
+Each day's bounds come from :func:`mlprep.core.clock.day_start` in the given time zone, so a
+day is exact across daylight-saving changes (23 or 25 hours long).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from mlprep.core.clock import Clock, day_start, study_day
+from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
+from mlprep.core.taxonomy import AREAS_BY_SLUG
+from mlprep.storage import stats_queries as q
+from mlprep.storage.cards import CardStore
+from mlprep.storage.settings_store import load_settings
+
+PERIODS: tuple[int | None, ...] = (30, 90, 365, None)  # days; None = all time
+HEATMAP_DAYS = 365
+FORECAST_DAYS = 30
+MATURE_DAYS = q.YOUNG_MATURE_DAYS
+REVIEW_LOG_CSV = "mlprep-review-log.csv"
+MASTERY_CSV = "mlprep-mastery.csv"
+
+# Review-row classes (stats_queries) -> the chart's review types.
+_TYPE_OF_CLASS = {q.NEW: "new", q.DRILL: "learning", q.RELEARN: "learning", q.YOUNG: "young",
+                  q.RELEARN_LONG: "learning", q.MATURE: "mature"}
+_RETENTION_OF_CLASS = {q.RELEARN: "young", q.YOUNG: "young", q.RELEARN_LONG: "mature", q.MATURE: "mature"}
+REVIEW_TYPES = ("new", "learning", "young", "mature")
+
+# Interval histogram: (first day of the bin, label); the 21-day line starts a bin.
+INTERVAL_BINS: tuple[tuple[int, str], ...] = (
+    (0, "1d"), (2, "2-6d"), (7, "1-2w"), (15, "2-3w"), (21, "3w-1m"), (31, "1-3m"), (91, "3-6m"), (181, "6m-1y"),
+    (366, "1y+"))
+EASE_MIN_TENTHS, EASE_MAX_TENTHS = 13, 30  # EF 1.3 (SM-2's floor) ... 3.0 and above
+
+
+@dataclass(frozen=True)
+class Today:
+    """Today's answers (every kind, cram included): answers, distinct cards, answers with
+    quality >= 3, and time spent in milliseconds."""
+
+    answers: int
+    cards: int
+    correct: int
+    time_ms: int
+
+    @property
+    def correct_pct(self) -> float | None:
+        """Share of today's answers with quality >= 3, in percent (``None`` before any)."""
+        return 100.0 * self.correct / self.answers if self.answers else None
+
+    @property
+    def minutes(self) -> float:
+        return self.time_ms / 60_000
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """Answers on one study day by review type (cram excluded)."""
+
+    day: date
+    new: int = 0
+    learning: int = 0
+    young: int = 0
+    mature: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.young + self.mature
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    """Answers per study day (cram excluded) for the year ending today: ``counts[i]`` is the
+    day ``start + i``. Streaks are in days (see the module docstring)."""
+
+    start: date
+    counts: tuple[int, ...]
+    current_streak: int
+    longest_streak: int
+
+    @property
+    def days_studied(self) -> int:
+        return sum(1 for n in self.counts if n)
+
+
+@dataclass(frozen=True)
+class RetentionCounts:
+    """First reviews of a day and how many passed (quality >= 3)."""
+
+    passed: int = 0
+    total: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        """Passed share in percent, ``None`` without reviews."""
+        return 100.0 * self.passed / self.total if self.total else None
+
+    def __add__(self, other: RetentionCounts) -> RetentionCounts:
+        return RetentionCounts(self.passed + other.passed, self.total + other.total)
+
+
+@dataclass(frozen=True)
+class Retention:
+    """True retention in the period, young (interval before < 21 days) and mature."""
+
+    young: RetentionCounts
+    mature: RetentionCounts
+
+    @property
+    def overall(self) -> RetentionCounts:
+        return self.young + self.mature
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Cards due per study day from ``start`` (today, overdue included) for 30 days; ``overdue``
+    is how many of today's were due before today."""
+
+    start: date
+    counts: tuple[int, ...]
+    overdue: int
+
+
+@dataclass(frozen=True)
+class StateCounts:
+    """Present cards by state now (see the module docstring)."""
+
+    new: int = 0
+    learning: int = 0
+    young: int = 0
+    mature: int = 0
+    suspended: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.young + self.mature + self.suspended
+
+
+@dataclass(frozen=True)
+class Histogram:
+    """Counts per labelled bin (``labels[i]`` -> ``counts[i]``)."""
+
+    labels: tuple[str, ...]
+    counts: tuple[int, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass(frozen=True)
+class ButtonCounts:
+    """Answers in the period per review type and quality: ``by_type["young"][q]`` for
+    quality ``q`` 0-5 (cram excluded)."""
+
+    by_type: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def total(self, review_type: str) -> int:
+        return sum(self.by_type.get(review_type, ()))
+
+
+@dataclass(frozen=True)
+class MasteryRow:
+    """One area (``level="area"``, ``key`` = area slug) or deck (``key`` = deck id): present
+    cards, cards seen, retention in the period, mean EF of seen cards, cards due now, lapses."""
+
+    level: str
+    key: str
+    title: str
+    area: str
+    cards: int
+    seen: int
+    retention: RetentionCounts
+    mean_ef: float | None
+    due_now: int
+    lapses: int
+
+    @property
+    def seen_pct(self) -> float:
+        return 100.0 * self.seen / self.cards if self.cards else 0.0
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Every figure of the stats screen for one scope and period (``None`` = all time).
+
+    ``days`` has one entry per study day of the period (zero days included, oldest first;
+    for all time from the first answer); ``first_day`` is the study day of the scope's first
+    answer, ``None`` if it has none (then :attr:`empty` is true).
+    """
+
+    scope: StudyScope
+    period: int | None
+    today_date: date
+    first_day: date | None
+    today: Today
+    days: tuple[DayCounts, ...]
+    heatmap: Heatmap
+    retention: Retention
+    forecast: Forecast
+    states: StateCounts
+    intervals: Histogram
+    ease: Histogram
+    buttons: ButtonCounts
+    mastery: tuple[MasteryRow, ...]
+
+    @property
+    def empty(self) -> bool:
+        """No answer (other than cram) in this scope, ever."""
+        return self.first_day is None
+
+    @property
+    def reviews(self) -> int:
+        """Answers in the period (cram excluded)."""
+        return sum(d.total for d in self.days)
+
+
+# -- scope and period -------------------------------------------------------------------------------
+
+def parse_scope(text: str) -> StudyScope:
+    """``"all"``, ``"area:SLUG"`` or ``"deck:ID"`` -> a scope; ``ValueError`` otherwise."""
+    kind, _, value = text.partition(":")
+    if kind == "all" and not value:
+        return ALL_DECKS
+    if kind in ("area", "deck") and value:
+        return StudyScope(ScopeKind(kind), value)
+    raise ValueError(f"scope must be all, area:SLUG or deck:ID, not {text!r}")
+
+
+def parse_period(text: str) -> int | None:
+    """``"30"``, ``"90"``, ``"365"`` or ``"all"`` -> days (``None`` = all); ``ValueError`` otherwise."""
+    if text == "all":
+        return None
+    if text.isdigit() and int(text) in PERIODS:
+        return int(text)
+    raise ValueError(f"period must be 30, 90, 365 or all, not {text!r}")
+
+
+def scope_text(scope: StudyScope) -> str:
+    """The inverse of :func:`parse_scope`."""
+    return "all" if scope.kind is ScopeKind.ALL else f"{scope.kind.value}:{scope.value}"
+
+
+@dataclass(frozen=True)
+class ScopeChoice:
+    """A scope the stats can be shown for, with its label (``"Everything"``, an area's title,
+    a deck's title) and its area (``""`` for everything)."""
+
+    scope: StudyScope
+    label: str
+    area: str
+
+
+def scope_choices(source: CardStore | Database) -> list[ScopeChoice]:
+    """Everything, then each area with present decks (curriculum order) followed by its decks
+    (by title)."""
+    db = source.db if isinstance(source, CardStore) else source
+    by_area: dict[str, list[tuple[str, str]]] = {}
+    for deck_id, title, area in q.present_decks(db):
+        by_area.setdefault(area, []).append((title, deck_id))
+    out = [ScopeChoice(ALL_DECKS, "Everything", "")]
+    for slug in sorted(by_area, key=lambda a: (AREAS_BY_SLUG[a].number if a in AREAS_BY_SLUG else 99, a)):
+        area = AREAS_BY_SLUG.get(slug)
+        out.append(ScopeChoice(StudyScope(ScopeKind.AREA, slug), area.title if area else slug, slug))
+        out += [ScopeChoice(StudyScope(ScopeKind.DECK, deck_id), title, slug)
+                for title, deck_id in sorted(by_area[slug], key=lambda t: t[0].lower())]
+    return out
+
+
+# -- computing --------------------------------------------------------------------------------------
+
+def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope = ALL_DECKS,
+                  period: int | None = 30, tz: tzinfo | None = None, *,
+                  rollover_hour: int | None = None) -> Stats:
+    """Every statistic for ``scope`` (all, an area or a deck) over the last ``period`` study
+    days (``None`` = all time), as of ``clock.now()`` in time zone ``tz`` (default: the
+    system's). ``rollover_hour`` defaults to the stored study settings'.
+
+    Raises ``ValueError`` for a tag scope or a period that is not a positive number of days.
+    """
+    db = source.db if isinstance(source, CardStore) else source
+    if period is not None and period < 1:
+        raise ValueError(f"period must be a positive number of days, got {period}")
+    rollover = load_settings(db).rollover_hour if rollover_hour is None else rollover_hour
+    today = study_day(clock.now(), tz, rollover)
+    first = q.first_review(db, scope)
+    first_day = min(study_day(first, tz, rollover), today) if first is not None else None
+    span_start = min(first_day or today, today - timedelta(days=max(period or 0, HEATMAP_DAYS) - 1))
+    windows = _windows(span_start, today, tz, rollover)
+    period_windows = windows[((first_day or today) - span_start).days:] if period is None else windows[-period:]
+
+    # The whole collection: per-day detail only where a chart needs it, older days only for the
+    # streak. An area or deck: its own rows are few, one grouped pass covers all of them.
+    detail = windows[-max(len(period_windows), HEATMAP_DAYS):] if scope.kind is ScopeKind.ALL else windows
+    older = windows[:len(windows) - len(detail)]
+    counts = q.day_class_counts(db, detail, scope)
+    active = {d for d, c in counts.items() if any(c)} | q.active_days(db, older, scope)
+    repeats = q.repeat_reviews(db, period_windows, scope)
+    decks = q.deck_rows(db, today, scope, "" if period is None else period_windows[0][1], windows[-1][2])
+
+    period_start = period_windows[0][0]
+    return Stats(
+        scope=scope, period=period, today_date=today, first_day=first_day,
+        today=Today(**asdict(q.today_totals(db, windows[-1], scope))),
+        days=tuple(_day_counts(day, counts.get(day)) for day, _, _ in period_windows),
+        heatmap=_heatmap(counts, active, today),
+        retention=_retention(counts, repeats, period_start),
+        forecast=_forecast(q.due_counts(db, today, FORECAST_DAYS, scope), today),
+        states=StateCounts(sum(d.new for d in decks), sum(d.learning for d in decks), sum(d.young for d in decks),
+                           sum(d.mature for d in decks), sum(d.suspended for d in decks)),
+        **_histograms(q.interval_ease_counts(db, scope)),
+        buttons=_buttons(counts, period_start),
+        mastery=_mastery(decks, repeats, q.deck_titles(db)),
+    )
+
+
+def _windows(first: date, last: date, tz: tzinfo | None, rollover: int) -> list[q.Window]:
+    """Consecutive study days ``first..last`` with their UTC bounds."""
+    starts = [day_start(first + timedelta(days=i), tz, rollover).isoformat()
+              for i in range((last - first).days + 2)]
+    return [(first + timedelta(days=i), starts[i], starts[i + 1]) for i in range(len(starts) - 1)]
+
+
+def _type_totals(values: Sequence[int] | None) -> dict[str, list[int]]:
+    """36 class x quality counts -> per review type, 6 counts by quality."""
+    out = {t: [0] * q.GRADES for t in REVIEW_TYPES}
+    if values:
+        for cls, review_type in _TYPE_OF_CLASS.items():
+            for quality in range(q.GRADES):
+                out[review_type][quality] += values[cls * q.GRADES + quality]
+    return out
+
+
+def _day_counts(day: date, values: Sequence[int] | None) -> DayCounts:
+    totals = _type_totals(values)
+    return DayCounts(day, *(sum(totals[t]) for t in REVIEW_TYPES))
+
+
+def _heatmap(counts: dict[date, tuple[int, ...]], active: set[date], today: date) -> Heatmap:
+    start = today - timedelta(days=HEATMAP_DAYS - 1)
+    per_day = tuple(sum(counts.get(start + timedelta(days=i), ())) for i in range(HEATMAP_DAYS))
+    current, longest = streaks(active, today)
+    return Heatmap(start, per_day, current, longest)
+
+
+def streaks(active: Iterable[date], today: date) -> tuple[int, int]:
+    """(current, longest) runs of consecutive ``active`` days. The current run ends today if
+    today is active, else yesterday."""
+    days = set(active)
+    end = today if today in days else today - timedelta(days=1)
+    current = 0
+    while end - timedelta(days=current) in days:
+        current += 1
+    longest = run = 0
+    previous: date | None = None
+    for day in sorted(days):
+        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        longest = max(longest, run)
+        previous = day
+    return current, longest
+
+
+def _retention(counts: dict[date, tuple[int, ...]], repeats: Sequence[tuple[str, int, int, int]],
+               since: date) -> Retention:
+    passed = {"young": 0, "mature": 0}
+    total = {"young": 0, "mature": 0}
+    for day, values in counts.items():
+        if day < since:
+            continue
+        for cls, bucket in _RETENTION_OF_CLASS.items():
+            row = values[cls * q.GRADES:(cls + 1) * q.GRADES]
+            total[bucket] += sum(row)
+            passed[bucket] += sum(row[3:])
+    for _deck, cls, quality, n in repeats:
+        bucket = _RETENTION_OF_CLASS.get(cls)
+        if bucket:
+            total[bucket] -= n
+            passed[bucket] -= n if quality >= 3 else 0
+    return Retention(RetentionCounts(passed["young"], total["young"]),
+                     RetentionCounts(passed["mature"], total["mature"]))
+
+
+def _buttons(counts: dict[date, tuple[int, ...]], since: date) -> ButtonCounts:
+    out = {t: [0] * q.GRADES for t in REVIEW_TYPES}
+    for day, values in counts.items():
+        if day >= since:
+            for review_type, row in _type_totals(values).items():
+                out[review_type] = [a + b for a, b in zip(out[review_type], row, strict=True)]
+    return ButtonCounts({t: tuple(v) for t, v in out.items()})
+
+
+def _forecast(due: dict[date, int], today: date) -> Forecast:
+    overdue = sum(n for d, n in due.items() if d < today)
+    counts = [0] * FORECAST_DAYS
+    for day, n in due.items():
+        counts[max(0, (day - today).days)] += n
+    return Forecast(today, tuple(counts), overdue)
+
+
+def _histograms(rows: Sequence[tuple[int, int, int]]) -> dict[str, Histogram]:
+    intervals = [0] * len(INTERVAL_BINS)
+    ease = [0] * (EASE_MAX_TENTHS - EASE_MIN_TENTHS + 1)
+    lows = [low for low, _ in INTERVAL_BINS]
+    for interval, tenths, n in rows:
+        intervals[max(0, bisect_right(lows, interval) - 1)] += n
+        ease[min(max(tenths, EASE_MIN_TENTHS), EASE_MAX_TENTHS) - EASE_MIN_TENTHS] += n
+    ease_labels = [f"{t / 10:.1f}" for t in range(EASE_MIN_TENTHS, EASE_MAX_TENTHS)] + [f"{EASE_MAX_TENTHS / 10:.1f}+"]
+    return {"intervals": Histogram(tuple(label for _, label in INTERVAL_BINS), tuple(intervals)),
+            "ease": Histogram(tuple(ease_labels), tuple(ease))}
+
+
+def _mastery(decks: Sequence[q.DeckRow], repeats: Sequence[tuple[str, int, int, int]],
+             titles: dict[str, tuple[str, str]]) -> tuple[MasteryRow, ...]:
+    repeat_counts: dict[str, RetentionCounts] = {}
+    for deck, _cls, quality, n in repeats:
+        repeat_counts[deck] = repeat_counts.get(deck, RetentionCounts()) + RetentionCounts(n if quality >= 3 else 0, n)
+    deck_rows: list[MasteryRow] = []
+    for d in decks:
+        title, area = titles.get(d.deck_id, (d.deck_id, ""))
+        seen_repeat = repeat_counts.get(d.deck_id, RetentionCounts())
+        retention = RetentionCounts(d.passed - seen_repeat.passed, d.reviews - seen_repeat.total)
+        deck_rows.append(MasteryRow("deck", d.deck_id, title, area, d.cards, d.seen, retention,
+                                    d.ef_sum / d.seen if d.seen else None, d.due_now, d.lapses))
+    areas: dict[str, list[tuple[MasteryRow, float]]] = {}
+    for row, d in zip(deck_rows, decks, strict=True):
+        areas.setdefault(row.area, []).append((row, d.ef_sum))
+    area_rows = []
+    for slug, members in areas.items():
+        seen = sum(r.seen for r, _ in members)
+        area = AREAS_BY_SLUG.get(slug)
+        area_rows.append(MasteryRow(
+            "area", slug, area.title if area else (slug or "Other"), slug, sum(r.cards for r, _ in members), seen,
+            sum((r.retention for r, _ in members), RetentionCounts()),
+            sum(ef for _, ef in members) / seen if seen else None,
+            sum(r.due_now for r, _ in members), sum(r.lapses for r, _ in members)))
+
+    def order(row: MasteryRow) -> tuple[int, str, int, str]:
+        area = AREAS_BY_SLUG.get(row.area)
+        return (area.number if area else 99, row.area, 0 if row.level == "area" else 1, row.title.lower())
+    return tuple(sorted(area_rows + deck_rows, key=order))
+
+
+# -- output ------------------------------------------------------------------------------------------
+
+def stats_to_dict(stats: Stats) -> dict[str, Any]:
+    """Every figure as plain JSON values (dates as ISO strings, rates in percent or null)."""
+    def counts(r: RetentionCounts) -> dict[str, Any]:
+        return {"passed": r.passed, "total": r.total, "rate": _round(r.rate)}
+    return {
+        "scope": scope_text(stats.scope), "period_days": stats.period, "today_date": stats.today_date.isoformat(),
+        "first_day": stats.first_day.isoformat() if stats.first_day else None, "empty": stats.empty,
+        "today": {"answers": stats.today.answers, "cards": stats.today.cards, "correct": stats.today.correct,
+                  "correct_pct": _round(stats.today.correct_pct), "time_ms": stats.today.time_ms},
+        "reviews": stats.reviews,
+        "days": [{"day": d.day.isoformat(), "new": d.new, "learning": d.learning, "young": d.young,
+                  "mature": d.mature} for d in stats.days],
+        "streak": {"current": stats.heatmap.current_streak, "longest": stats.heatmap.longest_streak,
+                   "days_studied_past_year": stats.heatmap.days_studied},
+        "heatmap": {"start": stats.heatmap.start.isoformat(), "counts": list(stats.heatmap.counts)},
+        "retention": {"young": counts(stats.retention.young), "mature": counts(stats.retention.mature),
+                      "overall": counts(stats.retention.overall)},
+        "forecast": {"start": stats.forecast.start.isoformat(), "counts": list(stats.forecast.counts),
+                     "overdue": stats.forecast.overdue},
+        "states": {"new": stats.states.new, "learning": stats.states.learning, "young": stats.states.young,
+                   "mature": stats.states.mature, "suspended": stats.states.suspended},
+        "intervals": dict(zip(stats.intervals.labels, stats.intervals.counts, strict=True)),
+        "ease": dict(zip(stats.ease.labels, stats.ease.counts, strict=True)),
+        "buttons": {t: list(v) for t, v in stats.buttons.by_type.items()},
+        "mastery": [{"level": m.level, "key": m.key, "title": m.title, "area": m.area, "cards": m.cards,
+                     "seen": m.seen, "seen_pct": _round(m.seen_pct), "retention": counts(m.retention),
+                     "mean_ef": _round(m.mean_ef, 3), "due_now": m.due_now, "lapses": m.lapses}
+                    for m in stats.mastery],
+    }
+
+
+def stats_to_json(stats: Stats) -> str:
+    """:func:`stats_to_dict` as an indented JSON document."""
+    return json.dumps(stats_to_dict(stats), indent=2, ensure_ascii=False)
+
+
+def _round(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+_LOG_COLUMNS = ("id", "card_id", "deck_id", "area", "reviewed_at", "kind", "quality", "repetitions_before",
+                "repetitions_after", "interval_before", "interval_after", "easiness_before", "easiness_after",
+                "due_before", "due_after", "answer_ms")
+
+
+def export_review_log_csv(db: Database, path: Path) -> int:
+    """Write the whole review log (every kind, cram included) to ``path`` as CSV, oldest first,
+    with each card's deck and area; return the number of rows. Streams from a cursor."""
+    columns = ", ".join(f"c.{c}" if c == "deck_id" else "d.area" if c == "area" else f"l.{c}" for c in _LOG_COLUMNS)
+    cursor = db.execute(f"SELECT {columns} FROM review_log l LEFT JOIN cards c ON c.id = l.card_id "
+                        "LEFT JOIN decks d ON d.id = c.deck_id ORDER BY l.id")
+    written = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(_LOG_COLUMNS)
+        while batch := cursor.fetchmany(2000):
+            writer.writerows(batch)
+            written += len(batch)
+    return written
+
+
+MASTERY_COLUMNS = ("level", "area", "key", "title", "cards", "seen", "seen_pct", "retention_pct",
+                   "first_reviews", "passed", "mean_ef", "due_now", "lapses")
+
+
+def export_mastery_csv(stats: Stats, path: Path) -> int:
+    """Write the mastery table (areas and decks) of ``stats`` to ``path`` as CSV; return the
+    number of rows. Empty cells stand for "no data" (no seen card, no review)."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(MASTERY_COLUMNS)
+        for m in stats.mastery:
+            writer.writerow([m.level, m.area, m.key, m.title, m.cards, m.seen, f"{m.seen_pct:.1f}",
+                             "" if m.retention.rate is None else f"{m.retention.rate:.1f}", m.retention.total,
+                             m.retention.passed, "" if m.mean_ef is None else f"{m.mean_ef:.3f}", m.due_now, m.lapses])
+    return len(stats.mastery)
+
+
+def export_csv(db: Database, stats: Stats, folder: Path) -> tuple[Path, Path]:
+    """Write :data:`REVIEW_LOG_CSV` and :data:`MASTERY_CSV` into ``folder`` (created if
+    needed); return both paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    log_path, mastery_path = folder / REVIEW_LOG_CSV, folder / MASTERY_CSV
+    export_review_log_csv(db, log_path)
+    export_mastery_csv(stats, mastery_path)
+    return log_path, mastery_path

@@ -1,0 +1,322 @@
+"""The statistics screen's aggregates (issue 7), in SQL only.
+
+Nothing here loads review-log rows into Python: every query returns a few hundred rows at
+most (per study day, per deck, per bucket). Study days arrive as *windows* ``(day, lo, hi)``:
+``lo`` and ``hi`` are the UTC instants (ISO strings, comparable with the stored
+``review_log.reviewed_at``) at which the study day begins and ends. The caller computes them
+from the time zone and rollover hour (:func:`mlprep.core.clock.day_start`), so days are exact
+across daylight-saving changes.
+
+How the figures stay fast at 1M review-log rows (see ``docs/benchmarks.md``): SQLite's
+``GROUP BY`` sorts every input row unless an index gives the order, so the log is never
+grouped by a computed day. For the whole collection, per-day figures are *range counts* of
+the covering index ``idx_review_log_class`` on (row class, quality, reviewed_at): one index
+seek per day, class and grade, then a count of index entries. For an area or a deck, the
+scope's cards drive seeks into ``idx_review_log_card_kind`` and only their rows are grouped.
+
+Row classes (``ROW_CLASS_SQL``, from the migration that indexes it): 0 new, 1 drill, then
+review rows 2 + (repetitions_before > 0) + 2 * (interval_before >= 21): 2 relearning, 3 young,
+4 relearning with a long interval, 5 mature; 6 cram (or any other kind).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlite_utils import Database
+
+from mlprep.core.study_settings import ScopeKind, StudyScope
+from mlprep.storage.migrations import ROW_CLASS_SQL
+
+Window = tuple[date, str, str]
+"""A study day and the UTC instants ``[lo, hi)`` it covers, as ISO strings."""
+
+NEW, DRILL, RELEARN, YOUNG, RELEARN_LONG, MATURE, CRAM = range(7)
+CLASSES = 6  # the classes that count in charts (cram excluded)
+GRADES = 6  # quality 0-5
+YOUNG_MATURE_DAYS = 21  # interval in days from which a card (or a review) is "mature"
+
+
+@dataclass(frozen=True)
+class TodayRow:
+    """Answers since the study day began (every kind, cram included): how many, how many
+    distinct cards, how many with quality >= 3, and the time spent in milliseconds."""
+
+    answers: int
+    cards: int
+    correct: int
+    time_ms: int
+
+
+@dataclass(frozen=True)
+class DeckRow:
+    """One deck's present cards and its review rows in the period.
+
+    ``seen`` counts cards with a due date (answered at least once); the states count cards
+    not suspended: ``learning`` (seen, repetitions 0), ``young`` (repetitions >= 1, interval
+    < 21 days), ``mature`` (repetitions >= 1, interval >= 21 days); ``ef_sum`` sums the ease
+    factor of seen cards; ``due_now`` counts unsuspended cards due on or before today;
+    ``reviews``/``passed`` count rows of kind ``review`` in the period and those with
+    quality >= 3 (repeats on one day included: see :func:`repeat_reviews`).
+    """
+
+    deck_id: str
+    cards: int
+    seen: int
+    suspended: int
+    learning: int
+    young: int
+    mature: int
+    ef_sum: float
+    due_now: int
+    lapses: int
+    reviews: int
+    passed: int
+
+    @property
+    def new(self) -> int:
+        """Unsuspended cards never answered."""
+        return self.cards - self.suspended - self.learning - self.young - self.mature
+
+
+# -- scope ----------------------------------------------------------------------------------
+
+def _card_scope(scope: StudyScope, alias: str = "c") -> tuple[str, dict[str, object]]:
+    """SQL (starting with AND) restricting cards ``alias`` to the scope: all, an area or a deck."""
+    if scope.kind is ScopeKind.ALL:
+        return "", {}
+    if scope.kind is ScopeKind.DECK:
+        return f" AND {alias}.deck_id = :scope", {"scope": scope.value}
+    if scope.kind is ScopeKind.AREA:
+        return f" AND {alias}.deck_id IN (SELECT id FROM decks WHERE area = :scope)", {"scope": scope.value}
+    raise ValueError(f"statistics take a scope of all, an area or a deck, not {scope.kind.value!r}")
+
+
+def _days_json(windows: Sequence[Window]) -> str:
+    return json.dumps([[d.isoformat(), lo, hi] for d, lo, hi in windows])
+
+
+_DAYS_CTE = ("WITH days(day, lo, hi) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+             "json_extract(value, '$[2]') FROM json_each(:days))")
+
+
+def day_expr(windows: Sequence[Window], column: str = "l.reviewed_at") -> str:
+    """A SQL expression giving the study day (ISO date) of the UTC instant in ``column``.
+
+    Exact for instants inside ``windows`` (which must be consecutive days): within each run
+    of days whose start has the same UTC offset, ``date(column, '-N seconds')``; the last day
+    of each run (23 or 25 hours long at a DST change) as a literal. Outside the windows, the
+    nearest run's offset applies.
+    """
+    if not windows:
+        return f"date({column})"
+    parts: list[str] = []
+    run_start = 0
+    for i in range(1, len(windows) + 1):
+        if i < len(windows) and _offset(windows[i]) == _offset(windows[run_start]):
+            continue
+        last_day, last_lo, last_hi = windows[i - 1]
+        modifier = f"'{-_offset(windows[run_start])} seconds'"
+        parts.append(f"WHEN {column} < '{last_lo}' THEN date({column}, {modifier})")
+        parts.append(f"WHEN {column} < '{last_hi}' THEN '{last_day.isoformat()}'")
+        run_start = i
+    modifier = f"'{-_offset(windows[-1])} seconds'"
+    return f"(CASE {' '.join(parts)} ELSE date({column}, {modifier}) END)"
+
+
+def _offset(window: Window) -> int:
+    """Seconds from UTC midnight of the window's date to the window's start."""
+    day, lo, _ = window
+    start = datetime.fromisoformat(lo)
+    midnight = datetime(day.year, day.month, day.day, tzinfo=start.tzinfo)
+    return int((start - midnight).total_seconds())
+
+
+# -- the review log ---------------------------------------------------------------------------
+
+def first_review(db: Database, scope: StudyScope) -> datetime | None:
+    """The UTC instant of the scope's first answer of any kind except cram, or ``None``."""
+    scope_sql, params = _card_scope(scope)
+    if scope_sql:
+        sql = (f"SELECT MIN(l.reviewed_at) FROM cards c JOIN review_log l INDEXED BY idx_review_log_card_kind "
+               f"ON l.card_id = c.id WHERE l.kind <> 'cram'{scope_sql}")
+    else:
+        sql = "SELECT MIN(reviewed_at) FROM review_log WHERE kind <> 'cram'"
+    value = db.execute(sql, params).fetchone()[0]
+    return datetime.fromisoformat(value) if value else None
+
+
+def day_class_counts(db: Database, windows: Sequence[Window], scope: StudyScope) -> dict[date, tuple[int, ...]]:
+    """Answers per study day, row class and grade, over ``windows`` (consecutive days).
+
+    Returns ``{day: counts}`` for days with at least one answer (cram excluded), where
+    ``counts[cls * 6 + quality]`` is the number of rows of class ``cls`` (0-5, see the module
+    docstring) answered with ``quality``. For the whole collection: range counts of
+    ``idx_review_log_class``, 36 per day; for an area or deck: the scope's rows, grouped.
+    """
+    if not windows:
+        return {}
+    scope_sql, params = _card_scope(scope)
+    if scope_sql:
+        day = day_expr(windows)
+        rows = db.execute(
+            f"SELECT {day} AS day, {ROW_CLASS_SQL} AS cls, l.quality, COUNT(*) FROM cards c "
+            "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
+            f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql} "
+            "GROUP BY 1, 2, 3", {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
+        grouped: dict[date, list[int]] = {}
+        for day_iso, cls, quality, n in rows:
+            if 0 <= cls < CLASSES and 0 <= quality < GRADES:
+                grouped.setdefault(date.fromisoformat(day_iso), [0] * CLASSES * GRADES)[cls * GRADES + quality] += n
+        return {d: tuple(v) for d, v in grouped.items()}
+    counts = ", ".join(
+        f"(SELECT COUNT(*) FROM review_log INDEXED BY idx_review_log_class WHERE ({ROW_CLASS_SQL}) = {cls} "
+        f"AND quality = {q} AND reviewed_at >= days.lo AND reviewed_at < days.hi)"
+        for cls in range(CLASSES) for q in range(GRADES))
+    out = {}
+    for day_iso, *values in db.execute(f"{_DAYS_CTE} SELECT day, {counts} FROM days",
+                                       {"days": _days_json(windows)}).fetchall():
+        if any(values):
+            out[date.fromisoformat(day_iso)] = tuple(values)
+    return out
+
+
+def active_days(db: Database, windows: Sequence[Window], scope: StudyScope) -> set[date]:
+    """The study days among ``windows`` with at least one answer that is not cram."""
+    if not windows:
+        return set()
+    scope_sql, params = _card_scope(scope)
+    if scope_sql:
+        rows = db.execute(
+            f"SELECT DISTINCT {day_expr(windows)} FROM cards c "
+            "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
+            f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql}",
+            {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
+    else:
+        rows = db.execute(
+            f"{_DAYS_CTE} SELECT day FROM days WHERE EXISTS (SELECT 1 FROM review_log INDEXED BY idx_review_log_time "
+            "WHERE reviewed_at >= days.lo AND reviewed_at < days.hi AND kind <> 'cram')",
+            {"days": _days_json(windows)}).fetchall()
+    return {date.fromisoformat(r[0]) for r in rows}
+
+
+def repeat_reviews(db: Database, windows: Sequence[Window], scope: StudyScope) -> list[tuple[str, int, int, int]]:
+    """Rows of kind ``review`` that are *not* the card's first review of their study day,
+    as ``(deck_id, row class, quality, count)``; true retention leaves them out.
+
+    The scheduler offers a card as a review only on or after its due day, and every answer
+    moves the due day past today, so a second ``review`` row on one day was answered before
+    its due day (``due_before`` later than the row's study day, or unknown). Only those rows
+    are checked, exactly, against the card's earlier reviews of the day. They are found
+    through two small partial indexes: ``due_before`` after the row's UTC date (or NULL),
+    and ``due_before`` equal to it, the latter read only in the hours of a study day that
+    fall on the next UTC date. A ``review`` row that repeats a card on one day although it
+    was due then cannot be logged by the app; it would count as a first review.
+    """
+    if not windows:
+        return []
+    scope_sql, params = _card_scope(scope)
+    slices = []  # the part of each study day whose UTC date is the next calendar day
+    for day, lo, hi in windows:
+        after = f"{(day + timedelta(days=1)).isoformat()}T00:00:00+00:00"
+        until = f"{(day + timedelta(days=2)).isoformat()}T00:00:00+00:00"
+        start, end = max(lo, after), min(hi, until)
+        if start < end:
+            slices.append([day.isoformat(), lo, start, end])
+    candidate = f"SELECT l.id, l.card_id, l.reviewed_at, l.quality, {ROW_CLASS_SQL} AS cls, d.lo AS day_lo"
+    rows = db.execute(
+        f"{_DAYS_CTE}, slices(day, lo, slo, shi) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+        "json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(:slices)), "
+        f"ahead AS ({candidate} FROM days d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead "
+        "ON l.kind = 'review' AND (l.due_before IS NULL OR l.due_before > substr(l.reviewed_at, 1, 10)) "
+        "AND l.reviewed_at >= d.lo AND l.reviewed_at < d.hi AND (l.due_before IS NULL OR l.due_before > d.day) "
+        f"UNION ALL {candidate} FROM slices d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead_utc "
+        "ON l.kind = 'review' AND l.due_before = substr(l.reviewed_at, 1, 10) "
+        "AND l.reviewed_at >= d.slo AND l.reviewed_at < d.shi) "
+        "SELECT c.deck_id, a.cls, a.quality, COUNT(*) FROM ahead a JOIN cards c ON c.id = a.card_id "
+        "WHERE EXISTS (SELECT 1 FROM review_log p INDEXED BY idx_review_log_card_kind WHERE p.card_id = a.card_id "
+        f"AND p.kind = 'review' AND p.reviewed_at >= a.day_lo AND p.reviewed_at < a.reviewed_at){scope_sql} "
+        "GROUP BY 1, 2, 3", {"days": _days_json(windows), "slices": json.dumps(slices), **params}).fetchall()
+    return [(deck, cls, quality, n) for deck, cls, quality, n in rows]
+
+
+def today_totals(db: Database, window: Window, scope: StudyScope) -> TodayRow:
+    """Answers of every kind (cram included) in the study day ``window``."""
+    scope_sql, params = _card_scope(scope)
+    join = "JOIN cards c ON c.id = l.card_id " if scope_sql else ""
+    row = db.execute(
+        "SELECT COUNT(*), COUNT(DISTINCT l.card_id), COALESCE(SUM(l.quality >= 3), 0), "
+        f"COALESCE(SUM(l.answer_ms), 0) FROM review_log l INDEXED BY idx_review_log_time {join}"
+        f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi{scope_sql}",
+        {"lo": window[1], "hi": window[2], **params}).fetchone()
+    return TodayRow(*(int(v) for v in row))
+
+
+# -- the cards -----------------------------------------------------------------------------------
+
+def deck_rows(db: Database, today: date, scope: StudyScope, since: str, until: str) -> list[DeckRow]:
+    """Per deck with present cards in scope: card states, ease, due and lapse counts, and the
+    deck's ``review`` rows in ``[since, until)`` (UTC ISO instants; ``since=""`` for all time).
+
+    One pass over the covering index ``idx_cards_stats`` in deck order; each card's reviews
+    are a range of ``idx_review_log_card_kind``. Cards no longer in a deck file (not present)
+    are left out, with their reviews.
+    """
+    scope_sql, params = _card_scope(scope)
+    rows = db.execute(
+        "SELECT c.deck_id, COUNT(*), COUNT(c.due), SUM(c.suspended), "
+        "SUM(NOT c.suspended AND c.due IS NOT NULL AND c.repetitions = 0), "
+        f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval < {YOUNG_MATURE_DAYS}), "
+        f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval >= {YOUNG_MATURE_DAYS}), "
+        "TOTAL(CASE WHEN c.due IS NOT NULL THEN c.easiness END), SUM(NOT c.suspended AND c.due <= :today), "
+        "SUM(c.lapses), "
+        # Two counts in one correlated subquery: reviews + 2^32 * passed (one index seek per card).
+        "SUM((SELECT COUNT(*) + 4294967296 * SUM(l.quality >= 3) "
+        "FROM review_log l INDEXED BY idx_review_log_card_kind WHERE l.card_id = c.id AND l.kind = 'review' "
+        "AND l.reviewed_at >= :since AND l.reviewed_at < :until)) "
+        f"FROM cards c INDEXED BY idx_cards_stats WHERE c.present = 1{scope_sql} GROUP BY c.deck_id",
+        {"today": today.isoformat(), "since": since, "until": until, **params}).fetchall()
+    out = []
+    for deck, cards, seen, suspended, learning, young, mature, ef_sum, due_now, lapses, packed in rows:
+        packed = int(packed or 0)
+        out.append(DeckRow(deck, cards, seen, int(suspended or 0), int(learning or 0), int(young or 0),
+                           int(mature or 0), float(ef_sum), int(due_now or 0), int(lapses or 0),
+                           packed & 0xFFFFFFFF, packed >> 32))
+    return out
+
+
+def interval_ease_counts(db: Database, scope: StudyScope) -> list[tuple[int, int, int]]:
+    """Seen, present, unsuspended cards per (interval in days, ease factor in tenths rounded
+    down, e.g. 25 for EF 2.5-2.59): ``(interval, ef_tenths, count)``. The inner grouping
+    follows ``idx_cards_interval`` (no sort of the cards); only its groups are regrouped."""
+    scope_sql, params = _card_scope(scope)
+    rows = db.execute(
+        "SELECT interval, CAST(easiness * 10 + 1e-6 AS INTEGER), SUM(n) FROM ("
+        "SELECT c.interval, c.easiness, COUNT(*) AS n FROM cards c INDEXED BY idx_cards_interval "
+        f"WHERE c.present = 1 AND c.suspended = 0 AND c.due IS NOT NULL{scope_sql} GROUP BY c.interval, c.easiness) "
+        "GROUP BY 1, 2", params).fetchall()
+    return [(int(i or 0), int(e or 0), n) for i, e, n in rows]
+
+
+def due_counts(db: Database, today: date, days: int, scope: StudyScope) -> dict[date, int]:
+    """Present, unsuspended cards per due day before ``today + days`` (overdue days included)."""
+    scope_sql, params = _card_scope(scope)
+    rows = db.execute(
+        "SELECT c.due, COUNT(*) FROM cards c INDEXED BY idx_cards_forecast "
+        f"WHERE c.present = 1 AND c.suspended = 0 AND c.due < :end{scope_sql} GROUP BY c.due",
+        {"end": (today + timedelta(days=days)).isoformat(), **params}).fetchall()
+    return {date.fromisoformat(d): n for d, n in rows}
+
+
+def deck_titles(db: Database) -> dict[str, tuple[str, str]]:
+    """Every deck's ``(title, area)`` by id."""
+    return {i: (t or i, a or "") for i, t, a in db.execute("SELECT id, title, area FROM decks").fetchall()}
+
+
+def present_decks(db: Database) -> list[tuple[str, str, str]]:
+    """``(deck_id, title, area)`` of every present deck."""
+    return [(i, t or i, a or "") for i, t, a in db.execute(
+        "SELECT id, title, area FROM decks WHERE present = 1").fetchall()]

@@ -1,0 +1,217 @@
+"""Card Markdown -> Qt rich-text HTML, safely (no Qt here; ``card_render`` adds the math).
+
+Pipeline: formulas (``mlprep.core.math_text.find_math``) are swapped for opaque tokens
+*before* Markdown runs, so ``_`` and ``*`` inside LaTeX are never taken for emphasis;
+Python-Markdown (fenced code, tables, sane lists) then builds the HTML; code blocks are
+highlighted by Pygments with inline styles and wrapped in a one-cell table, the only way
+Qt's rich text paints one solid panel behind a block; the caller swaps the tokens for
+images (or, for LaTeX that does not typeset, for marked code).
+
+Safety: raw HTML in a card is escaped, never interpreted (Markdown's HTML block and
+inline processors are removed). Links keep an ``href`` only for http/https; images keep a
+``src`` only for a relative path inside the deck's folder, rewritten to the
+``deckimg:`` scheme that :class:`mlprep.ui.card_document.CardDocument` alone resolves.
+Everything else becomes inert text. Cards longer than ``MAX_CARD_CHARS`` are cut, and a
+side with more than ``MAX_BRACKETS`` ``[`` is shown as plain text.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urlsplit
+from xml.etree.ElementTree import Element
+
+from mlprep.core.math_text import find_math
+
+MAX_CARD_CHARS = 20_000  # the longest shipped card side is < 2 kB; beyond this the rest is not rendered
+# Python-Markdown's link parsing is quadratic in the number of "[" (2,000 take ~1 s): past
+# this many a side is shown as plain text, so no card can freeze the review screen.
+MAX_BRACKETS = 300
+MAX_FORMULAS = 50  # per side (the richest shipped card has 17); further ones are shown as code
+MAX_FORMULA_CHARS = 2_000  # longer "formulas" stay code (latex_check refuses > 600 anyway)
+DECK_IMAGE_SCHEME = "deckimg"
+# Pygments' "default" background is too faint on a white card: a slightly deeper grey.
+_PANEL_BACKGROUNDS = {"#f8f8f8": "#f3f5f8"}
+_TOKEN = "MLPREPMATH{}X"
+_TOKEN_RE = re.compile(r"MLPREPMATH(\d+)X")
+_CODE_DIV_RE = re.compile(
+    r'<div class="codehilite" style="background: (#[0-9a-fA-F]{3,8})"><pre[^>]*>(.*?)</pre></div>', re.S)
+
+
+@dataclass(frozen=True)
+class Formula:
+    """One formula taken out of the text: its LaTeX and whether it is display math."""
+
+    tex: str
+    display: bool
+
+
+@dataclass(frozen=True)
+class Markup:
+    """A card side as HTML with formula tokens still in it (``MLPREPMATH<n>X``), the
+    formulas by index, and whether the text was cut at ``MAX_CARD_CHARS``."""
+
+    html: str
+    formulas: tuple[Formula, ...]
+    truncated: bool
+
+
+def _sanitize(root: Element) -> None:
+    """Strip every link target but http/https, and every image source but a relative path
+    that stays inside the deck's folder (run as a Markdown tree processor, last)."""
+    for el in root.iter():
+        if el.tag == "a":
+            _sanitize_link(el)
+        elif el.tag == "img":
+            _sanitize_image(el)
+
+
+def _sanitize_link(el: Element) -> None:
+    href = el.get("href", "")
+    if urlsplit(href.strip()).scheme.lower() in ("http", "https"):
+        return
+    el.attrib.pop("href", None)
+    el.set("title", "Link not followed: only http and https links open")
+
+
+def _sanitize_image(el: Element) -> None:
+    src = el.get("src", "").strip()
+    path = deck_relative_path(src)
+    if path is not None:
+        el.set("src", f"{DECK_IMAGE_SCHEME}:{quote(path)}")
+        return
+    alt = el.get("alt", "") or src
+    el.tag = "span"
+    el.attrib.clear()
+    el.set("class", "blocked")
+    el.text = f"[image not shown: {alt}]"
+
+
+def deck_relative_path(src: str) -> str | None:
+    """The normalised relative path ``src`` names inside a deck folder, or ``None`` when it
+    has a scheme or host, is absolute, or climbs out of the folder with ``..``."""
+    parts = urlsplit(src)
+    if not src or parts.scheme or parts.netloc or parts.query:
+        return None
+    path = unquote(parts.path).replace("\\", "/")
+    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+        return None
+    normal = posixpath.normpath(path)
+    if normal == "." or normal.startswith("../") or normal == "..":
+        return None
+    return normal
+
+
+class MarkupRenderer:
+    """Turns card Markdown into sanitised HTML; one Markdown instance reused per style.
+
+    ``code_style`` is a Pygments style name (e.g. ``"default"``, ``"github-dark"``).
+    """
+
+    def __init__(self, code_style: str) -> None:
+        import markdown  # imported on the first card, not at start-up (~45 ms)
+        from markdown.treeprocessors import Treeprocessor
+
+        class Sanitizer(Treeprocessor):
+            def run(self, root: Element) -> None:
+                _sanitize(root)
+
+        self._md = markdown.Markdown(
+            extensions=["fenced_code", "tables", "sane_lists", "codehilite"],
+            extension_configs={"codehilite": {
+                "noclasses": True, "pygments_style": code_style, "guess_lang": False, "use_pygments": True}},
+        )
+        self._md.preprocessors.deregister("html_block")
+        self._md.inlinePatterns.deregister("html")
+        self._md.treeprocessors.register(Sanitizer(self._md), "mlprep_sanitize", 0)
+
+    def render(self, text: str) -> Markup:
+        """``text`` (card Markdown) -> :class:`Markup`. Never raises on any text: if Markdown
+        itself fails (e.g. recursion on absurdly nested markup) the text is shown escaped."""
+        truncated = len(text) > MAX_CARD_CHARS
+        if truncated:
+            text = text[:MAX_CARD_CHARS]
+        tokened, formulas = _take_out_math(text)
+        if tokened.count("[") > MAX_BRACKETS:
+            return Markup(html=_plain(tokened), formulas=tuple(formulas), truncated=truncated)
+        try:
+            self._md.reset()
+            body = self._md.convert(tokened)
+        except (RecursionError, ValueError, IndexError, KeyError, AttributeError):
+            body = _plain(tokened)
+        body = _CODE_DIV_RE.sub(_code_panel, body)
+        return Markup(html=body, formulas=tuple(formulas), truncated=truncated)
+
+
+def _plain(text: str) -> str:
+    """``text`` as escaped plain text that keeps its line breaks (the no-Markdown fallback)."""
+    return f'<p style="white-space: pre-wrap">{html.escape(text)}</p>'
+
+
+def _take_out_math(text: str) -> tuple[str, list[Formula]]:
+    """Swap each formula for a token; formulas past the limits stay as code spans."""
+    out: list[str] = []
+    formulas: list[Formula] = []
+    pos = 0
+    for span in find_math(text):
+        out.append(text[pos:span.start])
+        if len(formulas) < MAX_FORMULAS and len(span.tex) <= MAX_FORMULA_CHARS:
+            out.append(_TOKEN.format(len(formulas)))
+            formulas.append(Formula(span.tex, span.display))
+        else:
+            out.append(_code_span(text[span.start:span.end]))
+        pos = span.end
+    out.append(text[pos:])
+    return "".join(out), formulas
+
+
+def _code_span(raw: str) -> str:
+    fence = "`" * (max((len(m) for m in re.findall(r"`+", raw)), default=0) + 1)
+    return f"{fence} {raw} {fence}"
+
+
+def _code_panel(match: re.Match[str]) -> str:
+    background = _PANEL_BACKGROUNDS.get(match.group(1).lower(), match.group(1))
+    code = match.group(2).replace("<code>", "").replace("</code>", "")  # no inline-code shading inside
+    return (f'<table class="code" width="100%" cellspacing="0" cellpadding="10" bgcolor="{background}">'
+            f"<tr><td><pre>{code}</pre></td></tr></table>")
+
+
+def fill_formulas(body: str, replace: dict[int, str], *, display: dict[int, bool]) -> str:
+    """Put each formula's HTML back in place of its token. A display formula inside a
+    paragraph gets a centred paragraph of its own (trailing punctuation goes with it);
+    elsewhere (a list item, a table cell) it gets a line of its own."""
+
+    def split_paragraph(match: re.Match[str]) -> str:
+        pieces = _TOKEN_RE.split(match.group(1))
+        out, text = [], pieces[0]
+        for i in range(1, len(pieces), 2):
+            n, after = int(pieces[i]), pieces[i + 1]
+            if not display.get(n):
+                text += replace.get(n, "") + after
+                continue
+            if text.strip():
+                out.append(f"<p>{text.rstrip()}</p>")
+            punct = re.match(r"^[.,;:!?)]*", after).group(0)  # type: ignore[union-attr]
+            out.append(f'<p align="center" class="display">{replace.get(n, "")}{punct}</p>')
+            text = after[len(punct):].lstrip()
+        if text.strip():
+            out.append(f"<p>{text}</p>")
+        return "".join(out)
+
+    body = re.sub(r"<p>(.*?)</p>", lambda m: split_paragraph(m) if _has_display(m.group(1), display) else m.group(0),
+                  body, flags=re.S)
+
+    def inline(match: re.Match[str]) -> str:
+        n = int(match.group(1))
+        piece = replace.get(n, "")
+        return f"<br/>{piece}<br/>" if display.get(n) else piece
+
+    return _TOKEN_RE.sub(inline, body)
+
+
+def _has_display(text: str, display: dict[int, bool]) -> bool:
+    return any(display.get(int(n)) for n in _TOKEN_RE.findall(text))

@@ -1,0 +1,143 @@
+"""A card's two sides -> the HTML and images a :class:`~mlprep.ui.card_view.CardDocument`
+shows: Markdown from :mod:`mlprep.ui.card_markup`, formulas typeset by
+:mod:`mlprep.ui.math_images`, colours from a :class:`~mlprep.ui.theme.Theme`. Cached."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from PySide6.QtGui import QImage
+
+from mlprep.ui.card_markup import MAX_CARD_CHARS, Formula, Markup, MarkupRenderer, fill_formulas
+from mlprep.ui.math_images import MathError, MathTypesetter, default_typesetter
+from mlprep.ui.theme import Theme
+
+MATH_SCHEME = "mlmath"
+MATH_SCALE = 1.12  # STIX Two's x-height is smaller than the UI font's: match their visual size
+CACHE_SIZE = 256  # rendered sides kept (a day's session is well under this)
+# Typesetting time allowed per card side (the most math-heavy shipped card needs ~0.11 s cold);
+# formulas past it are shown as marked code, so a hostile card cannot freeze the screen.
+TYPESET_BUDGET_S = 2.0
+
+
+@dataclass(frozen=True)
+class LearnMoreLink:
+    """A reading-list item a card cites: its title and the link the card shows."""
+
+    title: str
+    href: str
+
+
+@dataclass(frozen=True)
+class RenderedCard:
+    """The HTML of a card and the formula images it names (``mlmath:<key>`` -> image)."""
+
+    html: str
+    images: dict[str, QImage] = field(default_factory=dict)
+
+
+def document_css(theme: Theme, px: float) -> str:
+    """The default style sheet for a card document in ``theme`` with text of ``px`` pixels."""
+    return f"""
+body, p, li, td, th, div {{ color: {theme.text}; }}
+p {{ margin-top: 6px; margin-bottom: 6px; }}
+a {{ color: {theme.link}; }}
+code {{ font-family: 'DejaVu Sans Mono', monospace; background-color: {theme.code_inline}; }}
+pre {{ font-family: 'DejaVu Sans Mono', monospace; font-size: {px * 0.86:.1f}px; margin: 0px; }}
+table {{ border-collapse: collapse; margin-top: 6px; margin-bottom: 6px; }}
+th, td {{ border: 1px solid {theme.border}; padding: 5px 10px; }}
+th {{ background-color: {theme.header}; }}
+table.code td {{ border: none; }}
+.blocked, .notice {{ color: {theme.muted}; font-style: italic; }}
+.badmath {{ color: {theme.error}; }}
+.learn {{ color: {theme.muted}; }}
+hr {{ background-color: {theme.border}; }}
+table.code {{ border: 1px solid {theme.border}; }}
+"""
+
+
+class CardRenderer:
+    """Renders card sides for one theme at a time; keeps the last ``CACHE_SIZE`` results."""
+
+    def __init__(self, typesetter: MathTypesetter | None = None) -> None:
+        self.typesetter = typesetter or default_typesetter()
+        self._markup: dict[str, MarkupRenderer] = {}
+        self._cache: OrderedDict[tuple[object, ...], RenderedCard] = OrderedDict()
+
+    def render(self, front: str, back: str | None, theme: Theme, px: float,
+               links: Sequence[LearnMoreLink] = ()) -> RenderedCard:
+        """The card with its ``back`` (and ``links`` under it) when ``back`` is not ``None``.
+
+        ``px`` is the body text size in device-independent pixels; formulas follow it.
+        Never raises on card text: bad LaTeX is shown as marked code.
+        """
+        key = (front, back, theme.name, round(px, 2), tuple(links))
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        images: dict[str, QImage] = {}
+        parts = [f'<div class="front">{self._side(front, theme, px, images)}</div>']
+        if back is not None:
+            parts.append("<hr/>")
+            parts.append(f'<div class="back">{self._side(back, theme, px, images)}</div>')
+            if links:
+                anchors = " · ".join(f'<a href="{html.escape(link.href, quote=True)}">{html.escape(link.title)}</a>'
+                                     for link in links)
+                parts.append(f'<p class="learn">Learn more: {anchors}</p>')
+        result = RenderedCard(html="\n".join(parts), images=images)
+        self._cache[key] = result
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return result
+
+    def _side(self, text: str, theme: Theme, px: float, images: dict[str, QImage]) -> str:
+        renderer = self._markup.get(theme.code_style)
+        if renderer is None:
+            renderer = self._markup[theme.code_style] = MarkupRenderer(theme.code_style)
+        markup = renderer.render(text)
+        body = fill_formulas(markup.html, _formula_html(self.typesetter, markup, theme, px, images),
+                             display={i: f.display for i, f in enumerate(markup.formulas)})
+        if markup.truncated:
+            body += (f'<p class="notice">This card is longer than {MAX_CARD_CHARS:,} characters; '
+                     "the rest is not shown.</p>")
+        return body
+
+
+def _formula_html(typesetter: MathTypesetter, markup: Markup, theme: Theme, px: float,
+                  images: dict[str, QImage]) -> dict[int, str]:
+    out = {}
+    deadline = time.perf_counter() + TYPESET_BUDGET_S
+    for index, formula in enumerate(markup.formulas):
+        if time.perf_counter() > deadline:
+            out[index] = _bad_formula(formula, "not typeset: this card has too much math to draw quickly")
+        else:
+            out[index] = _one_formula(typesetter, formula, theme, px, images)
+    return out
+
+
+def _one_formula(typesetter: MathTypesetter, formula: Formula, theme: Theme, px: float,
+                 images: dict[str, QImage]) -> str:
+    try:
+        math = typesetter.render(formula.tex, display=formula.display, px=px * MATH_SCALE, color=theme.text)
+    except MathError as exc:
+        return _bad_formula(formula, str(exc))
+    digest = hashlib.sha1(f"{formula.tex}\0{formula.display}\0{px}\0{theme.text}".encode()).hexdigest()[:16]
+    name = f"{MATH_SCHEME}:{digest}"
+    images[name] = math.image
+    align = "" if formula.display else ' style="vertical-align: middle"'
+    return f'<img src="{name}" width="{math.width:.0f}" height="{math.height:.0f}"{align} />'
+
+
+def _bad_formula(formula: Formula, why: str) -> str:
+    """A formula that cannot be typeset: its LaTeX as code after a warning sign whose
+    tooltip says why."""
+    dollars = "$$" if formula.display else "$"
+    return (f'<span class="badmath" title="{html.escape(why, quote=True)}">⚠&nbsp;</span>'
+            f'<code class="badmath" title="{html.escape(why, quote=True)}">'
+            f"{html.escape(dollars + formula.tex + dollars)}</code>")

@@ -1,0 +1,149 @@
+"""Showing a rendered card: a document that loads nothing it was not given, the browser
+widget the review screen uses, and an offscreen renderer to PNG (``mlprep render``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote
+
+from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QColor,
+    QDesktopServices,
+    QImage,
+    QImageReader,
+    QPainter,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from mlprep.ui.card_markup import DECK_IMAGE_SCHEME, deck_relative_path
+from mlprep.ui.card_render import CardRenderer, LearnMoreLink, RenderedCard, document_css
+from mlprep.ui.theme import Theme, palette
+
+BASE_TEXT_PX = 17.0  # card body text at zoom 0, in device-independent pixels
+DOCUMENT_MARGIN = 28
+MAX_IMAGE_BYTES = 8 * 1024 * 1024
+MAX_IMAGE_SIDE = 4096  # pixels; bigger deck images are refused before they are decoded
+MAX_IMAGE_WIDTH = 900  # device-independent pixels; wider deck images are scaled down
+READING_SCHEME = "mlprep-reading"
+
+
+class CardDocument(QTextDocument):
+    """A card's QTextDocument. Resources come only from the rendered card (formula images)
+    and from image files inside ``deck_dir``; any other URL (http, file, absolute paths,
+    ``..``) loads nothing, so a deck can never make the app read the network or other files."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.deck_dir: Path | None = None
+        self._images: dict[str, QImage] = {}
+        self.blocked: list[str] = []  # URLs asked for and refused, for tests and diagnostics
+
+    def show(self, rendered: RenderedCard, theme: Theme, px: float, deck_dir: Path | None) -> None:
+        """Lay out ``rendered`` in ``theme`` at ``px`` text size, resolving deck images in ``deck_dir``."""
+        self.deck_dir = deck_dir
+        self._images = rendered.images
+        self.setDefaultStyleSheet(document_css(theme, px))
+        font = self.defaultFont()
+        font.setPixelSize(round(px))
+        self.setDefaultFont(font)
+        self.setHtml(rendered.html)
+
+    def loadResource(self, kind: int, url: QUrl | str) -> object:
+        name = url.toString() if isinstance(url, QUrl) else str(url)
+        if name in self._images:
+            return self._images[name]
+        if kind == QTextDocument.ResourceType.ImageResource.value and name.startswith(f"{DECK_IMAGE_SCHEME}:"):
+            image = self._deck_image(unquote(name[len(DECK_IMAGE_SCHEME) + 1:]))
+            if image is not None:
+                return image
+        self.blocked.append(name)
+        return None
+
+    def _deck_image(self, relative: str) -> QImage | None:
+        if self.deck_dir is None or deck_relative_path(relative) is None:
+            return None
+        root = self.deck_dir.resolve()
+        path = (root / relative).resolve()
+        if not path.is_relative_to(root) or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
+            return None
+        reader = QImageReader(str(path))
+        size = reader.size()
+        if not size.isValid() or size.width() > MAX_IMAGE_SIDE or size.height() > MAX_IMAGE_SIDE:
+            return None
+        if size.width() > MAX_IMAGE_WIDTH:
+            reader.setScaledSize(QSize(MAX_IMAGE_WIDTH, round(size.height() * MAX_IMAGE_WIDTH / size.width())))
+        image = reader.read()
+        return None if image.isNull() else image
+
+
+def open_if_web(url: QUrl) -> bool:
+    """Open ``url`` in the system browser if it is http or https; return whether it was."""
+    if url.scheme() in ("http", "https"):
+        return QDesktopServices.openUrl(url)
+    return False
+
+
+class CardBrowser(QTextBrowser):
+    """The read-only card pane: never navigates by itself. A click on an http/https link
+    opens the system browser (through ``opener``, replaceable in tests); a click on a
+    reading-list link emits ``reading_requested(item_id)``; anything else is ignored."""
+
+    reading_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, opener: Callable[[QUrl], object] = open_if_web) -> None:
+        super().__init__(parent)
+        self.card_document = CardDocument(self)
+        self.setDocument(self.card_document)
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.document().setDocumentMargin(DOCUMENT_MARGIN)
+        self.renderer = CardRenderer()
+        self._opener = opener
+        self.anchorClicked.connect(self._clicked)
+
+    def show_card(self, front: str, back: str | None, theme: Theme, px: float,
+                  deck_dir: Path | None = None, links: tuple[LearnMoreLink, ...] = ()) -> None:
+        """Show ``front`` (and ``back`` below a rule when not ``None``)."""
+        rendered = self.renderer.render(front, back, theme, px, links)
+        self.card_document.show(rendered, theme, px, deck_dir)
+
+    def _clicked(self, url: QUrl) -> None:
+        if url.scheme() == READING_SCHEME:
+            self.reading_requested.emit(url.path())
+        elif url.scheme() in ("http", "https"):
+            self._opener(url)
+
+    def loadResource(self, kind: int, url: QUrl) -> object:
+        return self.card_document.loadResource(kind, url)
+
+
+def render_card_image(front: str, back: str | None, theme: Theme, *, width: int = 760,
+                      px: float = BASE_TEXT_PX, scale: float = 2.0, deck_dir: Path | None = None,
+                      links: tuple[LearnMoreLink, ...] = ()) -> QImage:
+    """The card drawn offscreen on the theme's card background: ``width`` device-independent
+    pixels wide, as tall as the content, at ``scale`` device pixels per pixel. Needs a
+    ``QGuiApplication``."""
+    rendered = CardRenderer().render(front, back, theme, px, links)
+    doc = CardDocument()
+    doc.setDocumentMargin(DOCUMENT_MARGIN)
+    doc.show(rendered, theme, px, deck_dir)
+    doc.setTextWidth(width)
+    height = max(1, round(doc.size().height()))
+    image = QImage(round(width * scale), round(height * scale), QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    image.setDevicePixelRatio(scale)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(theme.base))
+    painter.drawRoundedRect(0, 0, width, height, 10, 10)
+    context = QAbstractTextDocumentLayout.PaintContext()
+    context.palette = palette(theme)
+    doc.documentLayout().draw(painter, context)
+    painter.end()
+    return image

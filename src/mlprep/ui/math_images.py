@@ -1,0 +1,175 @@
+"""LaTeX -> crisp QImage through ziamath (pure Python, ships STIX Two Math: no TeX install,
+no browser engine), cached.
+
+ziamath writes SVG 1.1 paths (``config.svg2 = False``: Qt's SVG renderer cannot draw
+``<symbol>/<use>``), which QtSvg paints into an image at twice the device-independent
+size, so formulas stay sharp on high-DPI screens. Inline formulas are padded so the math
+axis (STIX Two Math's AxisHeight, 0.258 em above the baseline) sits at the image's
+vertical centre; with ``vertical-align: middle`` they then line up with the text around.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+import warnings
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
+
+from mlprep.core.latex_check import latex_problem
+
+AXIS_HEIGHT_EM = 0.258  # STIX Two Math MATH table: AxisHeight 258 / 1000 units per em
+DEVICE_PIXEL_RATIO = 2.0
+MAX_PIXELS = 4_000 * 1_000  # refuse absurd formulas rather than allocate huge images
+CACHE_VERSION = 1  # bump when the typesetting changes, so old cached images are not reused
+_VIEWBOX_RE = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
+
+
+class MathError(ValueError):
+    """A formula that cannot be typeset; ``str()`` says why."""
+
+
+@dataclass(frozen=True)
+class MathImage:
+    """A typeset formula: the image (device pixel ratio 2) and its size in
+    device-independent pixels."""
+
+    image: QImage
+    width: float
+    height: float
+
+
+def _ziamath():  # type: ignore[no-untyped-def]
+    """Import ziamath on first use (it loads its math font: ~0.1 s), never at start-up."""
+    if "ziamath" in sys.modules:
+        return sys.modules["ziamath"]
+    with warnings.catch_warnings():  # ziamath 0.13 finds its font with a deprecated importlib call
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import ziamath
+
+    ziamath.config.svg2 = False
+    return ziamath
+
+
+class MathTypesetter:
+    """Typesets formulas and keeps them: in memory, and as PNG files in ``cache_dir`` (if
+    given) so a formula is typeset once per size, not once per session. A formula is typeset
+    in black and tinted to the wanted colour, so a theme switch costs no typesetting.
+    """
+
+    def __init__(self, cache_dir: Path | None = None, memory_items: int = 4096) -> None:
+        self.cache_dir = cache_dir
+        self._masks: OrderedDict[tuple[str, bool, float], QImage] = OrderedDict()
+        self._tinted: OrderedDict[tuple[str, bool, float, str], MathImage] = OrderedDict()
+        self._memory_items = memory_items
+        self.typeset_count = 0  # formulas typeset by ziamath (not found in a cache)
+
+    def render(self, tex: str, *, display: bool, px: float, color: str) -> MathImage:
+        """Typeset ``tex`` at a font size of ``px`` device-independent pixels in ``color``
+        (``"#rrggbb"``). Raises :class:`MathError` if the LaTeX does not parse or typeset."""
+        px = round(px, 1)
+        key = (tex, display, px, color)
+        found = self._tinted.get(key)
+        if found is not None:
+            self._tinted.move_to_end(key)
+            return found
+        mask = self._mask(tex, display, px)
+        image = mask.copy()
+        painter = QPainter(image)
+        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+        painter.fillRect(image.rect(), QColor(color))
+        painter.end()
+        image.setDevicePixelRatio(DEVICE_PIXEL_RATIO)
+        result = MathImage(image, image.width() / DEVICE_PIXEL_RATIO, image.height() / DEVICE_PIXEL_RATIO)
+        _remember(self._tinted, key, result, self._memory_items)
+        return result
+
+    def warm(self, tex: str, *, display: bool, px: float) -> None:
+        """Make sure ``tex`` at ``px`` is in the disk cache (or, without one, in memory);
+        cheap when it already is. Raises :class:`MathError` like :meth:`render`."""
+        px = round(px, 1)
+        file = self._file(tex, display, px)
+        if (tex, display, px) in self._masks or (file is not None and file.is_file()):
+            return
+        self._mask(tex, display, px)
+
+    def _mask(self, tex: str, display: bool, px: float) -> QImage:
+        key = (tex, display, px)
+        mask = self._masks.get(key)
+        if mask is not None:
+            return mask
+        file = self._file(tex, display, px)
+        if file is not None and file.is_file():
+            mask = QImage(str(file))
+        if mask is None or mask.isNull():
+            mask = _typeset(tex, display=display, px=px)
+            self.typeset_count += 1
+            if file is not None:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                mask.save(str(file), "PNG")
+        _remember(self._masks, key, mask, self._memory_items)
+        return mask
+
+    def _file(self, tex: str, display: bool, px: float) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        digest = hashlib.sha1(f"{CACHE_VERSION}\0{tex}\0{display}\0{px}".encode()).hexdigest()
+        return self.cache_dir / digest[:2] / f"{digest}.png"
+
+
+def _remember(store: OrderedDict[Any, Any], key: Any, value: Any, limit: int) -> None:
+    store[key] = value
+    if len(store) > limit:
+        store.popitem(last=False)
+
+
+def _typeset(tex: str, *, display: bool, px: float) -> QImage:
+    """``tex`` typeset in black on transparent at device pixel ratio 2; inline formulas
+    padded so the math axis sits at the vertical centre. Raises :class:`MathError`."""
+    problem = latex_problem(tex)
+    if problem:
+        raise MathError(problem)
+    try:
+        svg = _ziamath().Latex(tex, size=px, color="#000000", inline=not display).svg()
+    except Exception as exc:  # ziamath raises many types on bad input; all mean "cannot typeset"
+        raise MathError(f"cannot typeset: {exc}") from exc
+    match = _VIEWBOX_RE.search(svg)
+    if match is None:
+        raise MathError("typesetter returned no picture")
+    _x, y, w, h = (float(v) for v in match.groups())
+    top, bottom = -y, y + h  # above and below the baseline (SVG y grows downward)
+    axis = AXIS_HEIGHT_EM * px
+    pad_top = 0.0 if display else max(0.0, (bottom + axis) - (top - axis))
+    pad_bottom = 0.0 if display else max(0.0, (top - axis) - (bottom + axis))
+    total_h = h + pad_top + pad_bottom
+    if w * total_h * DEVICE_PIXEL_RATIO ** 2 > MAX_PIXELS:
+        raise MathError("formula too large to show")
+    image = QImage(max(1, round(w * DEVICE_PIXEL_RATIO)), max(1, round(total_h * DEVICE_PIXEL_RATIO)),
+                   QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    QSvgRenderer(QByteArray(svg.encode("utf-8"))).render(
+        painter, QRectF(0, pad_top * DEVICE_PIXEL_RATIO, w * DEVICE_PIXEL_RATIO, h * DEVICE_PIXEL_RATIO))
+    painter.end()
+    return image
+
+
+_default = MathTypesetter()
+
+
+def default_typesetter() -> MathTypesetter:
+    """The process-wide typesetter (memory cache only until :func:`use_cache_dir`)."""
+    return _default
+
+
+def use_cache_dir(cache_dir: Path | None) -> None:
+    """Keep typeset formulas as PNG files under ``cache_dir`` from now on."""
+    _default.cache_dir = cache_dir

@@ -1,0 +1,540 @@
+"""The statistics screen (issue 7): where the learner stands, for a scope and a period.
+
+``StatsView(store, clock)`` shows, in a scroll area: today's three figures, answers per day
+by review type, a year heatmap with the current and longest streak, true retention (young
+and mature), answer buttons, the 30-day due forecast, card states, interval and ease
+histograms and a sortable mastery table per area and deck. Every figure comes from
+:func:`mlprep.services.stats.compute_stats`; the definitions are in its module docstring and
+in each panel's tooltip. An empty collection shows a friendly message and the card counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import tzinfo
+from pathlib import Path
+
+from PySide6.QtCharts import QChart, QChartView
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mlprep.core.clock import Clock
+from mlprep.core.study_settings import ALL_DECKS, StudyScope
+from mlprep.services.stats import (
+    INTERVAL_BINS,
+    MATURE_DAYS,
+    PERIODS,
+    MasteryRow,
+    RetentionCounts,
+    Stats,
+    compute_stats,
+    export_csv,
+    scope_choices,
+    scope_text,
+)
+from mlprep.storage.cards import CardStore
+from mlprep.ui import stats_charts as charts
+from mlprep.ui.none_refs import keep_none_alive
+from mlprep.ui.theme import is_dark
+
+EMPTY_MESSAGE = "No reviews yet — study a few cards and your progress appears here"
+PERIOD_LABELS = {30: "Last 30 days", 90: "Last 90 days", 365: "Last year", None: "All time"}
+
+TIPS = {
+    "today": "Today's answers of every kind (cram included): cards answered, the share of answers graded 3 "
+             "or more (Hard, Good, Easy), and the time spent looking at cards.",
+    "reviews": "Answers per day by review type. New: the first answer to a new card. Learning: drill repeats "
+               "(SM-2 step 7: a card graded below Good comes back the same day) and reviews of cards whose last "
+               "answer failed (repetitions 0). Young: reviews of cards with an interval under 21 days. Mature: "
+               "21 days or more. Cram is not counted.",
+    "heatmap": "Answers per study day over the past year (cram not counted). A streak is a run of consecutive "
+               "study days with at least one answer; today counts once you study, and a streak is not broken "
+               "until today is over. The longest streak is over all time.",
+    "retention": "True retention: per card and study day, only the first scheduled review counts (not new cards, "
+                 "drill repeats or cram); passed = graded 3 or more. Young: the interval before the review was "
+                 "under 21 days; mature: 21 days or more.",
+    "buttons": "How you graded your answers in the period, as shares of each review type's answers (counts in "
+               "the tooltip). Again = 2, Hard = 3, Good = 4, Easy = 5 on SM-2's 0-5 scale; cram is not counted.",
+    "forecast": "Cards due per day for the next 30 days (present and not suspended); overdue cards count on today.",
+    "states": "Cards now. New: never answered. Learning: answered, and the last graded answer failed "
+              "(repetitions 0). Young: interval under 21 days. Mature: interval of 21 days or more. A suspended "
+              "card counts only as suspended.",
+    "intervals": "The current interval of seen cards that are not suspended; from 21 days a card is mature.",
+    "ease": "The ease factor (EF) of seen cards that are not suspended: SM-2 starts every card at 2.5, answers "
+            "below Good lower it, Easy raises it, and 1.3 is its floor.",
+    "mastery": "Per area and deck: the share of present cards you have seen, true retention in the period, the "
+               "mean ease factor of seen cards, cards due now and the total number of lapses (answers below 3 "
+               "after a card was learned). Click a column header to sort.",
+}
+MASTERY_COLUMNS = ("Area / deck", "Cards", "Seen", "Retention", "Mean EF", "Due now", "Lapses")
+_SORT_ROLE = Qt.ItemDataRole.UserRole
+
+
+def choose_folder_dialog(parent: QWidget) -> Path | None:
+    """Ask for a folder to export into (``None`` if cancelled)."""
+    folder = QFileDialog.getExistingDirectory(parent, "Export statistics as CSV", str(Path.home()))
+    return Path(folder) if folder else None
+
+
+class _SortItem(QTableWidgetItem):
+    """A table cell that sorts by the value in ``_SORT_ROLE`` (numbers, curriculum order)."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(_SORT_ROLE), other.data(_SORT_ROLE)
+        if mine is not None and theirs is not None:
+            return bool(mine < theirs)
+        return super().__lt__(other)
+
+
+class _Panel(QFrame):
+    """A titled card: a title (with a tooltip), an optional note on the right, content below."""
+
+    def __init__(self, title: str, tip: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statsPanel")
+        self.title = QLabel(title)
+        self.title.setObjectName("statsPanelTitle")
+        self.note = QLabel()
+        self.note.setObjectName("statsNote")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setToolTip(tip)
+        self.header = QHBoxLayout()
+        self.header.addWidget(self.title)
+        self.header.addStretch(1)
+        self.header.addWidget(self.note)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(16, 12, 16, 12)
+        self.body.setSpacing(6)
+        self.body.addLayout(self.header)
+
+
+class _Figure(QWidget):
+    """A big number with a caption under it (and an optional detail line)."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.value = QLabel("–")
+        self.value.setObjectName("statsBigNumber")
+        self.caption = QLabel(caption)
+        self.caption.setObjectName("statsCaption")
+        self.detail = QLabel()
+        self.detail.setObjectName("statsNote")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        for label in (self.value, self.caption, self.detail):
+            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            layout.addWidget(label)
+
+    def set(self, value: str, detail: str = "") -> None:
+        self.value.setText(value)
+        self.detail.setText(detail)
+
+
+class StatsView(QWidget):
+    """The statistics screen for a collection (``store`` and ``clock``; both may be given
+    later with :meth:`set_collection`). ``tz`` is the user's time zone (default: the
+    system's); ``choose_folder`` asks where "Export CSV…" writes (a folder dialog by default;
+    tests inject their own)."""
+
+    def __init__(self, store: CardStore | None = None, clock: Clock | None = None, *, tz: tzinfo | None = None,
+                 choose_folder: Callable[[QWidget], Path | None] = choose_folder_dialog,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("StatsView")
+        self._store, self._clock, self._tz = store, clock, tz
+        self._choose_folder = choose_folder
+        self._styling = False
+        self.stats: Stats | None = None
+        with keep_none_alive():
+            self._build()
+            self._restyle()
+        if store is not None and clock is not None:
+            self.set_collection(store, clock)
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        title = QLabel("Statistics")
+        title.setObjectName("screenTitle")
+        self.scope_combo = QComboBox()
+        self.scope_combo.setMinimumWidth(260)
+        self.scope_combo.setToolTip("Everything, one curriculum area or one deck")
+        self.period_combo = QComboBox()
+        for period in PERIODS:
+            self.period_combo.addItem(PERIOD_LABELS[period], "all" if period is None else str(period))
+        self.period_combo.setToolTip("The period for the reviews chart, retention, answer buttons and mastery")
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("Save the review log and the mastery table as CSV files in a folder")
+        self.export_button.clicked.connect(self.export)
+        self.status = QLabel()
+        self.status.setObjectName("summary")
+        self.status.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.scope_combo)
+        top.addWidget(self.period_combo)
+        top.addWidget(self.export_button)
+
+        self.content = QWidget()
+        self.content.setObjectName("statsContent")
+        grid = QGridLayout(self.content)
+        grid.setContentsMargins(0, 4, 4, 12)
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(14)
+        for column in range(6):  # halves span 3 columns, thirds 2
+            grid.setColumnStretch(column, 1)
+
+        self.empty_panel = _Panel("Nothing to show yet", TIPS["states"])
+        self.empty_message = QLabel(EMPTY_MESSAGE)
+        self.empty_message.setObjectName("statsEmpty")
+        self.empty_message.setWordWrap(True)
+        self.empty_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_panel.body.addWidget(self.empty_message)
+        self.empty_panel.title.hide()
+
+        self.today_panel = _Panel("Today", TIPS["today"])
+        row = QHBoxLayout()
+        self.today_cards, self.today_correct, self.today_time = (
+            _Figure("cards studied"), _Figure("correct"), _Figure("minutes"))
+        for figure in (self.today_cards, self.today_correct, self.today_time):
+            row.addWidget(figure, 1)
+        self.today_panel.body.addLayout(row)
+
+        self.reviews_panel = _Panel("Reviews", TIPS["reviews"])
+        self.reviews_view = charts.chart_view(QChart(), 250)
+        self.reviews_panel.body.addWidget(self.reviews_view)
+
+        self.heatmap_panel = _Panel("Activity in the past year", TIPS["heatmap"])
+        self.heatmap_view = charts.chart_view(QChart(), 190, charts.HeatmapView)
+        self.heatmap_panel.body.addWidget(self.heatmap_view)
+
+        self.retention_panel = _Panel("True retention", TIPS["retention"])
+        row = QHBoxLayout()
+        self.retention_young, self.retention_mature, self.retention_overall = (
+            _Figure("young"), _Figure("mature"), _Figure("overall"))
+        for figure in (self.retention_young, self.retention_mature, self.retention_overall):
+            row.addWidget(figure, 1)
+        self.retention_panel.body.addStretch(1)
+        self.retention_panel.body.addLayout(row)
+        self.retention_panel.body.addStretch(1)
+
+        self.buttons_panel = _Panel("Answer buttons", TIPS["buttons"])
+        self.buttons_view = charts.chart_view(QChart(), 230)
+        self.buttons_panel.body.addWidget(self.buttons_view)
+
+        self.forecast_panel = _Panel("Due in the next 30 days", TIPS["forecast"])
+        self.forecast_view = charts.chart_view(QChart(), 230)
+        self.forecast_panel.body.addWidget(self.forecast_view)
+
+        self.states_panel = _Panel("Card states", TIPS["states"])
+        self.states_view = charts.chart_view(QChart(), 230)
+        self.states_panel.body.addWidget(self.states_view)
+
+        self.intervals_panel = _Panel("Intervals", TIPS["intervals"])
+        self.intervals_view = charts.chart_view(QChart(), 230)
+        self.intervals_panel.body.addWidget(self.intervals_view)
+
+        self.ease_panel = _Panel("Ease factors", TIPS["ease"])
+        self.ease_view = charts.chart_view(QChart(), 230)
+        self.ease_panel.body.addWidget(self.ease_view)
+
+        self.mastery_panel = _Panel("Mastery by area and deck", TIPS["mastery"])
+        self.mastery_table = QTableWidget(0, len(MASTERY_COLUMNS))
+        self.mastery_table.setHorizontalHeaderLabels(MASTERY_COLUMNS)
+        self.mastery_table.verticalHeader().hide()
+        self.mastery_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.mastery_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.mastery_table.setAlternatingRowColors(True)
+        self.mastery_table.setShowGrid(False)
+        self.mastery_table.setWordWrap(False)
+        self.mastery_table.verticalHeader().setDefaultSectionSize(26)
+        self.mastery_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.mastery_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.mastery_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(MASTERY_COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.mastery_panel.body.addWidget(self.mastery_table)
+        self.decks_check = QCheckBox("Show decks")
+        self.decks_check.setToolTip("List every deck under its area (an area or deck scope always shows its decks)")
+        self.decks_check.toggled.connect(self._decks_toggled)
+        self.mastery_panel.header.insertWidget(2, self.decks_check)
+
+        grid.addWidget(self.empty_panel, 0, 0, 1, 6)
+        grid.addWidget(self.today_panel, 1, 0, 1, 3)
+        grid.addWidget(self.retention_panel, 1, 3, 1, 3)
+        grid.addWidget(self.reviews_panel, 2, 0, 1, 6)
+        grid.addWidget(self.heatmap_panel, 3, 0, 1, 6)
+        grid.addWidget(self.forecast_panel, 4, 0, 1, 3)
+        grid.addWidget(self.intervals_panel, 4, 3, 1, 3)
+        grid.addWidget(self.states_panel, 5, 0, 1, 2)
+        grid.addWidget(self.buttons_panel, 5, 2, 1, 2)
+        grid.addWidget(self.ease_panel, 5, 4, 1, 2)
+        grid.addWidget(self.mastery_panel, 6, 0, 1, 6)
+        grid.setRowStretch(7, 1)
+        self._chart_panels = (self.today_panel, self.retention_panel, self.reviews_panel, self.heatmap_panel,
+                              self.forecast_panel, self.buttons_panel, self.intervals_panel, self.ease_panel,
+                              self.mastery_panel)
+
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("statsScroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(self.content)
+        for widget in (self, self.content, self.scroll.viewport()):
+            widget.setBackgroundRole(QPalette.ColorRole.Window)
+            widget.setAutoFillBackground(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 12, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.status)
+        layout.addWidget(self.scroll, 1)
+        self.status.hide()
+        self.scope_combo.currentIndexChanged.connect(self._combo_changed)
+        self.period_combo.currentIndexChanged.connect(self._combo_changed)
+
+    # -- the collection, scope and period ---------------------------------------------------------------
+
+    def set_collection(self, store: CardStore, clock: Clock) -> None:
+        """Show ``store``'s statistics as of ``clock`` (resets the scope to everything)."""
+        self._store, self._clock = store, clock
+        with keep_none_alive():
+            self._fill_scopes(ALL_DECKS)
+        self.refresh()
+
+    def _fill_scopes(self, keep: StudyScope) -> None:
+        combo = self.scope_combo
+        combo.blockSignals(True)
+        combo.clear()
+        if self._store is not None:
+            for choice in scope_choices(self._store):
+                indent = "" if choice.scope == ALL_DECKS or choice.scope.kind.value == "area" else "      "
+                combo.addItem(indent + choice.label, scope_text(choice.scope))
+                if choice.scope.kind.value == "area":
+                    font = QFont(combo.font())
+                    font.setBold(True)
+                    combo.setItemData(combo.count() - 1, font, Qt.ItemDataRole.FontRole)
+        index = combo.findData(scope_text(keep))
+        combo.setCurrentIndex(max(0, index))
+        combo.blockSignals(False)
+
+    @property
+    def scope(self) -> StudyScope:
+        from mlprep.services.stats import parse_scope
+
+        data = self.scope_combo.currentData()
+        return parse_scope(data) if data else ALL_DECKS
+
+    @property
+    def period(self) -> int | None:
+        data = self.period_combo.currentData()
+        return None if data == "all" else int(data)
+
+    def set_scope(self, scope: StudyScope) -> None:
+        """Choose the scope (as the combo does) and refresh; ``ValueError`` if it is not offered."""
+        index = self.scope_combo.findData(scope_text(scope))
+        if index < 0:
+            raise ValueError(f"no such scope: {scope_text(scope)}")
+        self.scope_combo.setCurrentIndex(index)
+
+    def set_period(self, period: int | None) -> None:
+        """Choose the period in days (30, 90, 365 or ``None`` for all time) and refresh."""
+        self.period_combo.setCurrentIndex(self.period_combo.findData("all" if period is None else str(period)))
+
+    def _combo_changed(self) -> None:
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute every figure from the database and redraw (also after studying)."""
+        if self._store is None or self._clock is None:
+            return
+        self.stats = compute_stats(self._store, self._clock, self.scope, self.period, self._tz)
+        self._render()
+
+    # -- showing -----------------------------------------------------------------------------------------
+
+    def _render(self) -> None:
+        with keep_none_alive():
+            self._show()
+
+    def _show(self) -> None:
+        stats = self.stats
+        if stats is None:
+            return
+        colors = charts.ChartColors.of(self, is_dark(self))
+        self.empty_panel.setVisible(stats.empty)
+        for panel in self._chart_panels:
+            panel.setVisible(not stats.empty)
+        self._set_chart(self.states_view, charts.states_chart(stats.states, colors))
+        self.states_panel.note.setText(f"{stats.states.total} cards")
+        if stats.empty:
+            return
+        t = stats.today
+        self.today_cards.set(str(t.cards), f"{t.answers} answer{'s' if t.answers != 1 else ''}")
+        self.today_correct.set(_pct(t.correct_pct), f"{t.correct} of {t.answers}" if t.answers else "")
+        self.today_time.set(f"{t.minutes:.0f}" if t.time_ms else "0",
+                            f"{t.time_ms / max(1, t.answers) / 1000:.1f} s per answer" if t.answers else "")
+        r = stats.retention
+        for figure, counts in ((self.retention_young, r.young), (self.retention_mature, r.mature),
+                               (self.retention_overall, r.overall)):
+            figure.set(_pct(counts.rate), _passed(counts))
+        self.retention_panel.note.setText(PERIOD_LABELS.get(stats.period, f"{stats.period} days").lower())
+        chart, unit = charts.reviews_chart(stats.days, colors)
+        self._set_chart(self.reviews_view, chart)
+        self.reviews_panel.title.setText(f"Reviews per {unit}")
+        average = stats.reviews / max(1, len(stats.days))
+        self.reviews_panel.note.setText(f"{stats.reviews} answers · {average:.0f} per day on average")
+        self._set_chart(self.heatmap_view, charts.heatmap_chart(stats.heatmap, colors))
+        h = stats.heatmap
+        self.heatmap_panel.note.setText(f"current streak {_days(h.current_streak)} · longest {_days(h.longest_streak)}"
+                                        f" · {h.days_studied} of {len(h.counts)} days studied")
+        self._set_chart(self.forecast_view, charts.forecast_chart(stats.forecast, colors))
+        overdue = f" ({stats.forecast.overdue} overdue)" if stats.forecast.overdue else ""
+        self.forecast_panel.note.setText(f"{stats.forecast.counts[0]} today{overdue} · "
+                                         f"{sum(stats.forecast.counts)} in 30 days")
+        self._set_chart(self.buttons_view, charts.buttons_chart(stats.buttons, colors))
+        mature_bin = next(i for i, (low, _) in enumerate(INTERVAL_BINS) if low >= MATURE_DAYS)
+        self._set_chart(self.intervals_view, charts.histogram_chart(stats.intervals, colors, mature_from=mature_bin))
+        self.intervals_panel.note.setText(f"{stats.intervals.total} cards")
+        self._set_chart(self.ease_view, charts.histogram_chart(stats.ease, colors, label_every=2))
+        self.ease_panel.note.setText(f"{stats.ease.total} cards")
+        self._fill_mastery(stats)
+        self.heatmap_view.fit_markers()  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _set_chart(view: QChartView, chart: QChart) -> None:
+        old = view.chart()
+        view.setChart(chart)
+        if old is not None and old is not chart:
+            old.deleteLater()
+
+    def _decks_toggled(self) -> None:
+        if self.stats is not None and not self.stats.empty:
+            with keep_none_alive():
+                self._fill_mastery(self.stats)
+
+    def _fill_mastery(self, stats: Stats) -> None:
+        everything = stats.scope == ALL_DECKS
+        self.decks_check.setVisible(everything)
+        rows = stats.mastery if not everything or self.decks_check.isChecked() else \
+            tuple(m for m in stats.mastery if m.level == "area")
+        self.mastery_panel.note.setText(_mean_ef(stats.mastery))
+        table = self.mastery_table
+        table.setSortingEnabled(False)
+        table.setRowCount(len(rows))
+        bold = QFont(table.font())
+        bold.setBold(True)
+        for r, (order, m) in enumerate(enumerate(rows)):
+            name = m.title if m.level == "area" else f"      {m.title}"
+            cells = [(name, order), (str(m.cards), m.cards), (f"{m.seen_pct:.0f}%", m.seen_pct),
+                     (_pct(m.retention.rate), -1.0 if m.retention.rate is None else m.retention.rate),
+                     ("–" if m.mean_ef is None else f"{m.mean_ef:.2f}", -1.0 if m.mean_ef is None else m.mean_ef),
+                     (str(m.due_now), m.due_now), (str(m.lapses), m.lapses)]
+            for c, (text, key) in enumerate(cells):
+                item = _SortItem(text)
+                item.setData(_SORT_ROLE, key)
+                if c:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if m.level == "area":
+                    item.setFont(bold)
+                if c == 3 and m.retention.total:
+                    item.setToolTip(f"{m.retention.passed} of {m.retention.total} first reviews passed")
+                table.setItem(r, c, item)
+        table.setSortingEnabled(True)
+        table.sortItems(0, Qt.SortOrder.AscendingOrder)
+        height = table.horizontalHeader().sizeHint().height() + table.verticalHeader().defaultSectionSize() * len(rows) + 4
+        table.setFixedHeight(height)
+
+    # -- export --------------------------------------------------------------------------------------
+
+    def export(self) -> Path | None:
+        """Ask for a folder and write the review log and the mastery table there as CSV;
+        return the folder (``None`` if cancelled or nothing to export)."""
+        if self._store is None or self.stats is None:
+            return None
+        folder = self._choose_folder(self)
+        if folder is None:
+            return None
+        try:
+            log_path, mastery_path = export_csv(self._store.db, self.stats, folder)
+        except OSError as error:
+            self._show_status(f"Could not export: {error}")
+            return None
+        self._show_status(f"Saved {log_path.name} and {mastery_path.name} in {folder}")
+        return folder
+
+    def _show_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.show()
+
+    # -- theme ---------------------------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and not self._styling:
+            with keep_none_alive():
+                self._restyle()
+            self._render()
+
+    def _restyle(self) -> None:
+        """Colours for the panels and figures from the palette (the app style sheet does not
+        cover this screen)."""
+        pal = self.palette()
+
+        def c(role: QPalette.ColorRole) -> str:
+            return pal.color(role).name()
+        base, text = c(QPalette.ColorRole.Base), c(QPalette.ColorRole.Text)
+        mid, muted = c(QPalette.ColorRole.Mid), c(QPalette.ColorRole.PlaceholderText)
+        self._styling = True
+        try:
+            # Only rules for descendants, on the content widget: a style sheet that matched this
+            # view itself would change its palette, the source of these colours.
+            self.content.setStyleSheet(
+                f"QFrame#statsPanel {{ background: {base}; border: 1px solid {mid}; border-radius: 8px; }}"
+                f"QFrame#statsPanel QLabel {{ background: transparent; border: none; }}"
+                f"QLabel#statsPanelTitle {{ color: {text}; font-size: 15px; font-weight: 600; }}"
+                f"QLabel#statsNote, QLabel#statsCaption {{ color: {muted}; font-size: 12px; }}"
+                f"QLabel#statsBigNumber {{ color: {text}; font-size: 30px; font-weight: 600; }}"
+                f"QLabel#statsEmpty {{ color: {text}; font-size: 17px; padding: 28px 12px; }}"
+                f"QFrame#statsPanel QTableWidget {{ border: none; }}")
+        finally:
+            self._styling = False
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f}%"
+
+
+def _passed(counts: RetentionCounts) -> str:
+    return f"{counts.passed} of {counts.total} passed" if counts.total else "no reviews yet"
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
+def _mean_ef(rows: tuple[MasteryRow, ...]) -> str:
+    areas = [m for m in rows if m.level == "area" and m.mean_ef is not None]
+    seen = sum(m.seen for m in areas)
+    if not seen:
+        return ""
+    return f"mean EF {sum((m.mean_ef or 0) * m.seen for m in areas) / seen:.2f}"

@@ -1,0 +1,124 @@
+"""The statistics queries: exact study days, repeat reviews, and plans that never sort the log."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from mlprep.core.clock import FixedClock, day_start, study_day
+from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
+from mlprep.storage import stats_queries as q
+from tests.stats_history import TODAY, card_states, collection, log, retention_history
+
+EST = timezone(timedelta(hours=-5))
+
+
+def windows(last: date, days: int, tz: Any = UTC) -> list[q.Window]:
+    first = last - timedelta(days=days - 1)
+    return [(first + timedelta(days=i), day_start(first + timedelta(days=i), tz).isoformat(),
+             day_start(first + timedelta(days=i + 1), tz).isoformat()) for i in range(days)]
+
+
+class PlanSpy:
+    """Runs each query after recording SQLite's plan for it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.plans: list[str] = []
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        self.plans.append("\n".join(r[3] for r in self.db.execute(f"EXPLAIN QUERY PLAN {sql}", params).fetchall()))
+        return self.db.execute(sql, params)
+
+
+@pytest.fixture
+def db(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> Database:
+    store = collection(tmp_path / "data", deck_dir, clock)
+    retention_history(store.db)
+    card_states(store.db)
+    return store.db
+
+
+def test_the_log_is_read_through_covering_indexes_without_sorting(db: Database) -> None:
+    spy = PlanSpy(db)
+    q.day_class_counts(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
+    q.active_days(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
+    q.repeat_reviews(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
+    q.deck_rows(spy, TODAY, ALL_DECKS, "", "9")  # type: ignore[arg-type]
+    q.due_counts(spy, TODAY, 30, ALL_DECKS)  # type: ignore[arg-type]
+    counts, active, repeats, decks, due = spy.plans
+    assert "COVERING INDEX idx_review_log_class" in counts and "SCAN review_log" not in counts
+    assert "idx_review_log_time" in active
+    assert "idx_review_log_ahead " in repeats and "idx_review_log_ahead_utc" in repeats
+    assert "COVERING INDEX idx_cards_stats" in decks and "COVERING INDEX idx_review_log_card_kind" in decks
+    assert "COVERING INDEX idx_cards_forecast" in due
+    for plan in (counts, active, decks, due):  # the repeats are few: grouping them may sort
+        assert "TEMP B-TREE" not in plan, plan
+
+
+def test_day_expr_gives_the_study_day_across_dst(tmp_path: Path) -> None:
+    zoneinfo = pytest.importorskip("zoneinfo")
+    try:
+        tz = zoneinfo.ZoneInfo("Europe/Berlin")  # summer time from 29 March, winter from 25 October 2026
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip("no time zone data")
+    wins = windows(date(2026, 10, 30), 240, tz)
+    expr = q.day_expr(wins, "t.x")
+    db = Database(memory=True)
+    start = datetime(2026, 3, 1, tzinfo=UTC)
+    for hours in range(0, 240 * 24, 7):
+        for minute in (0, 59):
+            instant = start + timedelta(hours=hours, minutes=minute)
+            got = db.execute(f"WITH t(x) AS (VALUES (?)) SELECT {expr} FROM t", [instant.isoformat()]).fetchone()[0]
+            assert got == study_day(instant, tz).isoformat(), instant
+
+
+def test_day_class_counts_per_class_and_grade(db: Database) -> None:
+    counts = q.day_class_counts(db, windows(TODAY, 30), ALL_DECKS)
+    assert set(counts) == {date(2026, 3, 8), date(2026, 3, 9)}
+    ninth = counts[date(2026, 3, 9)]
+    assert ninth[q.NEW * 6 + 3] == 1 and ninth[q.DRILL * 6 + 2] == 1 and ninth[q.DRILL * 6 + 4] == 1
+    assert ninth[q.RELEARN * 6 + 4] == 1  # b-two: a review with repetitions 0
+    assert ninth[q.YOUNG * 6 + 4] == 1 and ninth[q.YOUNG * 6 + 5] == 1 and ninth[q.YOUNG * 6 + 1] == 1
+    assert ninth[q.MATURE * 6 + 2] == 1 and sum(ninth) == 8  # the cram row is not counted
+    assert q.day_class_counts(db, windows(TODAY, 30), StudyScope(ScopeKind.DECK, "deck-b")) == {
+        d: c for d, c in q.day_class_counts(db, windows(TODAY, 30), StudyScope(ScopeKind.AREA, "sql")).items()}
+
+
+def test_repeat_reviews_are_the_second_reviews_of_a_day(db: Database) -> None:
+    repeats = q.repeat_reviews(db, windows(TODAY, 30), ALL_DECKS)
+    assert sorted(repeats) == [("deck-a", q.MATURE, 0, 1), ("deck-b", q.YOUNG, 1, 1)]
+    assert q.repeat_reviews(db, windows(TODAY, 30), StudyScope(ScopeKind.DECK, "deck-a")) == [
+        ("deck-a", q.MATURE, 0, 1)]
+
+
+def test_a_repeat_in_the_evening_west_of_utc_is_found(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:
+    """At 23:00 EST it is already the next UTC date, so a card due "tomorrow" looks due today
+    by its UTC date: the search reads those hours separately."""
+    store = collection(tmp_path / "data", deck_dir, clock)
+    log(store.db, "a-one", "2026-03-09 04:00", 4, due="2026-03-08")  # 23:00 EST on the 8th: first
+    log(store.db, "a-one", "2026-03-09 04:30", 2, due="2026-03-09")  # 23:30 EST: answered ahead, a repeat
+    log(store.db, "a-two", "2026-03-09 04:40", 4, due="2026-03-08")  # another card: first
+    wins = windows(date(2026, 3, 9), 5, EST)
+    assert q.repeat_reviews(store.db, wins, ALL_DECKS) == [("deck-a", q.YOUNG, 2, 1)]
+
+
+def test_today_totals_and_first_review(db: Database) -> None:
+    assert q.today_totals(db, windows(TODAY, 1)[0], ALL_DECKS) == q.TodayRow(0, 0, 0, 0)
+    yesterday = windows(TODAY - timedelta(days=1), 1)[0]
+    assert q.today_totals(db, yesterday, ALL_DECKS) == q.TodayRow(9, 5, 5, 45000)
+    assert q.first_review(db, ALL_DECKS) == datetime(2026, 1, 5, 10, tzinfo=UTC)
+    assert q.first_review(db, StudyScope(ScopeKind.DECK, "deck-b")) == datetime(2026, 3, 8, 10, 5, tzinfo=UTC)
+
+
+def test_deck_rows(db: Database) -> None:
+    rows = {r.deck_id: r for r in q.deck_rows(db, TODAY, ALL_DECKS, "2026-02-01", "2026-03-11")}
+    a = rows["deck-a"]
+    assert (a.cards, a.seen, a.learning, a.young, a.mature, a.new, a.due_now, a.lapses) == (3, 3, 1, 1, 1, 0, 2, 3)
+    assert (a.reviews, a.passed) == (5, 3)  # the repeat of a-two on the 8th is still in: see repeat_reviews
+    b = rows["deck-b"]
+    assert (b.cards, b.seen, b.suspended, b.new, b.reviews, b.passed) == (2, 1, 1, 1, 5, 2)
