@@ -115,3 +115,38 @@ def test_reading_shows_the_collections_status_in_aligned_columns(tmp_path: Path,
     assert len(lines) == 1 and lines[0].split()[:4] == ["esl", "book", "advanced", "reading"]
     rows = mlprep("reading", "--area", "sql", "--search", "postgresql", data_dir=tmp_path).stdout.splitlines()
     assert rows and all(row.index("to read") == rows[0].index("to read") for row in rows)
+
+
+def test_stats_json_plain_and_csv_export(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from mlprep.core.clock import SystemClock
+    from mlprep.services.collection import open_collection
+
+    result = mlprep("stats", "--json", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    empty = json.loads(result.stdout)
+    assert empty["empty"] is True and empty["scope"] == "all" and empty["period_days"] == 30
+    assert empty["states"]["new"] == sum(empty["states"].values()) > 100 and empty["reviews"] == 0
+    col = open_collection(tmp_path, SystemClock())
+    card = col.store.db.execute("SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.area = 'sql' "
+                                "ORDER BY c.id LIMIT 1").fetchone()[0]
+    col.store.db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, "
+                         "interval_before, answer_ms) VALUES (?, ?, 4, 'new', 0, 0, 90000)",
+                         [card, datetime.now(UTC).isoformat()])
+    col.close()
+    data = json.loads(mlprep("stats", "--json", "--scope", "area:sql", "--period", "all", data_dir=tmp_path).stdout)
+    assert data["empty"] is False and data["scope"] == "area:sql" and data["period_days"] is None
+    assert data["today"] == {"answers": 1, "cards": 1, "correct": 1, "correct_pct": 100.0, "time_ms": 90000}
+    assert data["streak"]["current"] == 1 and data["days"][-1]["new"] == 1
+    assert [m["key"] for m in data["mastery"] if m["level"] == "area"] == ["sql"]
+    out = tmp_path / "csv"
+    plain = mlprep("stats", "--export-csv", str(out), data_dir=tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert "Today        1 answers, 1 cards, 100% correct, 2 min" in plain.stdout
+    assert "Streak       current 1 days" in plain.stdout and "Mastery by area" in plain.stdout
+    log_lines = (out / "mlprep-review-log.csv").read_text(encoding="utf-8").splitlines()
+    assert log_lines[0].startswith("id,card_id,deck_id,area,reviewed_at,kind,quality") and len(log_lines) == 2
+    assert (out / "mlprep-mastery.csv").read_text(encoding="utf-8").startswith("level,area,key,title,cards,seen")
+    bad = mlprep("stats", "--scope", "deck:no-such-deck", data_dir=tmp_path)
+    assert bad.returncode == 2 and "no such area or deck" in bad.stderr

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import json
 from bisect import bisect_right
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta, tzinfo
@@ -325,25 +326,43 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
     # streak. An area or deck: its own rows are few, one grouped pass covers all of them.
     detail = windows[-max(len(period_windows), HEATMAP_DAYS):] if scope.kind is ScopeKind.ALL else windows
     older = windows[:len(windows) - len(detail)]
-    counts = q.day_class_counts(db, detail, scope)
-    active = {d for d, c in counts.items() if any(c)} | q.active_days(db, older, scope)
-    repeats = q.repeat_reviews(db, period_windows, scope)
-    decks = q.deck_rows(db, today, scope, "" if period is None else period_windows[0][1], windows[-1][2])
+    # The per-deck pass (one index seek per card) is the longest query: with a collection file,
+    # it runs on a second, read-only connection while this one reads the log.
+    deck_args = (today, scope, "" if period is None else period_windows[0][1], windows[-1][2])
+    path = q.db_file(db)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        decks_later = pool.submit(_deck_rows_elsewhere, path, *deck_args) if path else None
+        counts = q.day_class_counts(db, detail, scope)
+        active = {d for d, c in counts.items() if any(c)} | q.active_days(db, older, scope)
+        repeats = q.repeat_reviews(db, period_windows, scope)
+        due = q.due_counts(db, today, FORECAST_DAYS, scope)
+        spread = q.interval_ease_counts(db, scope)
+        today_row = q.today_totals(db, windows[-1], scope)
+        titles = q.deck_titles(db)
+        decks = decks_later.result() if decks_later else q.deck_rows(db, *deck_args)
 
     period_start = period_windows[0][0]
     return Stats(
         scope=scope, period=period, today_date=today, first_day=first_day,
-        today=Today(**asdict(q.today_totals(db, windows[-1], scope))),
+        today=Today(**asdict(today_row)),
         days=tuple(_day_counts(day, counts.get(day)) for day, _, _ in period_windows),
         heatmap=_heatmap(counts, active, today),
         retention=_retention(counts, repeats, period_start),
-        forecast=_forecast(q.due_counts(db, today, FORECAST_DAYS, scope), today),
+        forecast=_forecast(due, today),
         states=StateCounts(sum(d.new for d in decks), sum(d.learning for d in decks), sum(d.young for d in decks),
                            sum(d.mature for d in decks), sum(d.suspended for d in decks)),
-        **_histograms(q.interval_ease_counts(db, scope)),
+        **_histograms(spread),
         buttons=_buttons(counts, period_start),
-        mastery=_mastery(decks, repeats, q.deck_titles(db)),
+        mastery=_mastery(decks, repeats, titles),
     )
+
+
+def _deck_rows_elsewhere(path: str, today: date, scope: StudyScope, since: str, until: str) -> list[q.DeckRow]:
+    reader = q.open_reader(path)
+    try:
+        return q.deck_rows(reader, today, scope, since, until)
+    finally:
+        reader.close()
 
 
 def _windows(first: date, last: date, tz: tzinfo | None, rollover: int) -> list[q.Window]:

@@ -22,6 +22,7 @@ review rows 2 + (repetitions_before > 0) + 2 * (interval_before >= 21): 2 relear
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -320,3 +321,17 @@ def present_decks(db: Database) -> list[tuple[str, str, str]]:
     """``(deck_id, title, area)`` of every present deck."""
     return [(i, t or i, a or "") for i, t, a in db.execute(
         "SELECT id, title, area FROM decks WHERE present = 1").fetchall()]
+
+
+def db_file(db: Database) -> str | None:
+    """The file behind ``db`` if a second connection can read what it sees: ``None`` for an
+    in-memory database or while ``db`` has a transaction open (its rows are not committed)."""
+    if db.conn.in_transaction:
+        return None
+    path = next((row[2] for row in db.execute("PRAGMA database_list").fetchall() if row[1] == "main"), "")
+    return path or None
+
+
+def open_reader(path: str) -> Database:
+    """A read-only connection to the collection file ``path``, for use on one thread."""
+    return Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))

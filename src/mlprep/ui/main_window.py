@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QStackedWidget, QWidget
 
 from mlprep.core.clock import study_day
@@ -17,9 +18,11 @@ from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope, StudySe
 from mlprep.services.collection import Collection
 from mlprep.services.cram import CramSession
 from mlprep.services.overview import deck_overview
+from mlprep.services.reading import ReadingService, load_reading_list
 from mlprep.services.study import StudySession
 from mlprep.storage.settings_store import load_display, load_settings, save_display, save_settings
-from mlprep.ui.card_render import MATH_SCALE
+from mlprep.ui.card_render import MATH_SCALE, LearnMoreLink
+from mlprep.ui.card_view import READING_SCHEME
 from mlprep.ui.deck_list import DeckListView
 from mlprep.ui.done_view import DoneView
 from mlprep.ui.math_images import default_typesetter, use_cache_dir
@@ -27,6 +30,10 @@ from mlprep.ui.math_warmer import MathWarmer
 from mlprep.ui.review_view import ReviewView
 from mlprep.ui.settings_dialog import SettingsDialog
 from mlprep.ui.theme import Theme, apply_theme
+
+if TYPE_CHECKING:  # both are imported when first shown, not before the first paint
+    from mlprep.ui.reading_view import ReadingView
+    from mlprep.ui.stats_view import StatsView
 
 WARM_DELAY_MS = 1500  # start typesetting upcoming formulas this long after start-up
 
@@ -40,7 +47,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("mlprep")
         self.resize(1000, 700)
         self.deck_list = DeckListView()
-        self.review = ReviewView(deck_dir_for=self._deck_dir)
+        self.review = ReviewView(deck_dir_for=self._deck_dir, links_for=self._learn_more)
+        self.reading: ReadingView | None = None  # built on first use: nothing extra before first paint
+        self.stats_view: StatsView | None = None
+        self._reading_service: ReadingService | None = None
         self.done = DoneView()
         self.stack = QStackedWidget()
         for view in (self.deck_list, self.review, self.done):
@@ -52,6 +62,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._apply_display())
         self.review.zoom_requested.connect(self.zoom)
+        self.review.browser.reading_requested.connect(self.show_reading)
         use_cache_dir(collection.data_dir / "cache" / "math")
         self.math_warmer: MathWarmer | None = None
         QTimer.singleShot(WARM_DELAY_MS, self._warm_math)
@@ -78,6 +89,10 @@ class MainWindow(QMainWindow):
         study.addSeparator()
         self._action(study, "Back to decks", self.show_decks, "Ctrl+D")
         view = self.menuBar().addMenu("&View")
+        self._action(view, "Decks", self.show_decks)
+        self._action(view, "Reading list", self.show_reading, "Ctrl+L")
+        self._action(view, "Statistics", self.show_stats, "Ctrl+Shift+S")
+        view.addSeparator()
         themes = view.addMenu("Theme")
         group = QActionGroup(self)
         self.theme_actions: dict[ThemeMode, QAction] = {}
@@ -111,6 +126,50 @@ class MainWindow(QMainWindow):
         self.deck_list.set_counts(overview.decks, self.collection.sync.errors, overview.new_left, overview.reviews_left)
         self.stack.setCurrentWidget(self.deck_list)
         self.deck_list.tree.setFocus()
+
+    def reading_service(self) -> ReadingService:
+        """The reading list joined with this collection (loaded on first use)."""
+        if self._reading_service is None:
+            self._reading_service = ReadingService(load_reading_list(), self.collection.store.db,
+                                                   self.collection.clock)
+        return self._reading_service
+
+    def show_reading(self, item_id: str = "") -> None:
+        """Show the reading list, with ``item_id`` selected when given."""
+        if self.reading is None:
+            from mlprep.ui.reading_view import ReadingView
+
+            self.reading = ReadingView(self.reading_service())
+            self.reading.study_requested.connect(
+                lambda kind, value: self.study(StudyScope(ScopeKind(kind), value)))
+            self._leave_on_escape(self.reading)
+            self.stack.addWidget(self.reading)
+        else:
+            self.reading.refresh()
+        self.stack.setCurrentWidget(self.reading)
+        if item_id:
+            self.reading.show_item(item_id)
+
+    def show_stats(self) -> None:
+        """Show the statistics screen, refreshed."""
+        if self.stats_view is None:
+            from mlprep.ui.stats_view import StatsView
+
+            self.stats_view = StatsView(self.collection.store, self.collection.clock)
+            self._leave_on_escape(self.stats_view)
+            self.stack.addWidget(self.stats_view)
+        else:
+            self.stats_view.refresh()
+        self.stack.setCurrentWidget(self.stats_view)
+
+    def _leave_on_escape(self, view: QWidget) -> None:
+        shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), view)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.show_decks)
+
+    def _learn_more(self, card: Card) -> tuple[LearnMoreLink, ...]:
+        return tuple(LearnMoreLink(item.title, f"{READING_SCHEME}:{item.id}")
+                     for item in self.reading_service().items_for_source(card.source))
 
     def study(self, scope: StudyScope = ALL_DECKS) -> None:
         """Start today's reviews in ``scope``."""
@@ -208,6 +267,8 @@ class MainWindow(QMainWindow):
         return Path(path).parent if path else None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.reading is not None:
+            self.reading.save_notes()
         if self.math_warmer is not None:
             self.math_warmer.stop()
         self.collection.close()

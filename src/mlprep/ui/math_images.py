@@ -23,7 +23,6 @@ from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-from mlprep.core.latex_check import latex_problem
 
 AXIS_HEIGHT_EM = 0.258  # STIX Two Math MATH table: AxisHeight 258 / 1000 units per em
 DEVICE_PIXEL_RATIO = 2.0
@@ -133,6 +132,8 @@ def _remember(store: OrderedDict[Any, Any], key: Any, value: Any, limit: int) ->
 def _typeset(tex: str, *, display: bool, px: float) -> QImage:
     """``tex`` typeset in black on transparent at device pixel ratio 2; inline formulas
     padded so the math axis sits at the vertical centre. Raises :class:`MathError`."""
+    from mlprep.core.latex_check import latex_problem  # latex2mathml: ~50 ms, not at start-up
+
     problem = latex_problem(tex)
     if problem:
         raise MathError(problem)

@@ -9,16 +9,16 @@ version without the bug.
 
 from __future__ import annotations
 
+import ctypes
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-_KEPT: list[None] = []
-
 
 @contextmanager
 def keep_none_alive() -> Iterator[None]:
-    """Run the block, then hold as many new references to ``None`` as the block lost."""
+    """Run the block, then take back as many references to ``None`` as it lost (for good:
+    a list holding them would drop them again when it is freed, at the latest on exit)."""
     if sys.version_info >= (3, 12):  # None is immortal: nothing to give back
         yield
         return
@@ -26,6 +26,5 @@ def keep_none_alive() -> Iterator[None]:
     try:
         yield
     finally:
-        lost = before - sys.getrefcount(None)
-        if lost > 0:
-            _KEPT.extend([None] * lost)
+        for _ in range(before - sys.getrefcount(None)):
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(None))

@@ -38,6 +38,7 @@ from mlprep.services.stats import (
     Histogram,
     StateCounts,
 )
+from mlprep.ui.none_refs import keep_none_alive
 
 _LIGHT_SERIES = {"new": "#3b82f6", "learning": "#f08c2e", "young": "#8fd07f", "mature": "#2f855a",
                  "suspended": "#a0aec0", "accent": "#3b82f6", "q0": "#8b1e1e", "q1": "#b83232", "q2": "#e0524f",
@@ -171,7 +172,8 @@ def reviews_chart(days: Sequence[DayCounts], colors: ChartColors) -> tuple[QChar
     chart.addSeries(series)
     labels: dict[int, str] = {}
     for i, (first, _) in enumerate(bars):
-        if unit == "day" and (len(bars) <= 31 and i % 7 == (len(bars) - 1) % 7 or len(bars) > 31 and first.day == 1):
+        weekly_tick = i % 7 == (len(bars) - 1) % 7  # every 7th day, ending today
+        if unit == "day" and ((len(bars) <= 31 and weekly_tick) or (len(bars) > 31 and first.day == 1)):
             labels[i] = f"{first.day} {first:%b}"
         elif unit == "week" and first.day <= 7:
             labels[i] = f"{first:%b} ’{first:%y}" if first.month == 1 or i == 0 else f"{first:%b}"
@@ -258,8 +260,9 @@ class HeatmapView(QChartView):
     """Keeps the heatmap's squares sized to the plot area (7 rows, one column per week)."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit_markers()
+        with keep_none_alive():
+            super().resizeEvent(event)
+            self.fit_markers()
 
     def fit_markers(self) -> None:
         chart = self.chart()

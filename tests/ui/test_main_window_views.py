@@ -1,0 +1,76 @@
+"""The main window ties the screens together: a card's "Learn more" link opens its reading
+item, the item studies exactly its citing cards, and the statistics screen opens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from mlprep.services.collection import open_collection
+from mlprep.ui.main_window import MainWindow
+
+DECK = """---
+title: Cites
+area: math
+---
+
+## c-esl
+source: @esl, ch. 7
+
+Q: What does ESL chapter 7 cover?
+
+A: Model assessment and selection.
+
+## c-plain
+source: A textbook
+
+Q: An uncited card?
+
+A: Yes.
+"""
+
+
+def test_learn_more_link_opens_the_item_and_studies_its_cards(qtbot, tmp_path: Path, clock):
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "cites.md").write_text(DECK, encoding="utf-8")
+    window = MainWindow(open_collection(tmp_path / "data", clock, [decks]))
+    qtbot.addWidget(window)
+    window.resize(1000, 700)
+    window.show()
+    window.study()
+    assert window.review.card is not None and window.review.card.id == "c-esl"
+    assert "Learn more" not in window.review.browser.toPlainText()  # not on the front
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    browser = window.review.browser
+    assert "Learn more: The Elements of Statistical Learning" in browser.toPlainText()
+    cursor = browser.document().find("Elements of Statistical")
+    cursor.setPosition(cursor.selectionStart() + 3)
+    qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=browser.cursorRect(cursor).center())
+    assert window.stack.currentWidget() is window.reading
+    assert window.reading is not None and window.reading.current_item_id() == "esl"
+    assert window.reading.study_button.text() == "Study 1 card"
+    qtbot.mouseClick(window.reading.study_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.review
+    assert window.review.card is not None and window.review.card.id == "c-esl"
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    qtbot.keyClick(window.review, Qt.Key.Key_4)
+    assert window.review.card is None  # only the citing card was in that study
+
+
+def test_statistics_and_reading_open_from_the_keyboard_and_escape_returns(qtbot, tmp_path: Path, clock, deck_dir):
+    window = MainWindow(open_collection(tmp_path / "data", clock, [deck_dir]))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.stats_view is not None and window.stack.currentWidget() is window.stats_view
+    qtbot.keyClick(window.stats_view, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.deck_list
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.reading
+    assert window.reading is not None
+    qtbot.keyClick(window.reading, Qt.Key.Key_Escape)
+    assert window.stack.currentWidget() is window.deck_list
