@@ -31,14 +31,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_session import ms, percentile  # noqa: E402
+from bench_session import ms, percentile
 
-from mlprep.core.clock import FixedClock, day_start  # noqa: E402
-from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope  # noqa: E402
-from mlprep.core.taxonomy import AREAS  # noqa: E402
-from mlprep.services.stats import compute_stats  # noqa: E402
-from mlprep.storage.cards import CardStore  # noqa: E402
-from mlprep.storage.db import open_db  # noqa: E402
+from mlprep.core.clock import FixedClock, day_start
+from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
+from mlprep.core.taxonomy import AREAS
+from mlprep.services.stats import compute_stats
+from mlprep.storage.cards import CardStore
+from mlprep.storage.db import open_db
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 DECKS = 100
@@ -165,14 +165,15 @@ def main() -> None:
             t = time.perf_counter()
             build(path, args.cards, args.reviews, random.Random(7))
             print(f"built the collection in {time.perf_counter() - t:.1f} s", file=sys.stderr)
-        rows = open_db(path).execute("SELECT (SELECT COUNT(*) FROM cards), (SELECT COUNT(*) FROM review_log)").fetchone()
+        counts = "SELECT (SELECT COUNT(*) FROM cards), (SELECT COUNT(*) FROM review_log)"
+        rows = open_db(path).execute(counts).fetchone()
         results = bench(path, args.runs)
     print(f"| {rows[0]:,} cards, {rows[1]:,} review-log rows, {args.runs} runs | median (ms) | p95 (ms) |")
     print("|---|---:|---:|")
     for label, values in results:
         print(f"| {label} | {statistics.median(values):.0f} | {percentile(values, 95):.0f} |")
-    print(f"\n{platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"SQLite {sqlite3.sqlite_version}", file=sys.stderr)
+    print(f"\n{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
+          f"{sqlite3.sqlite_version}, load average {os.getloadavg()[0]:.2f}", file=sys.stderr)
     print(json.dumps({label: round(statistics.median(v), 1) for label, v in results}), file=sys.stderr)
 
 

@@ -24,16 +24,14 @@ from mlprep.core.study_settings import ScopeKind, StudyScope
 from mlprep.services.collection import open_collection
 from mlprep.ui.main_window import MainWindow
 from mlprep.ui.settings_dialog import SettingsDialog
-from mlprep.ui.theme import apply_theme
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
-def main(deck_id: str = "sql-fundamentals") -> None:
+def main(deck_id: str = "algorithms-linear-models") -> None:
     """Save docs/deck-list.png, docs/review.png (first card of ``deck_id``, answer shown,
     with interval previews) and docs/settings.png."""
     app = QApplication.instance() or QApplication(sys.argv)
-    apply_theme(app)
     with tempfile.TemporaryDirectory() as tmp:
         clock = FixedClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
         window = MainWindow(open_collection(Path(tmp), clock))

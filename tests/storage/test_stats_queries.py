@@ -49,15 +49,20 @@ def test_the_log_is_read_through_covering_indexes_without_sorting(db: Database) 
     q.active_days(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
     q.repeat_reviews(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
     q.deck_rows(spy, TODAY, ALL_DECKS, "", "9")  # type: ignore[arg-type]
-    q.due_counts(spy, TODAY, 30, ALL_DECKS)  # type: ignore[arg-type]
-    counts, active, repeats, decks, due = spy.plans
+    counts, active, repeats, decks = spy.plans
     assert "COVERING INDEX idx_review_log_class" in counts and "SCAN review_log" not in counts
     assert "idx_review_log_time" in active
     assert "idx_review_log_ahead " in repeats and "idx_review_log_ahead_utc" in repeats
-    assert "COVERING INDEX idx_cards_stats" in decks and "COVERING INDEX idx_review_log_card_kind" in decks
-    assert "COVERING INDEX idx_cards_forecast" in due
-    for plan in (counts, active, decks, due):  # the repeats are few: grouping them may sort
+    assert "idx_cards_deck_state" in decks and "COVERING INDEX idx_review_log_card_kind" in decks
+    for plan in (counts, active, decks):  # the repeats are few: grouping them may sort
         assert "TEMP B-TREE" not in plan, plan
+
+
+def test_the_study_session_keeps_its_index_on_card_id(db: Database) -> None:
+    """m003 replaces (card_id, reviewed_at) by (card_id, kind, ...): lookups by card still seek."""
+    plan = " ".join(r[3] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT MAX(reviewed_at) FROM review_log WHERE card_id = ?", ["a-one"]).fetchall())
+    assert "idx_review_log_card_kind (card_id=?)" in plan
 
 
 def test_day_expr_gives_the_study_day_across_dst(tmp_path: Path) -> None:

@@ -29,9 +29,8 @@ from __future__ import annotations
 
 import csv
 import json
-from bisect import bisect_right
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta, tzinfo
 from pathlib import Path
@@ -293,8 +292,8 @@ def scope_choices(source: CardStore | Database) -> list[ScopeChoice]:
         by_area.setdefault(area, []).append((title, deck_id))
     out = [ScopeChoice(ALL_DECKS, "Everything", "")]
     for slug in sorted(by_area, key=lambda a: (AREAS_BY_SLUG[a].number if a in AREAS_BY_SLUG else 99, a)):
-        area = AREAS_BY_SLUG.get(slug)
-        out.append(ScopeChoice(StudyScope(ScopeKind.AREA, slug), area.title if area else slug, slug))
+        info = AREAS_BY_SLUG.get(slug)
+        out.append(ScopeChoice(StudyScope(ScopeKind.AREA, slug), info.title if info else slug, slug))
         out += [ScopeChoice(StudyScope(ScopeKind.DECK, deck_id), title, slug)
                 for title, deck_id in sorted(by_area[slug], key=lambda t: t[0].lower())]
     return out
@@ -316,11 +315,13 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
         raise ValueError(f"period must be a positive number of days, got {period}")
     rollover = load_settings(db).rollover_hour if rollover_hour is None else rollover_hour
     today = study_day(clock.now(), tz, rollover)
-    first = q.first_review(db, scope)
-    first_day = min(study_day(first, tz, rollover), today) if first is not None else None
-    span_start = min(first_day or today, today - timedelta(days=max(period or 0, HEATMAP_DAYS) - 1))
+    # Days from the collection's first answer (one index probe); a scope's own first day
+    # follows from its active days below.
+    first = q.first_review(db, ALL_DECKS)
+    first_any = min(study_day(first, tz, rollover), today) if first is not None else None
+    span_start = min(first_any or today, today - timedelta(days=max(period or 0, HEATMAP_DAYS) - 1))
     windows = _windows(span_start, today, tz, rollover)
-    period_windows = windows[((first_day or today) - span_start).days:] if period is None else windows[-period:]
+    period_windows = windows if period is None else windows[-period:]
 
     # The whole collection: per-day detail only where a chart needs it, older days only for the
     # streak. An area or deck: its own rows are few, one grouped pass covers all of them.
@@ -335,12 +336,15 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
         counts = q.day_class_counts(db, detail, scope)
         active = {d for d, c in counts.items() if any(c)} | q.active_days(db, older, scope)
         repeats = q.repeat_reviews(db, period_windows, scope)
-        due = q.due_counts(db, today, FORECAST_DAYS, scope)
-        spread = q.interval_ease_counts(db, scope)
+        spread = q.card_spread(db, today, FORECAST_DAYS, scope, [low for low, _ in INTERVAL_BINS])
+        overdue = q.overdue_count(db, today, scope)
         today_row = q.today_totals(db, windows[-1], scope)
         titles = q.deck_titles(db)
         decks = decks_later.result() if decks_later else q.deck_rows(db, *deck_args)
 
+    first_day = first_any if scope.kind is ScopeKind.ALL else min(active, default=None)
+    if period is None:  # all time: from the scope's first answer
+        period_windows = period_windows[((first_day or today) - span_start).days:]
     period_start = period_windows[0][0]
     return Stats(
         scope=scope, period=period, today_date=today, first_day=first_day,
@@ -348,7 +352,7 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
         days=tuple(_day_counts(day, counts.get(day)) for day, _, _ in period_windows),
         heatmap=_heatmap(counts, active, today),
         retention=_retention(counts, repeats, period_start),
-        forecast=_forecast(due, today),
+        forecast=_forecast(spread, overdue, today),
         states=StateCounts(sum(d.new for d in decks), sum(d.learning for d in decks), sum(d.young for d in decks),
                            sum(d.mature for d in decks), sum(d.suspended for d in decks)),
         **_histograms(spread),
@@ -423,10 +427,10 @@ def _retention(counts: dict[date, tuple[int, ...]], repeats: Sequence[tuple[str,
             total[bucket] += sum(row)
             passed[bucket] += sum(row[3:])
     for _deck, cls, quality, n in repeats:
-        bucket = _RETENTION_OF_CLASS.get(cls)
-        if bucket:
-            total[bucket] -= n
-            passed[bucket] -= n if quality >= 3 else 0
+        repeat_bucket = _RETENTION_OF_CLASS.get(cls)
+        if repeat_bucket:
+            total[repeat_bucket] -= n
+            passed[repeat_bucket] -= n if quality >= 3 else 0
     return Retention(RetentionCounts(passed["young"], total["young"]),
                      RetentionCounts(passed["mature"], total["mature"]))
 
@@ -440,21 +444,20 @@ def _buttons(counts: dict[date, tuple[int, ...]], since: date) -> ButtonCounts:
     return ButtonCounts({t: tuple(v) for t, v in out.items()})
 
 
-def _forecast(due: dict[date, int], today: date) -> Forecast:
-    overdue = sum(n for d, n in due.items() if d < today)
+def _forecast(spread: Sequence[q.SpreadRow], overdue: int, today: date) -> Forecast:
     counts = [0] * FORECAST_DAYS
-    for day, n in due.items():
-        counts[max(0, (day - today).days)] += n
+    for row in spread:
+        if row.due is not None:
+            counts[(row.due - today).days] += row.count
     return Forecast(today, tuple(counts), overdue)
 
 
-def _histograms(rows: Sequence[tuple[int, int, int]]) -> dict[str, Histogram]:
+def _histograms(spread: Sequence[q.SpreadRow]) -> dict[str, Histogram]:
     intervals = [0] * len(INTERVAL_BINS)
     ease = [0] * (EASE_MAX_TENTHS - EASE_MIN_TENTHS + 1)
-    lows = [low for low, _ in INTERVAL_BINS]
-    for interval, tenths, n in rows:
-        intervals[max(0, bisect_right(lows, interval) - 1)] += n
-        ease[min(max(tenths, EASE_MIN_TENTHS), EASE_MAX_TENTHS) - EASE_MIN_TENTHS] += n
+    for row in spread:
+        intervals[row.interval_bin] += row.count
+        ease[min(max(row.ef_tenths, EASE_MIN_TENTHS), EASE_MAX_TENTHS) - EASE_MIN_TENTHS] += row.count
     ease_labels = [f"{t / 10:.1f}" for t in range(EASE_MIN_TENTHS, EASE_MAX_TENTHS)] + [f"{EASE_MAX_TENTHS / 10:.1f}+"]
     return {"intervals": Histogram(tuple(label for _, label in INTERVAL_BINS), tuple(intervals)),
             "ease": Histogram(tuple(ease_labels), tuple(ease))}
@@ -478,9 +481,9 @@ def _mastery(decks: Sequence[q.DeckRow], repeats: Sequence[tuple[str, int, int, 
     area_rows = []
     for slug, members in areas.items():
         seen = sum(r.seen for r, _ in members)
-        area = AREAS_BY_SLUG.get(slug)
+        info = AREAS_BY_SLUG.get(slug)
         area_rows.append(MasteryRow(
-            "area", slug, area.title if area else (slug or "Other"), slug, sum(r.cards for r, _ in members), seen,
+            "area", slug, info.title if info else (slug or "Other"), slug, sum(r.cards for r, _ in members), seen,
             sum((r.retention for r, _ in members), RetentionCounts()),
             sum(ef for _, ef in members) / seen if seen else None,
             sum(r.due_now for r, _ in members), sum(r.lapses for r, _ in members)))

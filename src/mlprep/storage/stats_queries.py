@@ -262,8 +262,8 @@ def deck_rows(db: Database, today: date, scope: StudyScope, since: str, until: s
     """Per deck with present cards in scope: card states, ease, due and lapse counts, and the
     deck's ``review`` rows in ``[since, until)`` (UTC ISO instants; ``since=""`` for all time).
 
-    One pass over the covering index ``idx_cards_stats`` in deck order; each card's reviews
-    are a range of ``idx_review_log_card_kind``. Cards no longer in a deck file (not present)
+    One pass over the cards in deck order (``idx_cards_deck_state``); each card's reviews are a
+    range of the covering ``idx_review_log_card_kind``. Cards no longer in a deck file (not present)
     are left out, with their reviews.
     """
     scope_sql, params = _card_scope(scope)
@@ -274,11 +274,11 @@ def deck_rows(db: Database, today: date, scope: StudyScope, since: str, until: s
         f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval >= {YOUNG_MATURE_DAYS}), "
         "TOTAL(CASE WHEN c.due IS NOT NULL THEN c.easiness END), SUM(NOT c.suspended AND c.due <= :today), "
         "SUM(c.lapses), "
-        # Two counts in one correlated subquery: reviews + 2^32 * passed (one index seek per card).
-        "SUM((SELECT COUNT(*) + 4294967296 * SUM(l.quality >= 3) "
+        # Two counts in one correlated subquery and one aggregate: reviews + 2^32 * passed.
+        "SUM((SELECT SUM(1 + 4294967296 * (l.quality >= 3)) "
         "FROM review_log l INDEXED BY idx_review_log_card_kind WHERE l.card_id = c.id AND l.kind = 'review' "
         "AND l.reviewed_at >= :since AND l.reviewed_at < :until)) "
-        f"FROM cards c INDEXED BY idx_cards_stats WHERE c.present = 1{scope_sql} GROUP BY c.deck_id",
+        f"FROM cards c INDEXED BY idx_cards_deck_state WHERE c.present = 1{scope_sql} GROUP BY c.deck_id",
         {"today": today.isoformat(), "since": since, "until": until, **params}).fetchall()
     out = []
     for deck, cards, seen, suspended, learning, young, mature, ef_sum, due_now, lapses, packed in rows:
@@ -289,27 +289,39 @@ def deck_rows(db: Database, today: date, scope: StudyScope, since: str, until: s
     return out
 
 
-def interval_ease_counts(db: Database, scope: StudyScope) -> list[tuple[int, int, int]]:
-    """Seen, present, unsuspended cards per (interval in days, ease factor in tenths rounded
-    down, e.g. 25 for EF 2.5-2.59): ``(interval, ef_tenths, count)``. The inner grouping
-    follows ``idx_cards_interval`` (no sort of the cards); only its groups are regrouped."""
-    scope_sql, params = _card_scope(scope)
-    rows = db.execute(
-        "SELECT interval, CAST(easiness * 10 + 1e-6 AS INTEGER), SUM(n) FROM ("
-        "SELECT c.interval, c.easiness, COUNT(*) AS n FROM cards c INDEXED BY idx_cards_interval "
-        f"WHERE c.present = 1 AND c.suspended = 0 AND c.due IS NOT NULL{scope_sql} GROUP BY c.interval, c.easiness) "
-        "GROUP BY 1, 2", params).fetchall()
-    return [(int(i or 0), int(e or 0), n) for i, e, n in rows]
+@dataclass(frozen=True)
+class SpreadRow:
+    """Seen, present, unsuspended cards with one (interval bin, ease factor in tenths rounded
+    down, due day) combination; ``due`` is ``None`` for cards due after the forecast's end and
+    today's date for overdue cards."""
+
+    interval_bin: int
+    ef_tenths: int
+    due: date | None
+    count: int
 
 
-def due_counts(db: Database, today: date, days: int, scope: StudyScope) -> dict[date, int]:
-    """Present, unsuspended cards per due day before ``today + days`` (overdue days included)."""
+def card_spread(db: Database, today: date, days: int, scope: StudyScope,
+                interval_edges: Sequence[int]) -> list[SpreadRow]:
+    """One pass over the cards for the interval and ease histograms and the due forecast:
+    seen, present, unsuspended cards grouped by interval bin (``bin i`` holds intervals from
+    ``interval_edges[i]`` up to the next edge; ascending, the first 0), ease factor tenths, and
+    due day if before ``today + days``. At most bins x 18 x (days + 1) groups."""
     scope_sql, params = _card_scope(scope)
+    bins = " ".join(f"WHEN c.interval < {int(edge)} THEN {i - 1}" for i, edge in enumerate(interval_edges) if i)
     rows = db.execute(
-        "SELECT c.due, COUNT(*) FROM cards c INDEXED BY idx_cards_forecast "
-        f"WHERE c.present = 1 AND c.suspended = 0 AND c.due < :end{scope_sql} GROUP BY c.due",
-        {"end": (today + timedelta(days=days)).isoformat(), **params}).fetchall()
-    return {date.fromisoformat(d): n for d, n in rows}
+        f"SELECT CASE {bins} ELSE {len(interval_edges) - 1} END, CAST(c.easiness * 10 + 1e-6 AS INTEGER), "
+        "CASE WHEN c.due < :end THEN MAX(c.due, :today) END, COUNT(*) FROM cards c NOT INDEXED "
+        f"WHERE c.present = 1 AND c.suspended = 0 AND c.due IS NOT NULL{scope_sql} GROUP BY 1, 2, 3",
+        {"today": today.isoformat(), "end": (today + timedelta(days=days)).isoformat(), **params}).fetchall()
+    return [SpreadRow(int(b), int(e or 0), date.fromisoformat(d) if d else None, n) for b, e, d, n in rows]
+
+
+def overdue_count(db: Database, today: date, scope: StudyScope) -> int:
+    """Present, unsuspended cards due before ``today``."""
+    scope_sql, params = _card_scope(scope)
+    return int(db.execute(f"SELECT COUNT(*) FROM cards c WHERE c.due < :today AND c.present = 1 "
+                          f"AND c.suspended = 0{scope_sql}", {"today": today.isoformat(), **params}).fetchone()[0])
 
 
 def deck_titles(db: Database) -> dict[str, tuple[str, str]]:

@@ -65,7 +65,10 @@ class MainWindow(QMainWindow):
         self.review.browser.reading_requested.connect(self.show_reading)
         use_cache_dir(collection.data_dir / "cache" / "math")
         self.math_warmer: MathWarmer | None = None
-        QTimer.singleShot(WARM_DELAY_MS, self._warm_math)
+        self._warm_timer = QTimer(self)  # owned by the window: stopped on close, never fires after
+        self._warm_timer.setSingleShot(True)
+        self._warm_timer.timeout.connect(self._warm_math)
+        self._warm_timer.start(WARM_DELAY_MS)
 
         self.deck_list.study_requested.connect(lambda kind, value: self.study(StudyScope(ScopeKind(kind), value)))
         self.deck_list.deck_action.connect(self.deck_action)
@@ -267,6 +270,7 @@ class MainWindow(QMainWindow):
         return Path(path).parent if path else None
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._warm_timer.stop()
         if self.reading is not None:
             self.reading.save_notes()
         if self.math_warmer is not None:

@@ -23,7 +23,6 @@ from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
-
 AXIS_HEIGHT_EM = 0.258  # STIX Two Math MATH table: AxisHeight 258 / 1000 units per em
 DEVICE_PIXEL_RATIO = 2.0
 MAX_PIXELS = 4_000 * 1_000  # refuse absurd formulas rather than allocate huge images

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import QEvent, Qt
@@ -46,6 +47,7 @@ from mlprep.services.stats import (
     Stats,
     compute_stats,
     export_csv,
+    parse_scope,
     scope_choices,
     scope_text,
 )
@@ -208,7 +210,11 @@ class StatsView(QWidget):
         self.empty_message.setObjectName("statsEmpty")
         self.empty_message.setWordWrap(True)
         self.empty_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint = QLabel()
+        self.empty_hint.setObjectName("statsCaption")
+        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_panel.body.addWidget(self.empty_message)
+        self.empty_panel.body.addWidget(self.empty_hint)
         self.empty_panel.title.hide()
 
         self.today_panel = _Panel("Today", TIPS["today"])
@@ -224,7 +230,7 @@ class StatsView(QWidget):
         self.reviews_panel.body.addWidget(self.reviews_view)
 
         self.heatmap_panel = _Panel("Activity in the past year", TIPS["heatmap"])
-        self.heatmap_view = charts.chart_view(QChart(), 190, charts.HeatmapView)
+        self.heatmap_view = cast(charts.HeatmapView, charts.chart_view(QChart(), 190, charts.HeatmapView))
         self.heatmap_panel.body.addWidget(self.heatmap_view)
 
         self.retention_panel = _Panel("True retention", TIPS["retention"])
@@ -339,13 +345,13 @@ class StatsView(QWidget):
 
     @property
     def scope(self) -> StudyScope:
-        from mlprep.services.stats import parse_scope
-
+        """The scope chosen in the combo box."""
         data = self.scope_combo.currentData()
         return parse_scope(data) if data else ALL_DECKS
 
     @property
     def period(self) -> int | None:
+        """The period chosen in the combo box, in days (``None``: all time)."""
         data = self.period_combo.currentData()
         return None if data == "all" else int(data)
 
@@ -387,6 +393,9 @@ class StatsView(QWidget):
         self._set_chart(self.states_view, charts.states_chart(stats.states, colors))
         self.states_panel.note.setText(f"{stats.states.total} cards")
         if stats.empty:
+            decks = sum(1 for m in stats.mastery if m.level == "deck")
+            self.empty_hint.setText(f"{stats.states.new} new cards in {decks} deck{'s' if decks != 1 else ''} are "
+                                    "waiting: pick a deck in the deck list and press Study now.")
             return
         t = stats.today
         self.today_cards.set(str(t.cards), f"{t.answers} answer{'s' if t.answers != 1 else ''}")
@@ -418,7 +427,7 @@ class StatsView(QWidget):
         self._set_chart(self.ease_view, charts.histogram_chart(stats.ease, colors, label_every=2))
         self.ease_panel.note.setText(f"{stats.ease.total} cards")
         self._fill_mastery(stats)
-        self.heatmap_view.fit_markers()  # type: ignore[attr-defined]
+        self.heatmap_view.fit_markers()
 
     @staticmethod
     def _set_chart(view: QChartView, chart: QChart) -> None:
@@ -461,8 +470,9 @@ class StatsView(QWidget):
                 table.setItem(r, c, item)
         table.setSortingEnabled(True)
         table.sortItems(0, Qt.SortOrder.AscendingOrder)
-        height = table.horizontalHeader().sizeHint().height() + table.verticalHeader().defaultSectionSize() * len(rows) + 4
-        table.setFixedHeight(height)
+        header = table.horizontalHeader()
+        row_height = table.verticalHeader().defaultSectionSize()
+        table.setFixedHeight(max(header.sizeHint().height(), header.height()) + row_height * len(rows) + 8)
 
     # -- export --------------------------------------------------------------------------------------
 
@@ -514,7 +524,7 @@ class StatsView(QWidget):
                 f"QLabel#statsPanelTitle {{ color: {text}; font-size: 15px; font-weight: 600; }}"
                 f"QLabel#statsNote, QLabel#statsCaption {{ color: {muted}; font-size: 12px; }}"
                 f"QLabel#statsBigNumber {{ color: {text}; font-size: 30px; font-weight: 600; }}"
-                f"QLabel#statsEmpty {{ color: {text}; font-size: 17px; padding: 28px 12px; }}"
+                f"QLabel#statsEmpty {{ color: {text}; font-size: 18px; font-weight: 600; padding: 24px 12px 6px; }}"
                 f"QFrame#statsPanel QTableWidget {{ border: none; }}")
         finally:
             self._styling = False
