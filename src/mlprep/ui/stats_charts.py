@@ -38,7 +38,6 @@ from mlprep.services.stats import (
     Histogram,
     StateCounts,
 )
-from mlprep.ui.none_refs import keep_none_alive
 
 _LIGHT_SERIES = {"new": "#3b82f6", "learning": "#f08c2e", "young": "#8fd07f", "mature": "#2f855a",
                  "suspended": "#a0aec0", "accent": "#3b82f6", "q0": "#8b1e1e", "q1": "#b83232", "q2": "#e0524f",
@@ -260,9 +259,8 @@ class HeatmapView(QChartView):
     """Keeps the heatmap's squares sized to the plot area (7 rows, one column per week)."""
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        with keep_none_alive():
-            super().resizeEvent(event)
-            self.fit_markers()
+        super().resizeEvent(event)
+        self.fit_markers()
 
     def fit_markers(self) -> None:
         chart = self.chart()

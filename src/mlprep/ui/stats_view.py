@@ -53,7 +53,6 @@ from mlprep.services.stats import (
 )
 from mlprep.storage.cards import CardStore
 from mlprep.ui import stats_charts as charts
-from mlprep.ui.none_refs import keep_none_alive
 from mlprep.ui.theme import is_dark
 
 EMPTY_MESSAGE = "No reviews yet — study a few cards and your progress appears here"
@@ -165,9 +164,8 @@ class StatsView(QWidget):
         self._choose_folder = choose_folder
         self._styling = False
         self.stats: Stats | None = None
-        with keep_none_alive():
-            self._build()
-            self._restyle()
+        self._build()
+        self._restyle()
         if store is not None and clock is not None:
             self.set_collection(store, clock)
 
@@ -323,8 +321,7 @@ class StatsView(QWidget):
     def set_collection(self, store: CardStore, clock: Clock) -> None:
         """Show ``store``'s statistics as of ``clock`` (resets the scope to everything)."""
         self._store, self._clock = store, clock
-        with keep_none_alive():
-            self._fill_scopes(ALL_DECKS)
+        self._fill_scopes(ALL_DECKS)
         self.refresh()
 
     def _fill_scopes(self, keep: StudyScope) -> None:
@@ -379,10 +376,6 @@ class StatsView(QWidget):
     # -- showing -----------------------------------------------------------------------------------------
 
     def _render(self) -> None:
-        with keep_none_alive():
-            self._show()
-
-    def _show(self) -> None:
         stats = self.stats
         if stats is None:
             return
@@ -438,8 +431,7 @@ class StatsView(QWidget):
 
     def _decks_toggled(self) -> None:
         if self.stats is not None and not self.stats.empty:
-            with keep_none_alive():
-                self._fill_mastery(self.stats)
+            self._fill_mastery(self.stats)
 
     def _fill_mastery(self, stats: Stats) -> None:
         everything = stats.scope == ALL_DECKS
@@ -501,8 +493,7 @@ class StatsView(QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and not self._styling:
-            with keep_none_alive():
-                self._restyle()
+            self._restyle()
             self._render()
 
     def _restyle(self) -> None:
