@@ -159,14 +159,8 @@ def _stats(args: argparse.Namespace) -> int:
     from mlprep.core.clock import SystemClock
     from mlprep.services.collection import open_collection
     from mlprep.services.paths import resolve_data_dir
-    from mlprep.services.stats import (
-        compute_stats,
-        export_csv,
-        parse_period,
-        parse_scope,
-        scope_choices,
-        stats_to_json,
-    )
+    from mlprep.services.stats import compute_stats, parse_period, parse_scope, scope_choices
+    from mlprep.services.stats_export import export_csv, stats_to_json
     from mlprep.services.stats_report import summary_text
 
     try:

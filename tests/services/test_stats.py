@@ -12,16 +12,14 @@ import pytest
 from mlprep.core.clock import FixedClock
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
 from mlprep.services.stats import (
-    MASTERY_COLUMNS,
     RetentionCounts,
     compute_stats,
-    export_csv,
     parse_period,
     parse_scope,
     scope_choices,
-    stats_to_json,
     streaks,
 )
+from mlprep.services.stats_export import MASTERY_COLUMNS, export_csv, stats_to_json
 from mlprep.services.stats_report import summary_text
 from tests.stats_history import TODAY, card_states, collection, log, retention_history
 

@@ -46,11 +46,11 @@ from mlprep.services.stats import (
     RetentionCounts,
     Stats,
     compute_stats,
-    export_csv,
     parse_scope,
     scope_choices,
     scope_text,
 )
+from mlprep.services.stats_export import export_csv
 from mlprep.storage.cards import CardStore
 from mlprep.ui import stats_charts as charts
 from mlprep.ui.theme import is_dark
