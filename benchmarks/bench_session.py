@@ -5,8 +5,9 @@
 Builds a synthetic collection of ``--cards`` cards in 100 decks with ``--reviews``
 review-log rows through mlprep's storage, and an equal collection with Anki's library
 (``pip install ".[bench]"``). Then, on each, measures: answer + next card at the service
-level (p50, p99 over ``--answers`` answers), the deck list's counts, and opening the
-collection. Prints a Markdown table with the ratio mlprep / Anki. Also measures the review
+level (p50, p99 over ``--answers`` answers; mlprep's idle-time upkeep, which the review
+screen runs once the next card is shown, is timed apart), the deck list's counts, and opening
+the collection. Prints a Markdown table with the ratio mlprep / Anki. Also measures the review
 screen's answer -> next card shown (Qt offscreen). Not a test: timings belong here.
 """
 
@@ -95,13 +96,16 @@ def bench_mlprep(path: Path, answers: int) -> dict[str, list[float]]:
     store = CardStore(open_db(path))
     session = StudySession(store, clock, settings=BIG)
     session.next_card()
-    answer_next = []
+    answer_next, idle = [], []
     grades = [Button.GOOD, Button.EASY, Button.HARD, Button.GOOD]
     for i in range(answers):
         start = time.perf_counter()
         session.answer(grades[i % 4])
         session.next_card()
         answer_next.append(ms(time.perf_counter() - start))
+        start = time.perf_counter()
+        session.idle()  # what the review screen does once the card is on screen
+        idle.append(ms(time.perf_counter() - start))
     counts = timed(lambda: deck_overview(store, clock, BIG), 30)
     store.db.close()
 
@@ -109,7 +113,7 @@ def bench_mlprep(path: Path, answers: int) -> dict[str, list[float]]:
         s = CardStore(open_db(path))
         s.db.close()
     opening = timed(reopen, 10)
-    return {"answer_next": answer_next, "counts": counts, "open": opening}
+    return {"answer_next": answer_next, "idle": idle, "counts": counts, "open": opening}
 
 
 # -- Anki -------------------------------------------------------------------------------------
@@ -234,6 +238,9 @@ def main() -> None:
             print(f"| {label} | {mv:.3f} | {av:.3f} | {mv / av:.2f} |")
         else:
             print(f"| {label} | {mv:.3f} | – | – |")
+    checkpoints = sorted(v for v in m["idle"] if v > 0.05)
+    print(f"| idle time after a card is shown (checkpoints: {len(checkpoints)} of {len(m['idle'])}), p50 / max | "
+          f"{statistics.median(m['idle']):.3f} / {max(m['idle']):.3f} | – | – |")
     print(f"| review screen: answer → next card shown, p50 / p99 | {statistics.median(ui):.2f} / "
           f"{percentile(ui, 99):.2f} | – | – |")
 

@@ -46,6 +46,9 @@ DAYS = 730
 KINDS = ("new", "review", "drill", "cram")
 KIND_WEIGHTS = (8, 72, 17, 3)
 QUALITY_WEIGHTS = (2, 3, 9, 20, 46, 20)  # 0-5: mostly Good, some Again/Hard/Easy
+# Card texts as long as the shipped decks' means (front 104, back 365 characters), so that a
+# pass over the cards table costs what it would in a real collection.
+FRONT, BACK = "Q" * 104, "A" * 365
 
 
 def build(path: Path, n_cards: int, n_reviews: int, rng: random.Random) -> None:
@@ -61,12 +64,12 @@ def build(path: Path, n_cards: int, n_reviews: int, rng: random.Random) -> None:
         for i in range(per_deck):
             card_id = f"c{d:03d}-{i:05d}"
             if rng.random() < 0.10:  # never studied
-                cards.append((card_id, f"deck-{d:03d}", i, "Q?", "A.", None, 0, 2.5, 0, 0, 0, 0))
+                cards.append((card_id, f"deck-{d:03d}", i, FRONT, BACK, None, 0, 2.5, 0, 0, 0, 0))
                 continue
             interval = 1 + int(rng.expovariate(1 / 30))
             repetitions = 0 if rng.random() < 0.05 else rng.randint(1, 10)
             due = today + timedelta(days=rng.randint(-10, interval))
-            cards.append((card_id, f"deck-{d:03d}", i, "Q?", "A.", due.isoformat(), repetitions,
+            cards.append((card_id, f"deck-{d:03d}", i, FRONT, BACK, due.isoformat(), repetitions,
                           round(rng.uniform(1.3, 3.0), 2), interval, rng.choice((0, 0, 0, 1, 2)),
                           rng.randint(1, 30), int(rng.random() < 0.02)))
     ids = [c[0] for c in cards if c[5] is not None]

@@ -9,7 +9,7 @@ from mlprep.core.models import Card, CardId, CardProgress, Deck, DeckId, ReviewK
 from mlprep.core.study_settings import ScopeKind, StudyScope
 from mlprep.storage import study_queries as q
 from mlprep.storage.cards import CardStore
-from mlprep.storage.db import open_db
+from mlprep.storage.db import checkpoint, open_db
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -79,7 +79,7 @@ def test_next_new_and_deck_counts_use_indexes_not_table_scans() -> None:
                 "AND c.due <= '2026-01-01'"):
         plans.append(" ".join(str(r) for r in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()))
     assert "SCAN c USING" in plans[0] and "idx_cards_new" in plans[0]
-    assert "COVERING INDEX idx_cards_deck_state" in plans[1]
+    assert "COVERING INDEX idx_cards_stats" in plans[1]
 
 
 def test_all_tags_and_deck_leaves() -> None:
@@ -89,3 +89,44 @@ def test_all_tags_and_deck_leaves() -> None:
     store.db.execute("UPDATE cards SET user_tags = '[\"leech\"]' WHERE id = 'c1'")
     assert store.all_tags() == ["leech", "t"]
     assert store.deck_leaves() == {"d": "1.1"}
+
+
+def wal_pending(store: CardStore) -> int:
+    """Frames in the write-ahead log not yet copied into the database file (checkpointing
+    what it can, which is why the test asks only after the checkpoint under test)."""
+    _busy, log, done = store.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    return int(log - done)
+
+
+def test_answers_stay_in_the_wal_until_the_idle_checkpoint(tmp_path: Path) -> None:
+    path = tmp_path / "c.sqlite3"
+    store = CardStore(open_db(path))
+    store.save_deck(make_deck(("c1", "F", "B")), NOW)
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = path.read_bytes()
+
+    def answer(i: int) -> None:
+        after = CardProgress(CardId("c1"), repetitions=i, easiness=2.5, interval=i, due=date(2026, 3, 11), reviews=i)
+        store.record_answer(after, ReviewLogEntry(
+            card_id=CardId("c1"), reviewed_at=NOW, quality=4, kind=ReviewKind.REVIEW, repetitions_before=i,
+            repetitions_after=i + 1, interval_before=i, interval_after=i + 1, easiness_before=2.5,
+            easiness_after=2.5, due_before=None, due_after=date(2026, 3, 11), answer_ms=1000 + i))
+
+    for i in range(CardStore.CHECKPOINT_AFTER_ANSWERS - 1):
+        answer(i)
+        assert not store.checkpoint_if_due()
+    assert path.read_bytes() == before  # every answer so far is in the log only
+    answer(99)
+    assert store.checkpoint_if_due()
+    assert path.read_bytes() != before and wal_pending(store) == 0
+    assert not store.checkpoint_if_due()  # the count starts again
+
+
+def test_no_checkpoint_inside_a_transaction_or_in_memory(tmp_path: Path) -> None:
+    assert not checkpoint(open_db(None))
+    db = open_db(tmp_path / "c.sqlite3")
+    db.execute("BEGIN")
+    db.execute("INSERT INTO settings (key, value) VALUES ('k', 'v')")
+    assert not checkpoint(db)
+    db.execute("COMMIT")
+    assert checkpoint(db)

@@ -48,13 +48,18 @@ def test_the_log_is_read_through_covering_indexes_without_sorting(db: Database) 
     q.day_class_counts(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
     q.active_days(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
     q.repeat_reviews(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
-    q.deck_rows(spy, TODAY, ALL_DECKS, "", "9")  # type: ignore[arg-type]
-    counts, active, repeats, decks = spy.plans
+    q.deck_rows(spy, TODAY, ALL_DECKS, "2026-02-01T04:00:00+00:00", "2026-03-10T04:00:00+00:00")  # type: ignore[arg-type]
+    q.card_spread(spy, TODAY, 30, ALL_DECKS, [0, 1, 21])  # type: ignore[arg-type]
+    counts, active, repeats, decks, reviews, spread = spy.plans
     assert "COVERING INDEX idx_review_log_class" in counts and "SCAN review_log" not in counts
     assert "idx_review_log_time" in active
     assert "idx_review_log_ahead " in repeats and "idx_review_log_ahead_utc" in repeats
-    assert "idx_cards_deck_state" in decks and "COVERING INDEX idx_review_log_card_kind" in decks
-    for plan in (counts, active, decks):  # the repeats are few: grouping them may sort
+    assert "COVERING INDEX idx_cards_stats" in decks and "COVERING INDEX idx_cards_stats" in spread
+    # Whole days from the summary, the cut ends of the range from the log's time index.
+    assert reviews.count("idx_review_log_time") == 2
+    assert any(line.split()[:2] in (["SCAN", "r"], ["SEARCH", "r"]) for line in reviews.splitlines()), reviews
+    assert "SCAN review_log" not in reviews and "SCAN l" not in reviews
+    for plan in (counts, active, decks):  # the repeats, reviews and spread are few groups: they may sort
         assert "TEMP B-TREE" not in plan, plan
 
 

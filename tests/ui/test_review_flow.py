@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -11,6 +12,7 @@ from mlprep.core.clock import FixedClock
 from mlprep.core.models import CardId, ReviewKind
 from mlprep.core.study_settings import DeckLimits, ScopeKind, StudyScope, StudySettings
 from mlprep.services.collection import open_collection
+from mlprep.storage.cards import CardStore
 from mlprep.storage.settings_store import load_settings, save_settings
 from mlprep.ui.main_window import MainWindow
 from mlprep.ui.settings_dialog import SettingsDialog
@@ -74,6 +76,30 @@ def test_review_with_keys_then_reopen_finds_progress_and_log(qtbot: QtBot, tmp_p
     clock.advance(days=1)
     reopened.show_decks()
     assert row_counts(reopened) == {"Deck A": ("0", "3"), "Deck B": ("2", "0")}
+
+
+def test_the_review_screen_checkpoints_the_database_while_the_user_reads(
+        qtbot: QtBot, tmp_path: Path, deck_dir: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The write-ahead log is copied into the database file after a card is shown, in idle
+    time, not inside an answer's commit."""
+    monkeypatch.setattr(CardStore, "CHECKPOINT_AFTER_ANSWERS", 2)
+    window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
+    db = window.collection.store.db
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = tmp_path / "data" / "collection.sqlite3"
+    before = path.read_bytes()
+    qtbot.mouseClick(window.deck_list.study_button, Qt.MouseButton.LeftButton)
+    review = window.review
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    qtbot.wait(20)
+    assert path.read_bytes() == before  # one answer: still only in the log
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    qtbot.waitUntil(lambda: path.read_bytes() != before)
+    _busy, log, done = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert log == done
+    window.close()
 
 
 def test_finishing_the_queue_shows_when_the_next_card_is_due(qtbot: QtBot, tmp_path: Path, deck_dir: Path,

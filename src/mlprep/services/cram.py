@@ -56,6 +56,12 @@ class CramSession:
     def remaining(self) -> int:
         return len(self._queue)
 
+    def idle(self) -> None:
+        """Upkeep for idle time, which the review screen calls once the next card is on
+        screen: checkpoint the database's write-ahead log every few answers
+        (:meth:`mlprep.storage.cards.CardStore.checkpoint_if_due`), so no answer waits for it."""
+        self._store.checkpoint_if_due()
+
     @property
     def current_kind(self) -> ReviewKind | None:
         return ReviewKind.CRAM if self._current else None

@@ -321,20 +321,18 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
     # streak. An area or deck: its own rows are few, one grouped pass covers all of them.
     detail = windows[-max(len(period_windows), HEATMAP_DAYS):] if scope.kind is ScopeKind.ALL else windows
     older = windows[:len(windows) - len(detail)]
-    # The per-deck pass (one index seek per card) is the longest query: with a collection file,
-    # it runs on a second, read-only connection while this one reads the log.
+    # The two passes over the cards run on a second, read-only connection (with a collection
+    # file; SQLite releases the GIL) while this one reads the log.
     deck_args = (today, scope, "" if period is None else period_windows[0][1], windows[-1][2])
     path = q.db_file(db)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        decks_later = pool.submit(_deck_rows_elsewhere, path, *deck_args) if path else None
+        cards_later = pool.submit(_card_passes, path, deck_args) if path else None
         counts = q.day_class_counts(db, detail, scope)
         active = {d for d, c in counts.items() if any(c)} | q.active_days(db, older, scope)
         repeats = q.repeat_reviews(db, period_windows, scope)
-        spread = q.card_spread(db, today, FORECAST_DAYS, scope, [low for low, _ in INTERVAL_BINS])
-        overdue = q.overdue_count(db, today, scope)
         today_row = q.today_totals(db, windows[-1], scope)
         titles = q.deck_titles(db)
-        decks = decks_later.result() if decks_later else q.deck_rows(db, *deck_args)
+        decks, spread = cards_later.result() if cards_later else _card_passes(db, deck_args)
 
     first_day = first_any if scope.kind is ScopeKind.ALL else min(active, default=None)
     if period is None:  # all time: from the scope's first answer
@@ -346,7 +344,7 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
         days=tuple(_day_counts(day, counts.get(day)) for day, _, _ in period_windows),
         heatmap=_heatmap(counts, active, today),
         retention=_retention(counts, repeats, period_start),
-        forecast=_forecast(spread, overdue, today),
+        forecast=_forecast(spread, today),
         states=StateCounts(sum(d.new for d in decks), sum(d.learning for d in decks), sum(d.young for d in decks),
                            sum(d.mature for d in decks), sum(d.suspended for d in decks)),
         **_histograms(spread),
@@ -355,12 +353,17 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
     )
 
 
-def _deck_rows_elsewhere(path: str, today: date, scope: StudyScope, since: str, until: str) -> list[q.DeckRow]:
-    reader = q.open_reader(path)
+def _card_passes(source: str | Database, deck_args: tuple[date, StudyScope, str, str],
+                 ) -> tuple[list[q.DeckRow], list[q.SpreadRow]]:
+    """The per-deck rows and the card spread, on ``source`` or on a reader of that file."""
+    db = q.open_reader(source) if isinstance(source, str) else source
     try:
-        return q.deck_rows(reader, today, scope, since, until)
+        today, scope = deck_args[0], deck_args[1]
+        return (q.deck_rows(db, *deck_args),
+                q.card_spread(db, today, FORECAST_DAYS, scope, [low for low, _ in INTERVAL_BINS]))
     finally:
-        reader.close()
+        if db is not source:
+            db.close()
 
 
 def _windows(first: date, last: date, tz: tzinfo | None, rollover: int) -> list[q.Window]:
@@ -438,12 +441,12 @@ def _buttons(counts: dict[date, tuple[int, ...]], since: date) -> ButtonCounts:
     return ButtonCounts({t: tuple(v) for t, v in out.items()})
 
 
-def _forecast(spread: Sequence[q.SpreadRow], overdue: int, today: date) -> Forecast:
+def _forecast(spread: Sequence[q.SpreadRow], today: date) -> Forecast:
     counts = [0] * FORECAST_DAYS
     for row in spread:
         if row.due is not None:
             counts[(row.due - today).days] += row.count
-    return Forecast(today, tuple(counts), overdue)
+    return Forecast(today, tuple(counts), sum(row.count for row in spread if row.overdue))
 
 
 def _histograms(spread: Sequence[q.SpreadRow]) -> dict[str, Histogram]:

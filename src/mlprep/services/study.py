@@ -294,3 +294,9 @@ class StudySession:
     def next_due_day(self) -> date | None:
         """The study day the next card falls due (for the "done for today" screen)."""
         return self._store.next_due_day()
+
+    def idle(self) -> None:
+        """Upkeep for idle time, which the review screen calls once the next card is on
+        screen: checkpoint the database's write-ahead log every few answers
+        (:meth:`mlprep.storage.cards.CardStore.checkpoint_if_due`), so no answer waits for it."""
+        self._store.checkpoint_if_due()

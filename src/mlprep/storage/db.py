@@ -24,3 +24,17 @@ def open_db(path: Path | str | None) -> Database:
     db.execute("PRAGMA synchronous = NORMAL")
     migrations.apply(db)
     return db
+
+
+def checkpoint(db: Database) -> bool:
+    """Copy the pages in the write-ahead log into the database file, without waiting for
+    readers or writers (SQLite's PASSIVE checkpoint: https://sqlite.org/wal.html#ckpt).
+
+    Returns ``False`` without doing anything while ``db`` has a transaction open or for an
+    in-memory database; ``True`` once the checkpoint ran (it may leave frames that a reader
+    still needs, for the next one).
+    """
+    if db.conn.in_transaction or not db.execute("PRAGMA database_list").fetchone()[2]:
+        return False
+    db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    return True

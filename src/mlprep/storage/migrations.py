@@ -87,3 +87,73 @@ def m003_stats_indexes(db: Database) -> None:
     db.execute("CREATE INDEX idx_review_log_card_kind ON review_log(card_id, kind, reviewed_at, quality, "
                "repetitions_before, interval_before)")
     db.execute("DROP INDEX idx_review_log_card")
+
+
+# The review days summary (m004) counts, per deck and UTC date, the review-log rows of kind
+# 'review' of the present cards. Triggers on both tables keep it exact; the statistics read
+# whole days from it and only the partial days at a period's ends from the log. Each statement
+# tests the row's kind or the card's presence itself, so a trigger needs no WHEN clause.
+_ROW_ADD = """
+    INSERT INTO review_days (deck_id, day, reviews, passed)
+    SELECT c.deck_id, substr({row}.reviewed_at, 1, 10), 1, {row}.quality >= 3 FROM cards c
+    WHERE {row}.kind = 'review' AND c.id = {row}.card_id AND c.present = 1
+    ON CONFLICT (deck_id, day) DO UPDATE SET reviews = reviews + 1, passed = passed + excluded.passed;
+"""
+_ROW_SUBTRACT = """
+    UPDATE review_days SET reviews = reviews - 1, passed = passed - ({row}.quality >= 3)
+    WHERE {row}.kind = 'review' AND day = substr({row}.reviewed_at, 1, 10)
+      AND deck_id = (SELECT c.deck_id FROM cards c WHERE c.id = {row}.card_id AND c.present = 1);
+    DELETE FROM review_days WHERE reviews = 0 AND day = substr({row}.reviewed_at, 1, 10)
+      AND deck_id = (SELECT c.deck_id FROM cards c WHERE c.id = {row}.card_id);
+"""
+_CARD_ADD = """
+    INSERT INTO review_days (deck_id, day, reviews, passed)
+    SELECT {card}.deck_id, substr(l.reviewed_at, 1, 10), COUNT(*), SUM(l.quality >= 3) FROM review_log l
+    WHERE {card}.present = 1 AND l.card_id = {card}.id AND l.kind = 'review' GROUP BY 2
+    ON CONFLICT (deck_id, day) DO UPDATE SET reviews = reviews + excluded.reviews, passed = passed + excluded.passed;
+"""
+_CARD_SUBTRACT = """
+    UPDATE review_days SET
+      reviews = reviews - (SELECT COUNT(*) FROM review_log l WHERE l.card_id = {card}.id AND l.kind = 'review'
+                           AND l.reviewed_at >= review_days.day AND l.reviewed_at < date(review_days.day, '+1 day')),
+      passed = passed - (SELECT COUNT(*) FROM review_log l WHERE l.card_id = {card}.id AND l.kind = 'review'
+                         AND l.quality >= 3 AND l.reviewed_at >= review_days.day
+                         AND l.reviewed_at < date(review_days.day, '+1 day'))
+    WHERE {card}.present = 1 AND deck_id = {card}.deck_id
+      AND day IN (SELECT substr(l.reviewed_at, 1, 10) FROM review_log l
+                  WHERE l.card_id = {card}.id AND l.kind = 'review');
+    DELETE FROM review_days WHERE reviews = 0 AND deck_id = {card}.deck_id;
+"""
+
+
+@migrations()
+def m004_stats_summaries(db: Database) -> None:
+    """Keep the statistics' per-deck figures off per-card work (issue 7, 100k cards).
+
+    - ``idx_cards_stats`` on (deck_id, present, suspended, due, repetitions, interval, easiness,
+      lapses) replaces ``idx_cards_deck_state`` (its prefix): the statistics' passes over the cards
+      read the index, not the card texts, and an answer still rewrites one index entry.
+    - ``review_days`` (deck_id, day, reviews, passed): per deck and UTC date (the first ten
+      characters of ``reviewed_at``), the review-log rows of kind 'review' of present cards and
+      those with quality >= 3. Triggers on both tables keep it equal to that aggregate through
+      answers, undo, and a card leaving, returning or changing deck; an answer adds one upsert.
+    """
+    db.execute("CREATE INDEX idx_cards_stats ON cards(deck_id, present, suspended, due, repetitions, interval, "
+               "easiness, lapses)")
+    db.execute("DROP INDEX idx_cards_deck_state")
+    db.execute("CREATE TABLE review_days (deck_id TEXT NOT NULL, day TEXT NOT NULL, reviews INTEGER NOT NULL, "
+               "passed INTEGER NOT NULL, PRIMARY KEY (deck_id, day)) WITHOUT ROWID")
+    db.execute("INSERT INTO review_days SELECT c.deck_id, substr(l.reviewed_at, 1, 10), COUNT(*), "
+               "SUM(l.quality >= 3) FROM review_log l JOIN cards c ON c.id = l.card_id "
+               "WHERE l.kind = 'review' AND c.present = 1 GROUP BY 1, 2")
+    new_row, old_row = _ROW_ADD.format(row="NEW"), _ROW_SUBTRACT.format(row="OLD")
+    new_card, old_card = _CARD_ADD.format(card="NEW"), _CARD_SUBTRACT.format(card="OLD")
+    db.execute(f"CREATE TRIGGER review_days_log_insert AFTER INSERT ON review_log BEGIN {new_row} END")
+    db.execute(f"CREATE TRIGGER review_days_log_delete AFTER DELETE ON review_log BEGIN {old_row} END")
+    db.execute("CREATE TRIGGER review_days_log_update AFTER UPDATE OF card_id, reviewed_at, quality, kind "
+               f"ON review_log BEGIN {old_row} {new_row} END")
+    db.execute("CREATE TRIGGER review_days_card_update AFTER UPDATE OF id, deck_id, present ON cards "
+               "WHEN OLD.id IS NOT NEW.id OR OLD.deck_id IS NOT NEW.deck_id OR OLD.present IS NOT NEW.present "
+               f"BEGIN {old_card} {new_card} END")
+    db.execute(f"CREATE TRIGGER review_days_card_insert AFTER INSERT ON cards BEGIN {new_card} END")
+    db.execute(f"CREATE TRIGGER review_days_card_delete AFTER DELETE ON cards BEGIN {old_card} END")

@@ -260,11 +260,11 @@ def today_totals(db: Database, window: Window, scope: StudyScope) -> TodayRow:
 
 def deck_rows(db: Database, today: date, scope: StudyScope, since: str, until: str) -> list[DeckRow]:
     """Per deck with present cards in scope: card states, ease, due and lapse counts, and the
-    deck's ``review`` rows in ``[since, until)`` (UTC ISO instants; ``since=""`` for all time).
+    deck's ``review`` rows in ``[since, until)`` (UTC ISO instants or dates; ``since=""`` for all
+    time). Cards no longer in a deck file (not present) are left out, with their reviews.
 
-    One pass over the cards in deck order (``idx_cards_deck_state``); each card's reviews are a
-    range of the covering ``idx_review_log_card_kind``. Cards no longer in a deck file (not present)
-    are left out, with their reviews.
+    The cards are one pass over the covering ``idx_cards_stats`` in deck order; the reviews
+    come from :func:`deck_reviews`.
     """
     scope_sql, params = _card_scope(scope)
     rows = db.execute(
@@ -273,19 +273,46 @@ def deck_rows(db: Database, today: date, scope: StudyScope, since: str, until: s
         f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval < {YOUNG_MATURE_DAYS}), "
         f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval >= {YOUNG_MATURE_DAYS}), "
         "TOTAL(CASE WHEN c.due IS NOT NULL THEN c.easiness END), SUM(NOT c.suspended AND c.due <= :today), "
-        "SUM(c.lapses), "
-        # Two counts in one correlated subquery and one aggregate: reviews + 2^32 * passed.
-        "SUM((SELECT SUM(1 + 4294967296 * (l.quality >= 3)) "
-        "FROM review_log l INDEXED BY idx_review_log_card_kind WHERE l.card_id = c.id AND l.kind = 'review' "
-        "AND l.reviewed_at >= :since AND l.reviewed_at < :until)) "
-        f"FROM cards c INDEXED BY idx_cards_deck_state WHERE c.present = 1{scope_sql} GROUP BY c.deck_id",
-        {"today": today.isoformat(), "since": since, "until": until, **params}).fetchall()
+        f"SUM(c.lapses) FROM cards c INDEXED BY idx_cards_stats WHERE c.present = 1{scope_sql} GROUP BY c.deck_id",
+        {"today": today.isoformat(), **params}).fetchall()
+    reviews = deck_reviews(db, scope, since, until)
     out = []
-    for deck, cards, seen, suspended, learning, young, mature, ef_sum, due_now, lapses, packed in rows:
-        packed = int(packed or 0)
+    for deck, cards, seen, suspended, learning, young, mature, ef_sum, due_now, lapses in rows:
+        total, passed = reviews.get(deck, (0, 0))
         out.append(DeckRow(deck, cards, seen, int(suspended or 0), int(learning or 0), int(young or 0),
-                           int(mature or 0), float(ef_sum), int(due_now or 0), int(lapses or 0),
-                           packed & 0xFFFFFFFF, packed >> 32))
+                           int(mature or 0), float(ef_sum), int(due_now or 0), int(lapses or 0), total, passed))
+    return out
+
+
+def deck_reviews(db: Database, scope: StudyScope, since: str, until: str) -> dict[str, tuple[int, int]]:
+    """``{deck_id: (reviews, passed)}``: rows of kind ``review`` of present cards in scope
+    answered in ``[since, until)`` (UTC ISO instants or dates, compared as strings like the
+    stored ``reviewed_at``; ``since=""`` for all time), and those with quality >= 3.
+
+    Whole UTC days are sums of the ``review_days`` summary (migration m004); only the part of a
+    day at either end that the range cuts is read from the log, through ``idx_review_log_time``.
+    """
+    first_full = since[:10]  # the first UTC date all of whose instants are >= since
+    if first_full < since:
+        first_full = (date.fromisoformat(first_full) + timedelta(days=1)).isoformat()
+    end_full = until[:10]  # dates before it are wholly < until
+    scope_sql, params = _card_scope(scope)
+    cut = ("SELECT c.deck_id, COUNT(*), SUM(l.quality >= 3) FROM review_log l INDEXED BY idx_review_log_time "
+           "JOIN cards c ON c.id = l.card_id WHERE l.reviewed_at >= {lo} AND l.reviewed_at < {hi} "
+           f"AND l.kind = 'review' AND c.present = 1{scope_sql} GROUP BY c.deck_id")
+    if first_full >= end_full:  # no whole day inside
+        parts, bounds = [cut.format(lo=":since", hi=":until")], {}
+    else:
+        scope_days, _ = _card_scope(scope, "r")
+        parts = [cut.format(lo=":since", hi=":first_full"), cut.format(lo=":end_full", hi=":until"),
+                 "SELECT r.deck_id, SUM(r.reviews), SUM(r.passed) FROM review_days r WHERE r.day >= :first_full "
+                 f"AND r.day < :end_full{scope_days} GROUP BY r.deck_id"]
+        bounds = {"first_full": first_full, "end_full": end_full}
+    out: dict[str, tuple[int, int]] = {}
+    for deck, n, passed in db.execute(" UNION ALL ".join(parts),
+                                      {"since": since, "until": until, **bounds, **params}).fetchall():
+        before = out.get(deck, (0, 0))
+        out[deck] = (before[0] + int(n), before[1] + int(passed or 0))
     return out
 
 
@@ -293,35 +320,49 @@ def deck_rows(db: Database, today: date, scope: StudyScope, since: str, until: s
 class SpreadRow:
     """Seen, present, unsuspended cards with one (interval bin, ease factor in tenths rounded
     down, due day) combination; ``due`` is ``None`` for cards due after the forecast's end and
-    today's date for overdue cards."""
+    today's date for overdue cards, which alone have ``overdue`` set."""
 
     interval_bin: int
     ef_tenths: int
     due: date | None
     count: int
+    overdue: bool = False
+
+
+_SLOT = 128  # the due-day slots of card_spread's group key: days ahead, then "later" and "overdue"
+_EF_TENTHS_MAX = 127
 
 
 def card_spread(db: Database, today: date, days: int, scope: StudyScope,
                 interval_edges: Sequence[int]) -> list[SpreadRow]:
     """One pass over the cards for the interval and ease histograms and the due forecast:
     seen, present, unsuspended cards grouped by interval bin (``bin i`` holds intervals from
-    ``interval_edges[i]`` up to the next edge; ascending, the first 0), ease factor tenths, and
-    due day if before ``today + days``. At most bins x 18 x (days + 1) groups."""
+    ``interval_edges[i]`` up to the next edge; ascending, the first 0), ease factor tenths
+    (capped at 12.7), and due day if before ``today + days`` (``days`` < 126), overdue ones apart.
+
+    The three keys are packed into one integer (SQLite groups by sorting, and one integer
+    sorts fastest) and the pass reads the covering ``idx_cards_stats``, not the card texts.
+    """
+    if not 0 < days < _SLOT - 2:
+        raise ValueError(f"a forecast of 1-{_SLOT - 3} days, not {days}")
     scope_sql, params = _card_scope(scope)
     bins = " ".join(f"WHEN c.interval < {int(edge)} THEN {i - 1}" for i, edge in enumerate(interval_edges) if i)
+    later, overdue = days, days + 1
+    key = (f"(CASE {bins} ELSE {len(interval_edges) - 1} END) * {_SLOT * (_EF_TENTHS_MAX + 1)} "
+           f"+ MIN(CAST(c.easiness * 10 + 1e-6 AS INTEGER), {_EF_TENTHS_MAX}) * {_SLOT} "
+           f"+ CASE WHEN c.due < :today THEN {overdue} WHEN c.due >= :end THEN {later} "
+           "ELSE CAST(julianday(c.due) - :jtoday AS INTEGER) END")
     rows = db.execute(
-        f"SELECT CASE {bins} ELSE {len(interval_edges) - 1} END, CAST(c.easiness * 10 + 1e-6 AS INTEGER), "
-        "CASE WHEN c.due < :end THEN MAX(c.due, :today) END, COUNT(*) FROM cards c NOT INDEXED "
-        f"WHERE c.present = 1 AND c.suspended = 0 AND c.due IS NOT NULL{scope_sql} GROUP BY 1, 2, 3",
-        {"today": today.isoformat(), "end": (today + timedelta(days=days)).isoformat(), **params}).fetchall()
-    return [SpreadRow(int(b), int(e or 0), date.fromisoformat(d) if d else None, n) for b, e, d, n in rows]
-
-
-def overdue_count(db: Database, today: date, scope: StudyScope) -> int:
-    """Present, unsuspended cards due before ``today``."""
-    scope_sql, params = _card_scope(scope)
-    return int(db.execute(f"SELECT COUNT(*) FROM cards c WHERE c.due < :today AND c.present = 1 "
-                          f"AND c.suspended = 0{scope_sql}", {"today": today.isoformat(), **params}).fetchone()[0])
+        f"SELECT {key} AS k, COUNT(*) FROM cards c INDEXED BY idx_cards_stats "
+        f"WHERE c.present = 1 AND c.suspended = 0 AND c.due IS NOT NULL{scope_sql} GROUP BY k",
+        {"today": today.isoformat(), "end": (today + timedelta(days=days)).isoformat(),
+         "jtoday": today.toordinal() + 1721424.5, **params}).fetchall()
+    out = []
+    for k, n in rows:
+        slot, ef_tenths, interval_bin = k % _SLOT, k // _SLOT % (_EF_TENTHS_MAX + 1), k // _SLOT // (_EF_TENTHS_MAX + 1)
+        due = None if slot == later else today if slot == overdue else today + timedelta(days=slot)
+        out.append(SpreadRow(interval_bin, max(ef_tenths, 0), due, n, slot == overdue))
+    return out
 
 
 def deck_titles(db: Database) -> dict[str, tuple[str, str]]:

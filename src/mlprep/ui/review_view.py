@@ -189,7 +189,7 @@ class ReviewView(QWidget):
             return
         self.revealed = False
         self._render()
-        QTimer.singleShot(0, self._prefetch_back)
+        QTimer.singleShot(0, self._idle)
         self.bottom.setCurrentIndex(0)
         new, due, drill = self._session.counts()
         self.counts.setText(
@@ -262,11 +262,14 @@ class ReviewView(QWidget):
         links = self._links_for(card) if self.revealed else ()
         self.browser.show_card(card.front, back, self._theme, self._px, self._deck_dir_for(card), links)
 
-    def _prefetch_back(self) -> None:
-        """Render the answer side while the user thinks, so revealing it costs a cache hit."""
+    def _idle(self) -> None:
+        """While the user thinks: render the answer side, so revealing it costs a cache hit,
+        and let the session do its upkeep (a database checkpoint now and then)."""
         card = self._card
         if card is not None and not self.revealed:
             self.browser.renderer.render(card.front, card.back, self._theme, self._px, self._links_for(card))
+        if self._session is not None:
+            self._session.idle()
 
     def eventFilter(self, watched: object, event: object) -> bool:
         if isinstance(event, QWheelEvent) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
