@@ -50,8 +50,8 @@ def test_learn_more_link_opens_the_item_and_studies_its_cards(qtbot, tmp_path: P
     qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=browser.cursorRect(cursor).center())
     assert window.stack.currentWidget() is window.reading
     assert window.reading is not None and window.reading.current_item_id() == "esl"
-    assert window.reading.study_button.text() == "Study 1 card"
-    qtbot.mouseClick(window.reading.study_button, Qt.MouseButton.LeftButton)
+    assert window.reading.detail.study_button.text() == "Study 1 card"
+    qtbot.mouseClick(window.reading.detail.study_button, Qt.MouseButton.LeftButton)
     assert window.stack.currentWidget() is window.review
     assert window.review.card is not None and window.review.card.id == "c-esl"
     qtbot.keyClick(window.review, Qt.Key.Key_Space)

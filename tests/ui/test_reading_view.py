@@ -109,20 +109,20 @@ def test_clicking_a_header_sorts_by_that_column(qtbot: QtBot, setup: Setup) -> N
 def test_status_and_notes_set_in_the_view_survive_a_restart(qtbot: QtBot, setup: Setup) -> None:
     view = setup.view(qtbot)
     click_row(qtbot, view.tree, "Probability Theory: The Logic of Science")
-    assert view.title.text() == "Probability Theory: The Logic of Science"
-    assert view.meta.text() == "Book · Advanced · Paid"
-    assert view.since.text() == ""
-    qtbot.keyClicks(view.status_box, "Reading")
-    assert view.since.text() == "since 10 Mar 2026"
+    assert view.detail.title.text() == "Probability Theory: The Logic of Science"
+    assert view.detail.meta.text() == "Book · Advanced · Paid"
+    assert view.detail.since.text() == ""
+    qtbot.keyClicks(view.detail.status_box, "Reading")
+    assert view.detail.since.text() == "since 10 Mar 2026"
     assert view.tree.currentItem().text(3) == "Reading"
     assert view.summary.text() == "5 items · 1 reading · 0 done"
 
-    view.notes.setFocus()
-    qtbot.keyClicks(view.notes, "Read ch. 4 first")
+    view.detail.notes.setFocus()
+    qtbot.keyClicks(view.detail.notes, "Read ch. 4 first")
     view.search.setFocus()  # leaving the box saves at once
     assert view.service.entry("prob-book").notes == "Read ch. 4 first"
-    view.notes.setFocus()
-    qtbot.keyClicks(view.notes, ", then 5.")
+    view.detail.notes.setFocus()
+    qtbot.keyClicks(view.detail.notes, ", then 5.")
     qtbot.waitUntil(lambda: view.service.entry("prob-book").notes == "Read ch. 4 first, then 5.")  # debounce
     view.close()
     setup.collections[-1].close()
@@ -130,26 +130,26 @@ def test_status_and_notes_set_in_the_view_survive_a_restart(qtbot: QtBot, setup:
 
     reopened = setup.view(qtbot)
     assert reopened.show_item("prob-book")
-    assert reopened.status_box.currentText() == "Reading"
-    assert reopened.since.text() == "since 10 Mar 2026"
-    assert reopened.notes.toPlainText() == "Read ch. 4 first, then 5."
+    assert reopened.detail.status_box.currentText() == "Reading"
+    assert reopened.detail.since.text() == "since 10 Mar 2026"
+    assert reopened.detail.notes.toPlainText() == "Read ch. 4 first, then 5."
 
 
 def test_switching_items_saves_pending_notes(qtbot: QtBot, setup: Setup) -> None:
     view = setup.view(qtbot)
     view.show_item("sql-docs")
-    qtbot.keyClicks(view.notes, "window functions chapter")
+    qtbot.keyClicks(view.detail.notes, "window functions chapter")
     view.show_item("sql-book")
-    assert view.notes.toPlainText() == ""
+    assert view.detail.notes.toPlainText() == ""
     assert view.service.entry("sql-docs").notes == "window functions chapter"
 
 
 def test_open_hands_the_url_to_the_opener_and_says_so(qtbot: QtBot, setup: Setup) -> None:
     view = setup.view(qtbot)
     view.show_item("dl-course")
-    assert view.url.full_text() == "https://course.fast.ai/"
+    assert view.detail.url.full_text() == "https://course.fast.ai/"
     with qtbot.waitSignal(view.opened_url) as signal:
-        qtbot.mouseClick(view.open_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(view.detail.open_button, Qt.MouseButton.LeftButton)
     assert signal.args == ["https://course.fast.ai/"]
     assert setup.opened == ["https://course.fast.ai/"]
 
@@ -157,9 +157,9 @@ def test_open_hands_the_url_to_the_opener_and_says_so(qtbot: QtBot, setup: Setup
 def test_card_to_item_to_study_of_exactly_the_citing_cards(qtbot: QtBot, setup: Setup) -> None:
     view = setup.view(qtbot)
     assert view.show_item("prob-book")
-    assert view.study_button.text() == "Study 1 card" and view.study_button.isEnabled()
+    assert view.detail.study_button.text() == "Study 1 card" and view.detail.study_button.isEnabled()
     with qtbot.waitSignal(view.study_requested) as signal:
-        qtbot.mouseClick(view.study_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(view.detail.study_button, Qt.MouseButton.LeftButton)
     assert signal.args == ["tag", "ref:prob-book"]
     col = setup.collections[-1]
     session = StudySession(col.store, setup.clock, scope=StudyScope(ScopeKind(signal.args[0]), signal.args[1]),
@@ -171,7 +171,7 @@ def test_card_to_item_to_study_of_exactly_the_citing_cards(qtbot: QtBot, setup: 
     assert shown == ["prob-bayes"]
 
     view.show_item("dl-course")
-    assert view.study_button.text() == "Study 0 cards" and not view.study_button.isEnabled()
+    assert view.detail.study_button.text() == "Study 0 cards" and not view.detail.study_button.isEnabled()
 
 
 def test_show_item_clears_filters_that_hide_it(qtbot: QtBot, setup: Setup) -> None:
@@ -191,7 +191,7 @@ def test_recommended_next_lists_reasons_and_selects_on_click(qtbot: QtBot, setup
     assert rec.topLevelItem(0).text(1) == "start here: beginner book · 2 cards cite it"
     click_row(qtbot, rec, "SQL for Data People")
     assert view.current_item_id() == "sql-book"
-    qtbot.keyClicks(view.status_box, "Done")
+    qtbot.keyClicks(view.detail.status_box, "Done")
     assert rec.topLevelItemCount() == 0  # done items are not recommended
 
 
@@ -229,11 +229,11 @@ def test_refresh_picks_up_new_citations_and_keeps_the_selection(qtbot: QtBot, se
 
     view = setup.view(qtbot)
     view.show_item("dl-course")
-    assert view.study_button.text() == "Study 0 cards"
+    assert view.detail.study_button.text() == "Study 0 cards"
     deck = setup.decks / "math-cards.md"
     deck.write_text(deck.read_text().replace("source: Blitzstein & Hwang, ch. 4", "source: @dl-course, lesson 1"))
     sync_decks(setup.collections[-1].store, [setup.decks], setup.clock)
     view.refresh()
     assert view.current_item_id() == "dl-course"
-    assert view.study_button.text() == "Study 1 card" and view.study_button.isEnabled()
+    assert view.detail.study_button.text() == "Study 1 card" and view.detail.study_button.isEnabled()
     assert view.tree.currentItem().text(4) == "1"

@@ -19,19 +19,14 @@ from PySide6.QtCharts import QChart, QChartView
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -42,7 +37,6 @@ from mlprep.services.stats import (
     INTERVAL_BINS,
     MATURE_DAYS,
     PERIODS,
-    MasteryRow,
     RetentionCounts,
     Stats,
     compute_stats,
@@ -53,6 +47,7 @@ from mlprep.services.stats import (
 from mlprep.services.stats_export import export_csv
 from mlprep.storage.cards import CardStore
 from mlprep.ui import stats_charts as charts
+from mlprep.ui.stats_panels import FigureRow, MasteryPanel, Panel, panel_style_sheet, pct
 from mlprep.ui.theme import is_dark
 
 EMPTY_MESSAGE = "No reviews yet — study a few cards and your progress appears here"
@@ -84,69 +79,12 @@ TIPS = {
                "mean ease factor of seen cards, cards due now and the total number of lapses (answers below 3 "
                "after a card was learned). Click a column header to sort.",
 }
-MASTERY_COLUMNS = ("Area / deck", "Cards", "Seen", "Retention", "Mean EF", "Due now", "Lapses")
-_SORT_ROLE = Qt.ItemDataRole.UserRole
 
 
 def choose_folder_dialog(parent: QWidget) -> Path | None:
     """Ask for a folder to export into (``None`` if cancelled)."""
     folder = QFileDialog.getExistingDirectory(parent, "Export statistics as CSV", str(Path.home()))
     return Path(folder) if folder else None
-
-
-class _SortItem(QTableWidgetItem):
-    """A table cell that sorts by the value in ``_SORT_ROLE`` (numbers, curriculum order)."""
-
-    def __lt__(self, other: QTableWidgetItem) -> bool:
-        mine, theirs = self.data(_SORT_ROLE), other.data(_SORT_ROLE)
-        if mine is not None and theirs is not None:
-            return bool(mine < theirs)
-        return super().__lt__(other)
-
-
-class _Panel(QFrame):
-    """A titled card: a title (with a tooltip), an optional note on the right, content below."""
-
-    def __init__(self, title: str, tip: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("statsPanel")
-        self.title = QLabel(title)
-        self.title.setObjectName("statsPanelTitle")
-        self.note = QLabel()
-        self.note.setObjectName("statsNote")
-        self.note.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setToolTip(tip)
-        self.header = QHBoxLayout()
-        self.header.addWidget(self.title)
-        self.header.addStretch(1)
-        self.header.addWidget(self.note)
-        self.body = QVBoxLayout(self)
-        self.body.setContentsMargins(16, 12, 16, 12)
-        self.body.setSpacing(6)
-        self.body.addLayout(self.header)
-
-
-class _Figure(QWidget):
-    """A big number with a caption under it (and an optional detail line)."""
-
-    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.value = QLabel("–")
-        self.value.setObjectName("statsBigNumber")
-        self.caption = QLabel(caption)
-        self.caption.setObjectName("statsCaption")
-        self.detail = QLabel()
-        self.detail.setObjectName("statsNote")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        for label in (self.value, self.caption, self.detail):
-            label.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-            layout.addWidget(label)
-
-    def set(self, value: str, detail: str = "") -> None:
-        self.value.setText(value)
-        self.detail.setText(detail)
 
 
 class StatsView(QWidget):
@@ -203,7 +141,7 @@ class StatsView(QWidget):
         for column in range(6):  # halves span 3 columns, thirds 2
             grid.setColumnStretch(column, 1)
 
-        self.empty_panel = _Panel("Nothing to show yet", TIPS["states"])
+        self.empty_panel = Panel("Nothing to show yet", TIPS["states"])
         self.empty_message = QLabel(EMPTY_MESSAGE)
         self.empty_message.setObjectName("statsEmpty")
         self.empty_message.setWordWrap(True)
@@ -215,73 +153,48 @@ class StatsView(QWidget):
         self.empty_panel.body.addWidget(self.empty_hint)
         self.empty_panel.title.hide()
 
-        self.today_panel = _Panel("Today", TIPS["today"])
-        row = QHBoxLayout()
-        self.today_cards, self.today_correct, self.today_time = (
-            _Figure("cards studied"), _Figure("correct"), _Figure("minutes"))
-        for figure in (self.today_cards, self.today_correct, self.today_time):
-            row.addWidget(figure, 1)
+        self.today_panel = Panel("Today", TIPS["today"])
+        row = FigureRow("cards studied", "correct", "minutes")
+        self.today_cards, self.today_correct, self.today_time = row.figures
         self.today_panel.body.addLayout(row)
 
-        self.reviews_panel = _Panel("Reviews", TIPS["reviews"])
+        self.reviews_panel = Panel("Reviews", TIPS["reviews"])
         self.reviews_view = charts.chart_view(QChart(), 250)
         self.reviews_panel.body.addWidget(self.reviews_view)
 
-        self.heatmap_panel = _Panel("Activity in the past year", TIPS["heatmap"])
+        self.heatmap_panel = Panel("Activity in the past year", TIPS["heatmap"])
         self.heatmap_view = cast(charts.HeatmapView, charts.chart_view(QChart(), 190, charts.HeatmapView))
         self.heatmap_panel.body.addWidget(self.heatmap_view)
 
-        self.retention_panel = _Panel("True retention", TIPS["retention"])
-        row = QHBoxLayout()
-        self.retention_young, self.retention_mature, self.retention_overall = (
-            _Figure("young"), _Figure("mature"), _Figure("overall"))
-        for figure in (self.retention_young, self.retention_mature, self.retention_overall):
-            row.addWidget(figure, 1)
+        self.retention_panel = Panel("True retention", TIPS["retention"])
+        row = FigureRow("young", "mature", "overall")
+        self.retention_young, self.retention_mature, self.retention_overall = row.figures
         self.retention_panel.body.addStretch(1)
         self.retention_panel.body.addLayout(row)
         self.retention_panel.body.addStretch(1)
 
-        self.buttons_panel = _Panel("Answer buttons", TIPS["buttons"])
+        self.buttons_panel = Panel("Answer buttons", TIPS["buttons"])
         self.buttons_view = charts.chart_view(QChart(), 230)
         self.buttons_panel.body.addWidget(self.buttons_view)
 
-        self.forecast_panel = _Panel("Due in the next 30 days", TIPS["forecast"])
+        self.forecast_panel = Panel("Due in the next 30 days", TIPS["forecast"])
         self.forecast_view = charts.chart_view(QChart(), 230)
         self.forecast_panel.body.addWidget(self.forecast_view)
 
-        self.states_panel = _Panel("Card states", TIPS["states"])
+        self.states_panel = Panel("Card states", TIPS["states"])
         self.states_view = charts.chart_view(QChart(), 230)
         self.states_panel.body.addWidget(self.states_view)
 
-        self.intervals_panel = _Panel("Intervals", TIPS["intervals"])
+        self.intervals_panel = Panel("Intervals", TIPS["intervals"])
         self.intervals_view = charts.chart_view(QChart(), 230)
         self.intervals_panel.body.addWidget(self.intervals_view)
 
-        self.ease_panel = _Panel("Ease factors", TIPS["ease"])
+        self.ease_panel = Panel("Ease factors", TIPS["ease"])
         self.ease_view = charts.chart_view(QChart(), 230)
         self.ease_panel.body.addWidget(self.ease_view)
 
-        self.mastery_panel = _Panel("Mastery by area and deck", TIPS["mastery"])
-        self.mastery_table = QTableWidget(0, len(MASTERY_COLUMNS))
-        self.mastery_table.setHorizontalHeaderLabels(MASTERY_COLUMNS)
-        self.mastery_table.verticalHeader().hide()
-        self.mastery_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.mastery_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.mastery_table.setAlternatingRowColors(True)
-        self.mastery_table.setShowGrid(False)
-        self.mastery_table.setWordWrap(False)
-        self.mastery_table.verticalHeader().setDefaultSectionSize(26)
-        self.mastery_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.mastery_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        header = self.mastery_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, len(MASTERY_COLUMNS)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        self.mastery_panel.body.addWidget(self.mastery_table)
-        self.decks_check = QCheckBox("Show decks")
-        self.decks_check.setToolTip("List every deck under its area (an area or deck scope always shows its decks)")
-        self.decks_check.toggled.connect(self._decks_toggled)
-        self.mastery_panel.header.insertWidget(2, self.decks_check)
+        self.mastery_panel = MasteryPanel("Mastery by area and deck", TIPS["mastery"])
+        self.mastery_table, self.decks_check = self.mastery_panel.table, self.mastery_panel.decks_check
 
         grid.addWidget(self.empty_panel, 0, 0, 1, 6)
         grid.addWidget(self.today_panel, 1, 0, 1, 3)
@@ -392,13 +305,13 @@ class StatsView(QWidget):
             return
         t = stats.today
         self.today_cards.set(str(t.cards), f"{t.answers} answer{'s' if t.answers != 1 else ''}")
-        self.today_correct.set(_pct(t.correct_pct), f"{t.correct} of {t.answers}" if t.answers else "")
+        self.today_correct.set(pct(t.correct_pct), f"{t.correct} of {t.answers}" if t.answers else "")
         self.today_time.set(f"{t.minutes:.0f}" if t.time_ms else "0",
                             f"{t.time_ms / max(1, t.answers) / 1000:.1f} s per answer" if t.answers else "")
         r = stats.retention
         for figure, counts in ((self.retention_young, r.young), (self.retention_mature, r.mature),
                                (self.retention_overall, r.overall)):
-            figure.set(_pct(counts.rate), _passed(counts))
+            figure.set(pct(counts.rate), _passed(counts))
         self.retention_panel.note.setText(PERIOD_LABELS.get(stats.period, f"{stats.period} days").lower())
         chart, unit = charts.reviews_chart(stats.days, colors)
         self._set_chart(self.reviews_view, chart)
@@ -419,7 +332,7 @@ class StatsView(QWidget):
         self.intervals_panel.note.setText(f"{stats.intervals.total} cards")
         self._set_chart(self.ease_view, charts.histogram_chart(stats.ease, colors, label_every=2))
         self.ease_panel.note.setText(f"{stats.ease.total} cards")
-        self._fill_mastery(stats)
+        self.mastery_panel.show_stats(stats)
         self.heatmap_view.fit_markers()
 
     @staticmethod
@@ -428,43 +341,6 @@ class StatsView(QWidget):
         view.setChart(chart)
         if old is not None and old is not chart:
             old.deleteLater()
-
-    def _decks_toggled(self) -> None:
-        if self.stats is not None and not self.stats.empty:
-            self._fill_mastery(self.stats)
-
-    def _fill_mastery(self, stats: Stats) -> None:
-        everything = stats.scope == ALL_DECKS
-        self.decks_check.setVisible(everything)
-        rows = stats.mastery if not everything or self.decks_check.isChecked() else \
-            tuple(m for m in stats.mastery if m.level == "area")
-        self.mastery_panel.note.setText(_mean_ef(stats.mastery))
-        table = self.mastery_table
-        table.setSortingEnabled(False)
-        table.setRowCount(len(rows))
-        bold = QFont(table.font())
-        bold.setBold(True)
-        for r, (order, m) in enumerate(enumerate(rows)):
-            name = m.title if m.level == "area" else f"      {m.title}"
-            cells = [(name, order), (str(m.cards), m.cards), (f"{m.seen_pct:.0f}%", m.seen_pct),
-                     (_pct(m.retention.rate), -1.0 if m.retention.rate is None else m.retention.rate),
-                     ("–" if m.mean_ef is None else f"{m.mean_ef:.2f}", -1.0 if m.mean_ef is None else m.mean_ef),
-                     (str(m.due_now), m.due_now), (str(m.lapses), m.lapses)]
-            for c, (text, key) in enumerate(cells):
-                item = _SortItem(text)
-                item.setData(_SORT_ROLE, key)
-                if c:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if m.level == "area":
-                    item.setFont(bold)
-                if c == 3 and m.retention.total:
-                    item.setToolTip(f"{m.retention.passed} of {m.retention.total} first reviews passed")
-                table.setItem(r, c, item)
-        table.setSortingEnabled(True)
-        table.sortItems(0, Qt.SortOrder.AscendingOrder)
-        header = table.horizontalHeader()
-        row_height = table.verticalHeader().defaultSectionSize()
-        table.setFixedHeight(max(header.sizeHint().height(), header.height()) + row_height * len(rows) + 8)
 
     # -- export --------------------------------------------------------------------------------------
 
@@ -499,30 +375,13 @@ class StatsView(QWidget):
     def _restyle(self) -> None:
         """Colours for the panels and figures from the palette (the app style sheet does not
         cover this screen)."""
-        pal = self.palette()
-
-        def c(role: QPalette.ColorRole) -> str:
-            return pal.color(role).name()
-        base, text = c(QPalette.ColorRole.Base), c(QPalette.ColorRole.Text)
-        mid, muted = c(QPalette.ColorRole.Mid), c(QPalette.ColorRole.PlaceholderText)
         self._styling = True
         try:
             # Only rules for descendants, on the content widget: a style sheet that matched this
             # view itself would change its palette, the source of these colours.
-            self.content.setStyleSheet(
-                f"QFrame#statsPanel {{ background: {base}; border: 1px solid {mid}; border-radius: 8px; }}"
-                f"QFrame#statsPanel QLabel {{ background: transparent; border: none; }}"
-                f"QLabel#statsPanelTitle {{ color: {text}; font-size: 15px; font-weight: 600; }}"
-                f"QLabel#statsNote, QLabel#statsCaption {{ color: {muted}; font-size: 12px; }}"
-                f"QLabel#statsBigNumber {{ color: {text}; font-size: 30px; font-weight: 600; }}"
-                f"QLabel#statsEmpty {{ color: {text}; font-size: 18px; font-weight: 600; padding: 24px 12px 6px; }}"
-                f"QFrame#statsPanel QTableWidget {{ border: none; }}")
+            self.content.setStyleSheet(panel_style_sheet(self.palette()))
         finally:
             self._styling = False
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}%"
 
 
 def _passed(counts: RetentionCounts) -> str:
@@ -531,11 +390,3 @@ def _passed(counts: RetentionCounts) -> str:
 
 def _days(n: int) -> str:
     return f"{n} day{'s' if n != 1 else ''}"
-
-
-def _mean_ef(rows: tuple[MasteryRow, ...]) -> str:
-    areas = [m for m in rows if m.level == "area" and m.mean_ef is not None]
-    seen = sum(m.seen for m in areas)
-    if not seen:
-        return ""
-    return f"mean EF {sum((m.mean_ef or 0) * m.seen for m in areas) / seen:.2f}"
