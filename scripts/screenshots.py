@@ -2,7 +2,8 @@
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py
 
-Uses a throw-away collection in a temporary folder, the shipped decks and a fixed clock.
+Draws each screen in the light theme, then the deck list and review screen again in the dark
+one (``-dark`` names). Uses a throw-away collection in a temporary folder, the shipped decks and a fixed clock.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from mlprep.core.clock import FixedClock
+from mlprep.core.display_settings import ThemeMode
 from mlprep.core.study_settings import ScopeKind, StudyScope
 from mlprep.services.collection import open_collection
 from mlprep.ui.main_window import MainWindow
@@ -30,7 +32,7 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 def main(deck_id: str = "algorithms-linear-models") -> None:
     """Save docs/deck-list.png, docs/review.png (first card of ``deck_id``, answer shown,
-    with interval previews) and docs/settings.png."""
+    with interval previews), docs/settings.png, and the first two as ``-dark`` too."""
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         clock = FixedClock(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
@@ -48,6 +50,12 @@ def main(deck_id: str = "algorithms-linear-models") -> None:
         app.processEvents()
         dialog.grab().save(str(DOCS / "settings.png"))
         dialog.close()
+        window.theme_actions[ThemeMode.DARK].trigger()
+        app.processEvents()
+        window.grab().save(str(DOCS / "review-dark.png"))
+        window.show_decks()
+        app.processEvents()
+        window.grab().save(str(DOCS / "deck-list-dark.png"))
         window.close()
 
 

@@ -150,3 +150,15 @@ def test_stats_json_plain_and_csv_export(tmp_path: Path) -> None:
     assert (out / "mlprep-mastery.csv").read_text(encoding="utf-8").startswith("level,area,key,title,cards,seen")
     bad = mlprep("stats", "--scope", "deck:no-such-deck", data_dir=tmp_path)
     assert bad.returncode == 2 and "no such area or deck" in bad.stderr
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """`mlprep cards | head -1`: the reader closes the pipe after one line."""
+    with subprocess.Popen([sys.executable, "-m", "mlprep", "--data-dir", str(tmp_path), "cards"],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        first = process.stdout.readline()  # the listing (over 100 kB) fills the pipe: the writer waits
+        process.stdout.close()
+        stderr = process.stderr.read().decode()
+        assert process.wait(timeout=120) == 141
+    assert first.count(b"\t") == 2 and stderr == ""

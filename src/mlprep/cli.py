@@ -51,7 +51,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``mlprep`` command; return the process exit status."""
+    """Run the ``mlprep`` command; return the process exit status.
+
+    Output piped into a program that stops reading early (``mlprep cards | head``) ends the
+    command quietly with status 141, as a shell reports a SIGPIPE, instead of a traceback.
+    """
+    try:
+        status = _run(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's recipe (library/signal, "Note on SIGPIPE"): stdout now goes nowhere, so the
+        # flush at exit cannot raise a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    return status
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "gui"
     if command == "check":

@@ -172,6 +172,17 @@ def test_theme_and_zoom_follow_the_menu_and_keys_and_persist(window, qtbot, tmp_
     assert again.theme is LIGHT and again.display.zoom == 0
 
 
+def test_review_counts_take_the_theme_colours(window, qtbot):
+    win = window()
+    win.show()
+    win.study()
+    counts = win.review.counts
+    assert f"color:{LIGHT.new}" in counts.text() and f"color:{LIGHT.again}" in counts.text()
+    win.theme_actions[ThemeMode.DARK].trigger()
+    assert f"color:{DARK.new}" in counts.text() and f"color:{DARK.good}" in counts.text()
+    assert ">5 new<" in counts.text()
+
+
 def test_review_screen_shows_typeset_math_from_a_deck(qtbot, tmp_path, clock):
     decks = tmp_path / "decks"
     decks.mkdir()

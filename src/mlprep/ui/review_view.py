@@ -191,11 +191,18 @@ class ReviewView(QWidget):
         self._render()
         QTimer.singleShot(0, self._idle)
         self.bottom.setCurrentIndex(0)
-        new, due, drill = self._session.counts()
-        self.counts.setText(
-            f'<span style="color:#2f6fde">{new} new</span> · <span style="color:#3f9142">{due} due</span>'
-            f' · <span style="color:#d64545">{drill} again</span>')
+        self._show_counts()
         self.setFocus()
+
+    def _show_counts(self) -> None:
+        """"N new · N due · N again" left in the session, in the theme's answer colours."""
+        if self._session is None:
+            return
+        new, due, drill = self._session.counts()
+        t = self._theme
+        self.counts.setText(f'<span style="color:{t.new}">{new} new</span> · '
+                            f'<span style="color:{t.good}">{due} due</span> · '
+                            f'<span style="color:{t.again}">{drill} again</span>')
 
     def reveal(self) -> None:
         """Show the back and the grade buttons with their next intervals."""
@@ -248,6 +255,7 @@ class ReviewView(QWidget):
         self._theme, self._px = theme, BASE_TEXT_PX * scale
         if self._card is not None:
             self._render()
+            self._show_counts()
 
     @property
     def text_px(self) -> float:

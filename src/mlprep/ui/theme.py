@@ -44,6 +44,12 @@ class Theme:
     warn_text: str
     error: str
     code_style: str
+    # Answer colours, legible as text on ``base``: the review counts (new, due, again) and the
+    # grade buttons' underlines (Again, Hard, Good; Easy uses the accent).
+    new: str
+    again: str
+    hard: str
+    good: str
 
     @property
     def dark(self) -> bool:
@@ -54,12 +60,14 @@ LIGHT = Theme(
     name="light", window="#f6f7f9", base="#ffffff", alt_base="#fafbfc", text="#1f2933", muted="#52606d",
     border="#d9dee5", button_border="#c5ccd6", header="#eef1f5", header_text="#3e4c59", hover="#eef2f7",
     accent="#2f6fde", accent_hover="#2a62c4", link="#2459b8", code_inline="#eef0f3", warn_bg="#fff4e5",
-    warn_border="#f0b429", warn_text="#8d2b0b", error="#c53030", code_style="default")
+    warn_border="#f0b429", warn_text="#8d2b0b", error="#c53030", code_style="default",
+    new="#2f6fde", again="#d64545", hard="#c77c0e", good="#3f9142")
 DARK = Theme(
     name="dark", window="#1b1e23", base="#23272e", alt_base="#272c33", text="#e4e7eb", muted="#9aa5b1",
     border="#3a414b", button_border="#4a525e", header="#2b3038", header_text="#c3cad3", hover="#2e343d",
     accent="#3d7be0", accent_hover="#4f8aeb", link="#79a8ff", code_inline="#343a44", warn_bg="#3b2f1c",
-    warn_border="#a77b25", warn_text="#f5c26b", error="#f07171", code_style="github-dark")
+    warn_border="#a77b25", warn_text="#f5c26b", error="#f07171", code_style="github-dark",
+    new="#79a8ff", again="#f07171", hard="#f0a742", good="#6cc070")
 
 _TOKEN_RE = re.compile(r"@([a-z_]+)")
 
