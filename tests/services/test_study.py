@@ -241,3 +241,16 @@ def test_running_counts_match_a_fresh_count_after_answers_bury_suspend_and_undo(
     for step in steps:
         step()
         assert s.counts() == session(col, clock).counts()
+
+
+def test_next_due_day_and_card_count_are_the_scopes(col: Collection, clock: FixedClock) -> None:
+    make_due(col, "a-one", "2026-03-20")
+    make_due(col, "b-one", "2026-03-12")
+    col.store.db.execute("UPDATE cards SET suspended = 1 WHERE id = 'a-three'")
+    deck_a = session(col, clock, scope=StudyScope(ScopeKind.DECK, "deck-a"))
+    assert (deck_a.next_due_day(), deck_a.cards_in_scope()) == (date(2026, 3, 20), 2)
+    everything = session(col, clock)
+    assert (everything.next_due_day(), everything.cards_in_scope()) == (date(2026, 3, 12), 4)
+    deck_b = session(col, clock, scope=StudyScope(ScopeKind.DECK, "deck-b"))
+    col.store.db.execute("UPDATE cards SET due = NULL WHERE id = 'b-one'")
+    assert deck_b.next_due_day() is None

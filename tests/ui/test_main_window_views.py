@@ -59,6 +59,40 @@ def test_learn_more_link_opens_the_item_and_studies_its_cards(qtbot, tmp_path: P
     assert window.review.card is None  # only the citing card was in that study
 
 
+def test_an_item_whose_cards_are_all_scheduled_later_offers_to_cram_them(qtbot, tmp_path: Path, clock):
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "cites.md").write_text(DECK, encoding="utf-8")
+    window = MainWindow(open_collection(tmp_path / "data", clock, [decks]))
+    qtbot.addWidget(window)
+    window.show()
+    window.show_reading("esl")
+    assert window.reading is not None
+    qtbot.mouseClick(window.reading.detail.study_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    qtbot.keyClick(window.review, Qt.Key.Key_4)  # Easy on a new card: SM-2 gives 1 day
+    done = window.done
+    assert window.stack.currentWidget() is done
+    assert "The next card is due tomorrow" in done.message.text()
+    assert done.cram_button.isVisible() and done.cram_button.text() == "Cram this card"
+
+    window.show_reading("esl")  # again: nothing is due, so the session is over at once
+    qtbot.mouseClick(window.reading.detail.study_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is done and "answered" not in done.message.text()
+    qtbot.mouseClick(done.cram_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.review
+    assert window.review.card is not None and window.review.card.id == "c-esl"
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    qtbot.keyClick(window.review, Qt.Key.Key_3)  # Good, in cram: the schedule stays
+    assert window.stack.currentWidget() is done and not done.cram_button.isVisible()
+    assert "The next card is due tomorrow" in done.message.text()
+
+    window.study()  # everything: the deck's other card is new, then nothing to offer for all decks
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    qtbot.keyClick(window.review, Qt.Key.Key_3)
+    assert window.stack.currentWidget() is done and not done.cram_button.isVisible()
+
+
 def test_statistics_and_reading_open_from_the_keyboard_and_escape_returns(qtbot, tmp_path: Path, clock, deck_dir):
     window = MainWindow(open_collection(tmp_path / "data", clock, [deck_dir]))
     qtbot.addWidget(window)

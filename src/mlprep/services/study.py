@@ -292,8 +292,14 @@ class StudySession:
         return after
 
     def next_due_day(self) -> date | None:
-        """The study day the next card falls due (for the "done for today" screen)."""
-        return self._store.next_due_day()
+        """The study day the next card of the scope falls due (for the "done for today"
+        screen); ``None`` if none of its cards has been studied."""
+        return q.scope_summary(self._store.db, self.today, self.scope)[1]
+
+    def cards_in_scope(self) -> int:
+        """How many cards of the scope can be shown (present, not suspended or buried): what
+        cramming the scope would go through."""
+        return q.scope_summary(self._store.db, self.today, self.scope)[0]
 
     def idle(self) -> None:
         """Upkeep for idle time, which the review screen calls once the next card is on

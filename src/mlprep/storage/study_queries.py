@@ -71,6 +71,15 @@ def count_available(db: Database, today: date, scope: StudyScope) -> tuple[int, 
     return int(row[0]), int(row[1])
 
 
+def scope_summary(db: Database, today: date, scope: StudyScope) -> tuple[int, date | None]:
+    """(visible cards in ``scope``, the earliest due day among them or ``None`` if none has
+    one): what the "done" screen says after a session in that scope."""
+    scope_sql, params = _scope_sql(scope)
+    row = db.execute(f"SELECT COUNT(*), MIN(c.due) FROM cards c WHERE {_VISIBLE}{scope_sql}",
+                     {"today": today.isoformat(), **params}).fetchone()
+    return int(row[0]), date.fromisoformat(row[1]) if row[1] else None
+
+
 def answered_since(db: Database, since: datetime) -> dict[DeckId, dict[str, int]]:
     """First-pass answers (new and review) per deck since the UTC instant ``since``:
     ``{deck_id: {"new": n, "review": n}}``."""

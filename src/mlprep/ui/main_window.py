@@ -52,6 +52,7 @@ class MainWindow(QMainWindow):
         self.stats_view: StatsView | None = None
         self._reading_service: ReadingService | None = None
         self.done = DoneView()
+        self._cram_scope: StudyScope | None = None  # what the done screen offers to cram
         self.stack = QStackedWidget()
         for view in (self.deck_list, self.review, self.done):
             self.stack.addWidget(view)
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.review.finished.connect(self._finished)
         self.review.leave_requested.connect(self.show_decks)
         self.done.back_requested.connect(self.show_decks)
+        self.done.cram_requested.connect(self._cram_finished_scope)
         self.show_decks()
 
     @property
@@ -191,9 +193,18 @@ class MainWindow(QMainWindow):
     def _finished(self) -> None:
         session = self.review.session
         assert session is not None
-        next_due = self.collection.store.next_due_day()
-        self.done.show_summary(session.answered, session.today, next_due)
+        if isinstance(session, StudySession):  # a deck, area or tag can be crammed once it is done
+            next_due = session.next_due_day()
+            self._cram_scope = session.scope if session.scope != ALL_DECKS else None
+            cram_count = session.cards_in_scope() if self._cram_scope else 0
+        else:
+            next_due, self._cram_scope, cram_count = self.collection.store.next_due_day(), None, 0
+        self.done.show_summary(session.answered, session.today, next_due, cram_count)
         self.stack.setCurrentWidget(self.done)
+
+    def _cram_finished_scope(self) -> None:
+        if self._cram_scope is not None:
+            self.cram(self._cram_scope)
 
     # -- dialogs and actions ------------------------------------------------------------
 
