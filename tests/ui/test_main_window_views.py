@@ -31,12 +31,18 @@ A: Yes.
 """
 
 
-def test_learn_more_link_opens_the_item_and_studies_its_cards(qtbot, tmp_path: Path, clock):
+def cites_window(qtbot, tmp_path: Path, clock) -> MainWindow:
+    """The main window on a collection of the deck above only."""
     decks = tmp_path / "decks"
     decks.mkdir()
     (decks / "cites.md").write_text(DECK, encoding="utf-8")
     window = MainWindow(open_collection(tmp_path / "data", clock, [decks]))
     qtbot.addWidget(window)
+    return window
+
+
+def test_learn_more_link_opens_the_item_and_studies_its_cards(qtbot, tmp_path: Path, clock):
+    window = cites_window(qtbot, tmp_path, clock)
     window.resize(1000, 700)
     window.show()
     window.study()
@@ -60,11 +66,7 @@ def test_learn_more_link_opens_the_item_and_studies_its_cards(qtbot, tmp_path: P
 
 
 def test_an_item_whose_cards_are_all_scheduled_later_offers_to_cram_them(qtbot, tmp_path: Path, clock):
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    (decks / "cites.md").write_text(DECK, encoding="utf-8")
-    window = MainWindow(open_collection(tmp_path / "data", clock, [decks]))
-    qtbot.addWidget(window)
+    window = cites_window(qtbot, tmp_path, clock)
     window.show()
     window.show_reading("esl")
     assert window.reading is not None
