@@ -11,15 +11,9 @@ import pytest
 
 from mlprep.core.clock import FixedClock
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
-from mlprep.services.stats import (
-    RetentionCounts,
-    compute_stats,
-    parse_period,
-    parse_scope,
-    scope_choices,
-    streaks,
-)
+from mlprep.services.stats import compute_stats, parse_period, parse_scope, scope_choices, streaks
 from mlprep.services.stats_export import MASTERY_COLUMNS, export_csv, stats_to_json
+from mlprep.services.stats_model import RetentionCounts
 from mlprep.services.stats_report import summary_text
 from tests.stats_history import TODAY, card_states, collection, log, retention_history
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from mlprep.services.stats import RetentionCounts, Stats, scope_text
+from mlprep.services.stats import scope_text
+from mlprep.services.stats_model import RetentionCounts, Stats
 
 REVIEW_LOG_CSV = "mlprep-review-log.csv"
 MASTERY_CSV = "mlprep-mastery.csv"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from mlprep.services.stats import RetentionCounts, Stats, scope_text
+from mlprep.services.stats import scope_text
+from mlprep.services.stats_model import RetentionCounts, Stats
 
 
 def _pct(value: float | None) -> str:

@@ -30,14 +30,7 @@ from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from mlprep.services.stats import (
-    ButtonCounts,
-    DayCounts,
-    Forecast,
-    Heatmap,
-    Histogram,
-    StateCounts,
-)
+from mlprep.services.stats_model import ButtonCounts, DayCounts, Forecast, Heatmap, Histogram, StateCounts
 
 _LIGHT_SERIES = {"new": "#3b82f6", "learning": "#f08c2e", "young": "#8fd07f", "mature": "#2f855a",
                  "suspended": "#a0aec0", "accent": "#3b82f6", "q0": "#8b1e1e", "q1": "#b83232", "q2": "#e0524f",

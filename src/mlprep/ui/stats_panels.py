@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlprep.core.study_settings import ALL_DECKS
-from mlprep.services.stats import MasteryRow, Stats
+from mlprep.services.stats_model import MasteryRow, Stats
 
 MASTERY_COLUMNS = ("Area / deck", "Cards", "Seen", "Retention", "Mean EF", "Due now", "Lapses")
 _SORT_ROLE = Qt.ItemDataRole.UserRole

@@ -37,14 +37,13 @@ from mlprep.services.stats import (
     INTERVAL_BINS,
     MATURE_DAYS,
     PERIODS,
-    RetentionCounts,
-    Stats,
     compute_stats,
     parse_scope,
     scope_choices,
     scope_text,
 )
 from mlprep.services.stats_export import export_csv
+from mlprep.services.stats_model import RetentionCounts, Stats
 from mlprep.storage.cards import CardStore
 from mlprep.ui import stats_charts as charts
 from mlprep.ui.stats_panels import FigureRow, MasteryPanel, Panel, panel_style_sheet, pct
