@@ -26,13 +26,12 @@ from pathlib import Path, PurePath
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from mlprep.core.clock import FixedClock, study_day
+from mlprep.core.clock import FixedClock, day_start, study_day
 from mlprep.core.models import Button, Card, CardId, Deck, DeckId
 from mlprep.core.study_settings import StudySettings
 from mlprep.services.overview import deck_overview
 from mlprep.services.study import StudySession
-from mlprep.storage.cards import CardStore
-from mlprep.storage.db import open_db
+from mlprep.storage.collection_db import open_collection_db
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 DECKS = 100
@@ -62,7 +61,8 @@ def timed(fn: Callable[[], object], repeat: int) -> list[float]:
 # -- mlprep ---------------------------------------------------------------------------------
 
 def build_mlprep(path: Path, n_cards: int, n_reviews: int, rng: random.Random) -> None:
-    store = CardStore(open_db(path))
+    storage = open_collection_db(path)
+    store = storage.cards
     per_deck = n_cards // DECKS
     for d in range(DECKS):
         deck_id = DeckId(f"deck-{d:03d}")
@@ -93,7 +93,7 @@ def build_mlprep(path: Path, n_cards: int, n_reviews: int, rng: random.Random) -
 
 def bench_mlprep(path: Path, answers: int) -> dict[str, list[float]]:
     clock = FixedClock(NOW)
-    store = CardStore(open_db(path))
+    store = open_collection_db(path)
     session = StudySession(store, clock, settings=BIG)
     session.next_card()
     answer_next, idle = [], []
@@ -106,12 +106,12 @@ def bench_mlprep(path: Path, answers: int) -> dict[str, list[float]]:
         start = time.perf_counter()
         session.idle()  # what the review screen does once the card is on screen
         idle.append(ms(time.perf_counter() - start))
-    counts = timed(lambda: deck_overview(store, clock, BIG), 30)
+    today = study_day(NOW)
+    counts = timed(lambda: deck_overview(store, BIG, today, day_start(today)), 30)
     store.db.close()
 
     def reopen() -> None:
-        s = CardStore(open_db(path))
-        s.db.close()
+        open_collection_db(path).close()
     opening = timed(reopen, 10)
     return {"answer_next": answer_next, "idle": idle, "counts": counts, "open": opening}
 
@@ -189,7 +189,7 @@ def bench_ui(path: Path, answers: int) -> list[float]:
     from mlprep.ui.review_view import ReviewView
 
     app = QApplication.instance() or QApplication(sys.argv)
-    store = CardStore(open_db(path))
+    store = open_collection_db(path)
     view = ReviewView()
     view.resize(1000, 700)
     view.show()

@@ -32,12 +32,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_session import ms, percentile
+from tests.helpers import collection_over
 
 from mlprep.core.clock import FixedClock, day_start
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
 from mlprep.core.taxonomy import AREAS
 from mlprep.services.stats import compute_stats
-from mlprep.storage.cards import CardStore
+from mlprep.storage.collection_db import open_collection_db
 from mlprep.storage.db import open_db
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
@@ -126,7 +127,7 @@ def timed(fn: Callable[[], object], runs: int) -> list[float]:
 
 
 def bench(path: Path, runs: int) -> list[tuple[str, list[float]]]:
-    store = CardStore(open_db(path))
+    store = open_collection_db(path)
     clock = FixedClock(NOW)
     area = StudyScope(ScopeKind.AREA, AREAS[0].slug)
     results = [
@@ -141,7 +142,7 @@ def bench(path: Path, runs: int) -> list[tuple[str, list[float]]]:
     from mlprep.ui.stats_view import StatsView
 
     app = QApplication.instance() or QApplication(sys.argv)
-    view = StatsView(store, clock, tz=UTC)
+    view = StatsView(collection_over(store, clock, UTC))
     view.resize(1100, 900)
     view.show()
     view.set_period(365)

@@ -45,7 +45,7 @@ def main(deck_id: str = "algorithms-linear-models") -> None:
         QTest.keyClick(window.review, Qt.Key.Key_Space)
         app.processEvents()
         window.grab().save(str(DOCS / "review.png"))
-        dialog = SettingsDialog(window.settings, window.collection.store.deck_counts(clock.now().date()), window)
+        dialog = SettingsDialog(window.settings, window.collection.decks(), window)
         dialog.show()
         app.processEvents()
         dialog.grab().save(str(DOCS / "settings.png"))

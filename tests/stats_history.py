@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from mlprep.services.collection import open_collection
-from mlprep.storage.cards import CardStore
+from mlprep.storage.collection_db import CollectionDb
+from tests.helpers import storage_of
 
 TODAY = date(2026, 3, 10)
 
@@ -39,10 +40,10 @@ def set_card(db: Database, card: str, *, reps: int, interval: int, due: str | No
                "WHERE id = ?", [reps, interval, due, ef, lapses, int(suspended), card])
 
 
-def collection(data_dir: Path, deck_dir: Path, clock: object) -> CardStore:
+def collection(data_dir: Path, deck_dir: Path, clock: object) -> CollectionDb:
     """A collection with the test decks: Deck A (math: a-one, a-two, a-three) and Deck B
     (sql: b-one, b-two), no history."""
-    return open_collection(data_dir, clock, [deck_dir]).store  # type: ignore[arg-type]
+    return storage_of(open_collection(data_dir, clock, [deck_dir]))  # type: ignore[arg-type]
 
 
 def retention_history(db: Database) -> None:

@@ -1,4 +1,9 @@
-"""Command-line entry point: ``mlprep`` (the app), ``mlprep cards``, ``mlprep check``."""
+"""Command-line entry point: ``mlprep`` (the app) and its commands.
+
+Commands that read or change the collection hold the façade, :class:`mlprep.services.collection.Collection`:
+``stats`` and ``reading`` open it read-only (never written, synced or migrated); the app opens it
+read-write. ``check``, ``cards`` and ``render`` read the deck files only and open no collection.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlprep import __version__
+
+if TYPE_CHECKING:  # imported by each command when it runs: `mlprep --version` stays instant
+    from mlprep.services.collection import Collection
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -147,18 +156,30 @@ def _cards(data_dir: Path | None, *, as_json: bool, summary: bool = False) -> in
     return 0
 
 
-def _reading(args: argparse.Namespace) -> int:
+def _open_read_only(data_dir: Path | None) -> Collection:
+    """The collection for a command that only reads: never written, synced or migrated."""
     from mlprep.core.clock import SystemClock
+    from mlprep.services.collection import open_collection
     from mlprep.services.paths import resolve_data_dir
-    from mlprep.services.reading import browse_reading, entry_json, filter_entries
 
-    service = browse_reading(resolve_data_dir(args.data_dir, os.environ), SystemClock(), _deck_dirs(args.data_dir))
-    for error in service.errors:
-        print(error, file=sys.stderr)
-    if service.errors:
-        return 1
-    entries = filter_entries(service.entries(), kind=args.kind, area=args.area, level=args.level,
-                             status=args.status, query=args.search)
+    return open_collection(resolve_data_dir(data_dir, os.environ), SystemClock(), _deck_dirs(data_dir),
+                           read_only=True)
+
+
+def _reading(args: argparse.Namespace) -> int:
+    from mlprep.services.reading import entry_json, filter_entries
+
+    collection = _open_read_only(args.data_dir)
+    try:
+        service = collection.reading()
+        for error in service.errors:
+            print(error, file=sys.stderr)
+        if service.errors:
+            return 1
+        entries = filter_entries(service.entries(), kind=args.kind, area=args.area, level=args.level,
+                                 status=args.status, query=args.search)
+    finally:
+        collection.close()
     if args.json:
         for entry in entries:
             print(json.dumps(entry_json(entry), ensure_ascii=False))
@@ -172,11 +193,8 @@ def _reading(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from mlprep.core.clock import SystemClock
-    from mlprep.services.collection import open_collection
-    from mlprep.services.paths import resolve_data_dir
-    from mlprep.services.stats import compute_stats, parse_period, parse_scope, scope_choices
-    from mlprep.services.stats_export import export_csv, stats_to_json
+    from mlprep.services.stats import parse_period, parse_scope
+    from mlprep.services.stats_export import stats_to_json
     from mlprep.services.stats_report import summary_text
 
     try:
@@ -184,16 +202,15 @@ def _stats(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"mlprep stats: {error}", file=sys.stderr)
         return 2
-    collection = open_collection(resolve_data_dir(args.data_dir, os.environ), SystemClock(),
-                                 _deck_dirs(args.data_dir))
+    collection = _open_read_only(args.data_dir)
     try:
-        if scope not in {choice.scope for choice in scope_choices(collection.store)}:
+        if scope not in {choice.scope for choice in collection.stats_scopes()}:
             print(f"mlprep stats: no such area or deck: {args.scope}", file=sys.stderr)
             return 2
-        stats = compute_stats(collection.store, collection.clock, scope, period)
+        stats = collection.stats(scope, period)
         print(stats_to_json(stats) if args.json else summary_text(stats))
         if args.export_csv is not None:
-            for path in export_csv(collection.store.db, stats, args.export_csv):
+            for path in collection.export_stats_csv(stats, args.export_csv):
                 print(f"wrote {path}", file=sys.stderr)
     finally:
         collection.close()

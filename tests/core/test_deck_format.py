@@ -66,6 +66,18 @@ def test_invalid_id_is_rejected() -> None:
     assert line == 7 and message.startswith("invalid card id 'Bad Id!'")
 
 
+def test_an_id_may_have_80_characters_not_81() -> None:
+    longest = "c" * 80
+    assert [c.id for c in parse_deck(HEADER + f"## {longest}\nQ: f\nA: b\n", "decks/x.md").cards] == [longest]
+    ((line, message),) = errors_of(HEADER + f"## {longest}x\nQ: f\nA: b\n")
+    assert line == 7 and message.startswith(f"invalid card id '{longest}x'")
+
+
+def test_a_second_a_marker_is_text_of_the_back_not_a_new_back() -> None:
+    (card,) = parse_deck(HEADER + "## c-one\nQ: f\nA: first\n\nA: second\n", "decks/x.md").cards
+    assert card.back == "first\n\nA: second"
+
+
 def test_text_before_q_is_rejected() -> None:
     assert errors_of(HEADER + "## c-one\nsource: s\n\nstray words here\nQ: f\nA: b\n") == [
         (10, "card c-one: text before 'Q:' (expected tags:, source: or Q:)")]

@@ -6,6 +6,8 @@ q=5 +0.10, q=4 0.00, q=3 -0.14, q=2 -0.32, q=1 -0.54, q=0 -0.80.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -60,8 +62,11 @@ def test_ef_never_drops_below_1_3() -> None:
 
 
 def test_interval_product_is_not_rounded_up_by_float_noise() -> None:
-    # 10 * 2.2 is 22.000000000000004 in binary floating point; the exact product is 22.
-    assert review(Sm2State(3, 2.2, 10), 4) == Sm2State(4, 2.2, 22)
+    # 25 * 2.2 is 55.00000000000001 in binary floating point; the exact product is 55, and a bare
+    # ceil() would give 56. (10 * 2.2 happens to be exactly 22.0, so it cannot test this.)
+    assert 25 * 2.2 != 55 and math.ceil(25 * 2.2) == 56
+    assert review(Sm2State(3, 2.2, 25), 4) == Sm2State(4, 2.2, 55)
+    assert review(Sm2State(3, 2.7, 15), 4) == Sm2State(4, 2.7, 41)  # 40.5 still rounds up
 
 
 @pytest.mark.parametrize("bad", [-1, 6, 3.0, True, "4", None])

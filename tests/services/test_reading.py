@@ -25,6 +25,7 @@ from mlprep.services.reading import (
     ref_tag,
 )
 from mlprep.services.study import StudySession
+from tests.helpers import storage_of
 from tests.reading_fixtures import READING_YAML, write_citing_decks, write_reading
 
 
@@ -41,7 +42,7 @@ def reading_path(tmp_path: Path) -> Path:
 def open_service(tmp_path: Path, decks: Path, reading_path: Path, clock: FixedClock) -> tuple[Collection,
                                                                                                 ReadingService]:
     col = open_collection(tmp_path / "data", clock, [decks])
-    return col, ReadingService(load_reading_list(reading_path), col.store.db, clock, tz=UTC)
+    return col, ReadingService(load_reading_list(reading_path), storage_of(col), clock, tz=UTC)
 
 
 def test_a_missing_or_broken_list_loads_as_no_items_and_its_problems(tmp_path: Path) -> None:
@@ -125,7 +126,7 @@ def test_studying_an_items_tag_gives_exactly_the_cards_citing_it(tmp_path: Path,
                                                                  clock: FixedClock) -> None:
     col, service = open_service(tmp_path, decks, reading_path, clock)
     assert service.entry("sql-docs").cite_count == 2
-    session = StudySession(col.store, clock, scope=StudyScope(ScopeKind.TAG, ref_tag("sql-docs")), tz=UTC)
+    session = StudySession(storage_of(col), clock, scope=StudyScope(ScopeKind.TAG, ref_tag("sql-docs")), tz=UTC)
     shown = []
     while (card := session.next_card()) is not None:
         shown.append(card.id)
@@ -138,15 +139,15 @@ def test_deck_sync_moves_a_cards_ref_tag_when_its_source_changes(tmp_path: Path,
     col, service = open_service(tmp_path, decks, reading_path, clock)
     path = decks / "math-cards.md"
     path.write_text(path.read_text().replace("source: Blitzstein & Hwang, ch. 4", "source: @prob-book, ch. 2"))
-    report = sync_decks(col.store, [decks], clock)
+    report = sync_decks(storage_of(col).cards, [decks], clock)
     assert report.updated == 1
-    assert "ref:prob-book" in col.store.card("prob-var").tags  # type: ignore[arg-type]
+    assert "ref:prob-book" in storage_of(col).cards.card("prob-var").tags  # type: ignore[arg-type]
     assert service.entry("prob-book").cite_count == 2
 
 
 def answer_all(col: Collection, clock: FixedClock, grade_of: dict[str, int]) -> None:
     """Answer every card shown today with the grade of its deck's area (Good by default)."""
-    session = StudySession(col.store, clock, tz=UTC)
+    session = StudySession(storage_of(col), clock, tz=UTC)
     while (card := session.next_card()) is not None:
         area = "sql" if card.deck == "sql-cards" else "math"
         session.answer(grade_of.get(area, Button.GOOD) if session.current_kind == "review" else Button.GOOD)

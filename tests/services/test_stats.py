@@ -195,7 +195,7 @@ def test_json_has_every_figure(history, clock: FixedClock) -> None:  # type: ign
 def test_csv_export_writes_the_log_and_the_mastery_table(history, clock: FixedClock,  # type: ignore[no-untyped-def]
                                                          tmp_path: Path) -> None:
     stats = compute_stats(history, clock, ALL_DECKS, 30, UTC)
-    log_path, mastery_path = export_csv(history.db, stats, tmp_path / "out")
+    log_path, mastery_path = export_csv(history, stats, tmp_path / "out")
     with log_path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 15 and rows[0]["card_id"] == "a-one" and rows[0]["deck_id"] == "deck-a"

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePath
 
 from mlprep.core.models import Card, CardId, CardProgress, Deck, DeckId, ReviewKind, ReviewLogEntry
-from mlprep.core.study_settings import ScopeKind, StudyScope
+from mlprep.core.study_settings import LimitKind, ScopeKind, StudyScope
 from mlprep.storage import study_queries as q
 from mlprep.storage.cards import CardStore
 from mlprep.storage.db import checkpoint, open_db
@@ -53,16 +53,16 @@ def test_due_and_new_queries_respect_day_scope_suspension_and_burial(tmp_path: P
     store.db.execute("UPDATE cards SET due = '2026-03-09', reviews = 1 WHERE id = 'c1'")
     store.db.execute("UPDATE cards SET due = '2026-03-11', reviews = 1 WHERE id = 'c2'")
     day, all_decks = date(2026, 3, 10), StudyScope()
-    assert q.next_due(store.db, day, all_decks) == ("c1", "d")
-    assert q.next_due(store.db, date(2026, 3, 8), all_decks) is None
-    assert q.next_due(store.db, day, StudyScope(ScopeKind.DECK, "other")) is None
-    assert q.next_new(store.db, day, all_decks) == ("c3", "d")
-    assert q.next_new(store.db, day, all_decks, skip=[CardId("c3")]) == ("c4", "d")
-    assert q.count_available(store.db, day, all_decks) == (2, 1)
+    assert q.StudyQueries(store.db).next_due(day, all_decks) == ("c1", "d")
+    assert q.StudyQueries(store.db).next_due(date(2026, 3, 8), all_decks) is None
+    assert q.StudyQueries(store.db).next_due(day, StudyScope(ScopeKind.DECK, "other")) is None
+    assert q.StudyQueries(store.db).next_new(day, all_decks) == ("c3", "d")
+    assert q.StudyQueries(store.db).next_new(day, all_decks, blocked=[DeckId("d")]) is None
+    assert q.StudyQueries(store.db).available_by_deck(day, all_decks) == {"d": {LimitKind.NEW: 2, LimitKind.REVIEW: 1}}
     store.db.execute("UPDATE cards SET suspended = 1 WHERE id = 'c1'")
     store.db.execute("UPDATE cards SET buried_until = '2026-03-11' WHERE id = 'c3'")
-    assert q.next_due(store.db, day, all_decks) is None
-    assert q.next_new(store.db, day, all_decks) == ("c4", "d")
+    assert q.StudyQueries(store.db).next_due(day, all_decks) is None
+    assert q.StudyQueries(store.db).next_new(day, all_decks) == ("c4", "d")
     (counts,) = store.deck_counts(date(2026, 3, 11))
     assert (counts.new, counts.due, counts.total) == (2, 1, 4)
     (counts,) = store.deck_counts(day)

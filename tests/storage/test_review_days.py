@@ -119,4 +119,4 @@ def test_deck_reviews_match_a_count_of_the_log(log: list[tuple], since: str, unt
         "SELECT c.deck_id, COUNT(*), SUM(l.quality >= 3) FROM review_log l JOIN cards c ON c.id = l.card_id "
         f"WHERE l.kind = 'review' AND c.present = 1 AND l.reviewed_at >= :since AND l.reviewed_at < :until{scope_sql} "
         "GROUP BY 1", {"since": since, "until": until or "9", **params}).fetchall()}
-    assert q.deck_reviews(db, scope, since, until or "9") == expected
+    assert q.StatsQueries(db).deck_reviews(scope, since, until or "9") == expected

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from mlprep.core.clock import FixedClock, day_start, study_day
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
 from mlprep.storage import stats_queries as q
+from mlprep.storage.stats_queries import StatsQueries
 from tests.stats_history import TODAY, card_states, collection, log, retention_history
 
 EST = timezone(timedelta(hours=-5))
@@ -45,11 +46,11 @@ def db(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> Database:
 
 def test_the_log_is_read_through_covering_indexes_without_sorting(db: Database) -> None:
     spy = PlanSpy(db)
-    q.day_class_counts(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
-    q.active_days(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
-    q.repeat_reviews(spy, windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
-    q.deck_rows(spy, TODAY, ALL_DECKS, "2026-02-01T04:00:00+00:00", "2026-03-10T04:00:00+00:00")  # type: ignore[arg-type]
-    q.card_spread(spy, TODAY, 30, ALL_DECKS, [0, 1, 21])  # type: ignore[arg-type]
+    StatsQueries(spy).day_class_counts(windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
+    StatsQueries(spy).active_days(windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
+    StatsQueries(spy).repeat_reviews(windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
+    StatsQueries(spy).deck_rows(TODAY, ALL_DECKS, "2026-02-01T04:00:00+00:00", "2026-03-10T04:00:00+00:00")  # type: ignore[arg-type]
+    StatsQueries(spy).card_spread(TODAY, 30, ALL_DECKS, [0, 1, 21])  # type: ignore[arg-type]
     counts, active, repeats, decks, reviews, spread = spy.plans
     assert "COVERING INDEX idx_review_log_class" in counts and "SCAN review_log" not in counts
     assert "idx_review_log_time" in active
@@ -88,21 +89,22 @@ def test_day_expr_gives_the_study_day_across_dst(tmp_path: Path) -> None:
 
 
 def test_day_class_counts_per_class_and_grade(db: Database) -> None:
-    counts = q.day_class_counts(db, windows(TODAY, 30), ALL_DECKS)
+    counts = StatsQueries(db).day_class_counts(windows(TODAY, 30), ALL_DECKS)
     assert set(counts) == {date(2026, 3, 8), date(2026, 3, 9)}
     ninth = counts[date(2026, 3, 9)]
     assert ninth[q.NEW * 6 + 3] == 1 and ninth[q.DRILL * 6 + 2] == 1 and ninth[q.DRILL * 6 + 4] == 1
     assert ninth[q.RELEARN * 6 + 4] == 1  # b-two: a review with repetitions 0
     assert ninth[q.YOUNG * 6 + 4] == 1 and ninth[q.YOUNG * 6 + 5] == 1 and ninth[q.YOUNG * 6 + 1] == 1
     assert ninth[q.MATURE * 6 + 2] == 1 and sum(ninth) == 8  # the cram row is not counted
-    assert q.day_class_counts(db, windows(TODAY, 30), StudyScope(ScopeKind.DECK, "deck-b")) == {
-        d: c for d, c in q.day_class_counts(db, windows(TODAY, 30), StudyScope(ScopeKind.AREA, "sql")).items()}
+    queries = StatsQueries(db)
+    assert queries.day_class_counts(windows(TODAY, 30), StudyScope(ScopeKind.DECK, "deck-b")) == {
+        d: c for d, c in queries.day_class_counts(windows(TODAY, 30), StudyScope(ScopeKind.AREA, "sql")).items()}
 
 
 def test_repeat_reviews_are_the_second_reviews_of_a_day(db: Database) -> None:
-    repeats = q.repeat_reviews(db, windows(TODAY, 30), ALL_DECKS)
+    repeats = StatsQueries(db).repeat_reviews(windows(TODAY, 30), ALL_DECKS)
     assert sorted(repeats) == [("deck-a", q.MATURE, 0, 1), ("deck-b", q.YOUNG, 1, 1)]
-    assert q.repeat_reviews(db, windows(TODAY, 30), StudyScope(ScopeKind.DECK, "deck-a")) == [
+    assert StatsQueries(db).repeat_reviews(windows(TODAY, 30), StudyScope(ScopeKind.DECK, "deck-a")) == [
         ("deck-a", q.MATURE, 0, 1)]
 
 
@@ -114,19 +116,20 @@ def test_a_repeat_in_the_evening_west_of_utc_is_found(tmp_path: Path, deck_dir: 
     log(store.db, "a-one", "2026-03-09 04:30", 2, due="2026-03-09")  # 23:30 EST: answered ahead, a repeat
     log(store.db, "a-two", "2026-03-09 04:40", 4, due="2026-03-08")  # another card: first
     wins = windows(date(2026, 3, 9), 5, EST)
-    assert q.repeat_reviews(store.db, wins, ALL_DECKS) == [("deck-a", q.YOUNG, 2, 1)]
+    assert StatsQueries(store.db).repeat_reviews(wins, ALL_DECKS) == [("deck-a", q.YOUNG, 2, 1)]
 
 
 def test_today_totals_and_first_review(db: Database) -> None:
-    assert q.today_totals(db, windows(TODAY, 1)[0], ALL_DECKS) == q.TodayRow(0, 0, 0, 0)
+    assert StatsQueries(db).today_totals(windows(TODAY, 1)[0], ALL_DECKS) == q.TodayRow(0, 0, 0, 0)
     yesterday = windows(TODAY - timedelta(days=1), 1)[0]
-    assert q.today_totals(db, yesterday, ALL_DECKS) == q.TodayRow(9, 5, 5, 45000)
-    assert q.first_review(db, ALL_DECKS) == datetime(2026, 1, 5, 10, tzinfo=UTC)
-    assert q.first_review(db, StudyScope(ScopeKind.DECK, "deck-b")) == datetime(2026, 3, 8, 10, 5, tzinfo=UTC)
+    assert StatsQueries(db).today_totals(yesterday, ALL_DECKS) == q.TodayRow(9, 5, 5, 45000)
+    assert StatsQueries(db).first_review(ALL_DECKS) == datetime(2026, 1, 5, 10, tzinfo=UTC)
+    deck_b = StudyScope(ScopeKind.DECK, "deck-b")
+    assert StatsQueries(db).first_review(deck_b) == datetime(2026, 3, 8, 10, 5, tzinfo=UTC)
 
 
 def test_deck_rows(db: Database) -> None:
-    rows = {r.deck_id: r for r in q.deck_rows(db, TODAY, ALL_DECKS, "2026-02-01", "2026-03-11")}
+    rows = {r.deck_id: r for r in StatsQueries(db).deck_rows(TODAY, ALL_DECKS, "2026-02-01", "2026-03-11")}
     a = rows["deck-a"]
     assert (a.cards, a.seen, a.learning, a.young, a.mature, a.new, a.due_now, a.lapses) == (3, 3, 1, 1, 1, 0, 2, 3)
     assert (a.reviews, a.passed) == (5, 3)  # the repeat of a-two on the 8th is still in: see repeat_reviews

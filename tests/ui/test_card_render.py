@@ -19,6 +19,7 @@ from mlprep.ui.card_view import CardBrowser, render_card_image
 from mlprep.ui.main_window import MainWindow
 from mlprep.ui.math_images import MathTypesetter
 from mlprep.ui.theme import DARK, LIGHT
+from tests.helpers import storage_of
 
 MATH = r"Solve $\hat{\beta} = (X^\top X)^{-1} X^\top y$ where $x_i * y_i$ stay math:" "\n\n" r"$$\sum_{i=1}^{n} x_i^2$$"
 CODE = "Run:\n\n```python\nimport torch\nx = torch.zeros(3)  # a comment\n```\n"
@@ -160,7 +161,7 @@ def test_theme_and_zoom_follow_the_menu_and_keys_and_persist(window, qtbot, tmp_
     qtbot.keyClick(win, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
     assert win.display.zoom == 1
     win.close()
-    stored = load_display(open_collection(tmp_path / "data", clock, [deck_dir]).store.db)
+    stored = load_display(storage_of(open_collection(tmp_path / "data", clock, [deck_dir])).db)
     assert stored.theme is ThemeMode.DARK and stored.zoom == 1
     again = window()
     again.show()

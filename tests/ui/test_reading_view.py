@@ -21,6 +21,7 @@ from mlprep.services.collection import Collection, open_collection
 from mlprep.services.reading import ReadingService, load_reading_list
 from mlprep.services.study import StudySession
 from mlprep.ui.reading_view import ReadingView
+from tests.helpers import storage_of
 from tests.reading_fixtures import write_citing_decks, write_reading
 
 
@@ -36,7 +37,7 @@ class Setup:
     def view(self, qtbot: QtBot) -> ReadingView:
         col = open_collection(self.data, self.clock, [self.decks])
         self.collections.append(col)
-        service = ReadingService(load_reading_list(self.reading), col.store.db, self.clock, tz=UTC)
+        service = ReadingService(load_reading_list(self.reading), storage_of(col), self.clock, tz=UTC)
         view = ReadingView(service, opener=self.opened.append, notes_delay_ms=50)
         qtbot.addWidget(view)
         view.resize(1100, 720)
@@ -162,7 +163,7 @@ def test_card_to_item_to_study_of_exactly_the_citing_cards(qtbot: QtBot, setup: 
         qtbot.mouseClick(view.detail.study_button, Qt.MouseButton.LeftButton)
     assert signal.args == ["tag", "ref:prob-book"]
     col = setup.collections[-1]
-    session = StudySession(col.store, setup.clock, scope=StudyScope(ScopeKind(signal.args[0]), signal.args[1]),
+    session = StudySession(storage_of(col), setup.clock, scope=StudyScope(ScopeKind(signal.args[0]), signal.args[1]),
                            tz=UTC)
     shown = []
     while (card := session.next_card()) is not None:
@@ -232,7 +233,7 @@ def test_refresh_picks_up_new_citations_and_keeps_the_selection(qtbot: QtBot, se
     assert view.detail.study_button.text() == "Study 0 cards"
     deck = setup.decks / "math-cards.md"
     deck.write_text(deck.read_text().replace("source: Blitzstein & Hwang, ch. 4", "source: @dl-course, lesson 1"))
-    sync_decks(setup.collections[-1].store, [setup.decks], setup.clock)
+    sync_decks(storage_of(setup.collections[-1]).cards, [setup.decks], setup.clock)
     view.refresh()
     assert view.current_item_id() == "dl-course"
     assert view.detail.study_button.text() == "Study 1 card" and view.detail.study_button.isEnabled()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,6 +17,7 @@ from mlprep.storage.cards import CardStore
 from mlprep.storage.settings_store import load_settings, save_settings
 from mlprep.ui.main_window import MainWindow
 from mlprep.ui.settings_dialog import SettingsDialog
+from tests.helpers import storage_of
 
 
 def open_window(qtbot: QtBot, data_dir: Path, deck_dir: Path, clock: FixedClock) -> MainWindow:
@@ -65,7 +67,7 @@ def test_review_with_keys_then_reopen_finds_progress_and_log(qtbot: QtBot, tmp_p
     window.close()
 
     reopened = open_window(qtbot, data_dir, deck_dir, clock)
-    store = reopened.collection.store
+    store = storage_of(reopened.collection).cards
     assert [(e.card_id, e.quality, e.kind) for e in store.review_log()] == [
         ("a-one", 4, ReviewKind.NEW), ("a-two", 2, ReviewKind.NEW), ("a-three", 5, ReviewKind.NEW)]
     assert (store.progress(CardId("a-one")).interval, store.progress(CardId("a-one")).easiness) == (1, 2.5)
@@ -84,7 +86,7 @@ def test_the_review_screen_checkpoints_the_database_while_the_user_reads(
     time, not inside an answer's commit."""
     monkeypatch.setattr(CardStore, "CHECKPOINT_AFTER_ANSWERS", 2)
     window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
-    db = window.collection.store.db
+    db = storage_of(window.collection).db
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     path = tmp_path / "data" / "collection.sqlite3"
     before = path.read_bytes()
@@ -134,7 +136,7 @@ def test_full_session_with_reveal_grade_undo_and_drill_to_done(qtbot: QtBot, tmp
     assert review.card.id == "a-two" and not review.revealed
     qtbot.keyClick(review, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo a-one too
     assert review.card.id == "a-one"
-    assert window.collection.store.review_log() == []
+    assert storage_of(window.collection).cards.review_log() == []
     answer(Qt.Key.Key_1)  # a-one: Again
     answer(Qt.Key.Key_4)  # a-two: Easy
     answer(Qt.Key.Key_3)  # a-three: Good
@@ -145,7 +147,7 @@ def test_full_session_with_reveal_grade_undo_and_drill_to_done(qtbot: QtBot, tmp
     qtbot.keyClick(review, Qt.Key.Key_3)
     assert window.stack.currentWidget() is window.done
     assert "You answered 4 cards" in window.done.message.text()
-    kinds = [(e.card_id, e.kind) for e in window.collection.store.review_log()]
+    kinds = [(e.card_id, e.kind) for e in storage_of(window.collection).cards.review_log()]
     assert kinds == [("a-one", ReviewKind.NEW), ("a-two", ReviewKind.NEW), ("a-three", ReviewKind.NEW),
                      ("a-one", ReviewKind.DRILL)]
 
@@ -153,7 +155,7 @@ def test_full_session_with_reveal_grade_undo_and_drill_to_done(qtbot: QtBot, tmp
 def test_bury_and_suspend_keys_and_six_grade_buttons(qtbot: QtBot, tmp_path: Path, deck_dir: Path,
                                                      clock: FixedClock) -> None:
     window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
-    save_settings(window.collection.store.db, StudySettings(six_grades=True))
+    save_settings(storage_of(window.collection).db, StudySettings(six_grades=True))
     window.study(StudyScope(ScopeKind.DECK, "deck-a"))
     review = window.review
     assert sorted(review.grade_buttons) == [0, 1, 2, 3, 4, 5]
@@ -165,7 +167,7 @@ def test_bury_and_suspend_keys_and_six_grade_buttons(qtbot: QtBot, tmp_path: Pat
     assert review.grade_buttons[0].text().startswith("Blackout")
     qtbot.keyClick(review, Qt.Key.Key_5)
     assert window.stack.currentWidget() is window.done
-    store = window.collection.store
+    store = storage_of(window.collection).cards
     assert store.progress(CardId("a-one")).buried_until is not None
     assert store.progress(CardId("a-two")).suspended
     assert store.review_log()[0].quality == 5
@@ -174,7 +176,7 @@ def test_bury_and_suspend_keys_and_six_grade_buttons(qtbot: QtBot, tmp_path: Pat
 def test_settings_dialog_saves_to_the_collection(qtbot: QtBot, tmp_path: Path, deck_dir: Path,
                                                  clock: FixedClock) -> None:
     window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
-    dialog = SettingsDialog(window.settings, window.collection.store.deck_counts(clock.now().date()), window)
+    dialog = SettingsDialog(window.settings, window.collection.decks(), window)
     qtbot.addWidget(dialog)
     dialog.new_per_day.setValue(1)
     dialog.rollover_hour.setValue(6)
@@ -184,8 +186,8 @@ def test_settings_dialog_saves_to_the_collection(qtbot: QtBot, tmp_path: Path, d
     assert "Deck B" in dialog.error.text()
     dialog.deck_table.item(1, 2).setText("5")
     dialog.accept()
-    save_settings(window.collection.store.db, dialog.result_settings)
-    stored = load_settings(window.collection.store.db)
+    save_settings(storage_of(window.collection).db, dialog.result_settings)
+    stored = load_settings(storage_of(window.collection).db)
     assert (stored.new_per_day, stored.rollover_hour) == (1, 6)
     assert stored.deck_limits["deck-b"] == DeckLimits(None, 5)
     window.show_decks()
@@ -199,3 +201,30 @@ def test_the_deck_list_says_which_deck_failed_and_why(qtbot: QtBot, tmp_path: Pa
     assert window.deck_list.errors.isVisible()
     assert f"{deck_dir / 'broken.md'}:5: card x-one: no 'A:' line (the back)" in window.deck_list.errors.text()
     assert set(row_counts(window)) == {"Deck A", "Deck B"}
+
+
+def test_the_review_screen_counts_what_the_deck_list_counts_under_a_deck_limit(
+        qtbot: QtBot, tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:
+    """Bug 1: Deck A limited to 1 review a day with 3 due, Deck B with 1 due: the deck list said
+    2 due but the review screen said 4 and stopped after 2 cards."""
+    window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
+    db = storage_of(window.collection).db
+    db.execute("UPDATE cards SET due = '2026-03-09', repetitions = 2, interval = 6, reviews = 2 "
+               "WHERE id IN ('a-one', 'a-two', 'a-three', 'b-one')")
+    window.collection.save_settings(StudySettings(
+        new_per_day=0, deck_limits=MappingProxyType({"deck-a": DeckLimits(reviews_per_day=1)})))
+    window.show_decks()
+    assert row_counts(window) == {"Deck A": ("0", "1"), "Deck B": ("0", "1")}
+    assert "today: 2 due · 0 new" in window.deck_list.summary.text()
+    qtbot.mouseClick(window.deck_list.study_button, Qt.MouseButton.LeftButton)
+    review = window.review
+    assert "2 due" in review.counts.text()
+    shown = []
+    while window.stack.currentWidget() is review:
+        assert review.card is not None
+        shown.append(review.card.id)
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+        qtbot.keyClick(review, Qt.Key.Key_3)
+        if window.stack.currentWidget() is review:
+            assert "1 due" in review.counts.text()
+    assert shown == ["a-one", "b-one"]

@@ -13,14 +13,15 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from mlprep.core.clock import FixedClock
-from mlprep.storage.cards import CardStore
+from mlprep.storage.collection_db import CollectionDb
 from mlprep.ui.stats_view import EMPTY_MESSAGE, StatsView
 from mlprep.ui.theme import DARK, LIGHT, palette
+from tests.helpers import collection_over
 from tests.stats_history import card_states, collection, log, retention_history
 
 
-def make_view(qtbot: QtBot, store: CardStore, clock: FixedClock, **kwargs: object) -> StatsView:
-    view = StatsView(store, clock, tz=UTC, **kwargs)  # type: ignore[arg-type]
+def make_view(qtbot: QtBot, store: CollectionDb, clock: FixedClock, **kwargs: object) -> StatsView:
+    view = StatsView(collection_over(store, clock, UTC), **kwargs)  # type: ignore[arg-type]
     qtbot.addWidget(view)
     view.resize(1100, 900)
     view.show()
@@ -28,7 +29,7 @@ def make_view(qtbot: QtBot, store: CardStore, clock: FixedClock, **kwargs: objec
     return view
 
 
-def history(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> CardStore:
+def history(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> CollectionDb:
     store = collection(tmp_path / "data", deck_dir, clock)
     retention_history(store.db)
     card_states(store.db)

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from mlprep.core.fences import LineKind, classify_lines, ends_inside_block
 from mlprep.core.models import Card, CardId, Deck, DeckId
 from mlprep.core.taxonomy import AREAS_BY_SLUG, LEAVES, area_of_leaf
 
@@ -24,7 +25,6 @@ TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/+-]*$")
 _HEADING_RE = re.compile(r"^##\s+(\S.*?)\s*$")
 _META_RE = re.compile(r"^([A-Za-z_-]+):\s*(.*)$")
 _SIDE_RE = re.compile(r"^(Q|A):(?:\s|$)(.*)$")
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # A reading-list citation in a card's ``source:`` (``@clrs, ch. 3``); not preceded by a word
 # character or a dot, so an e-mail address or a metric name like ``precision@k`` is not one.
 CITATION_RE = re.compile(r"(?<![\w.@])@([a-z0-9][a-z0-9-]*)")
@@ -157,18 +157,10 @@ def _split_cards(lines: list[str], start: int, path: PurePath,
                  problems: list[DeckError]) -> tuple[str, list[_CardDraft]]:
     description: list[str] = []
     drafts: list[_CardDraft] = []
-    fence: str | None = None
+    kinds = classify_lines(lines)
     for index in range(start, len(lines)):
         line, lineno = lines[index], index + 1
-        marker = _FENCE_RE.match(line)
-        if fence is None and marker:
-            fence = marker.group(1)[0] * len(marker.group(1))
-        elif fence is not None and marker and marker.group(1).startswith(fence) \
-                and not line.strip()[len(marker.group(1)):].strip():
-            fence = None
-            _append(drafts, description, line)
-            continue
-        if fence is None and not marker:
+        if kinds[index] is LineKind.TEXT:
             heading = _HEADING_RE.match(line)
             if heading:
                 drafts.append(_CardDraft(id=heading.group(1), line=lineno))
@@ -176,7 +168,7 @@ def _split_cards(lines: list[str], start: int, path: PurePath,
             if drafts and _card_marker(drafts[-1], line, lineno):
                 continue
         _append(drafts, description, line)
-    if fence is not None:
+    if ends_inside_block(kinds[start:]):
         problems.append(DeckError(path, len(lines), "a fenced code block is never closed"))
     return "\n".join(description).strip(), drafts
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_FENCE_RE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+from mlprep.core.fences import LineKind, classify_lines
+
 _CODE_SPAN_RE = re.compile(r"(`+)(?:.|\n)*?(?<!`)\1(?!`)")
 _MATH_RE = re.compile(
     r"(?<!\\)\$\$(?P<display>.+?)(?<!\\)\$\$"
@@ -33,20 +34,14 @@ class MathSpan:
 
 def _masked(text: str) -> str:
     """``text`` with code blocks and code spans blanked out (same length)."""
+    lines = text.splitlines(keepends=True)
     out = []
-    fence: str | None = None
-    for line in text.splitlines(keepends=True):
-        marker = _FENCE_RE.match(line)
-        if fence is None and marker:
-            fence = marker.group(1)[0] * 3
-            out.append(" " * len(line.rstrip("\n")) + ("\n" if line.endswith("\n") else ""))
-            continue
-        if fence is not None:
-            if marker and marker.group(1).startswith(fence):
-                fence = None
-            out.append(" " * len(line.rstrip("\n")) + ("\n" if line.endswith("\n") else ""))
-            continue
-        out.append(line)
+    for line, kind in zip(lines, classify_lines(lines), strict=True):
+        if kind is LineKind.TEXT:
+            out.append(line)
+        else:
+            body = line.rstrip("\r\n")
+            out.append(" " * len(body) + line[len(body):])
     masked = "".join(out)
     return _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), masked)
 

@@ -25,6 +25,13 @@ class LeechAction(StrEnum):
     TAG = "tag"
 
 
+class LimitKind(StrEnum):
+    """The two daily limits: new cards introduced, and reviews of cards seen before."""
+
+    NEW = "new"
+    REVIEW = "review"
+
+
 class ScopeKind(StrEnum):
     """What a study session draws from."""
 
@@ -57,6 +64,32 @@ class DeckLimits:
     new_per_day: int | None = None
     reviews_per_day: int | None = None
 
+    def __post_init__(self) -> None:
+        for name in ("new_per_day", "reviews_per_day"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise ValueError(f"{name} must be a whole number ≥ 0, got {value!r}")
+
+    @classmethod
+    def parse(cls, new_per_day: str, reviews_per_day: str) -> DeckLimits:
+        """Limits typed by a user: each a whole number ≥ 0, or blank for none. Raises
+        ``ValueError`` saying what is wrong."""
+        def one(text: str) -> int | None:
+            text = text.strip()
+            if text and not (text.isascii() and text.isdigit()):
+                raise ValueError(f"a limit must be a whole number ≥ 0, got {text!r}")
+            return int(text) if text else None
+        return cls(one(new_per_day), one(reviews_per_day))
+
+    @property
+    def unset(self) -> bool:
+        """True when neither limit is set (only the global limits apply)."""
+        return self.new_per_day is None and self.reviews_per_day is None
+
+    def get(self, kind: LimitKind) -> int | None:
+        """The limit for ``kind``, or ``None`` when only the global limit applies."""
+        return self.new_per_day if kind is LimitKind.NEW else self.reviews_per_day
+
 
 @dataclass(frozen=True)
 class StudySettings:
@@ -83,16 +116,16 @@ class StudySettings:
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
         for deck, limits in self.deck_limits.items():
-            for name in ("new_per_day", "reviews_per_day"):
-                value = getattr(limits, name)
-                if value is not None and (not isinstance(value, int) or value < 0):
-                    raise ValueError(f"deck_limits[{deck!r}].{name} must be a non-negative integer, got {value!r}")
+            if not isinstance(limits, DeckLimits):
+                raise ValueError(f"deck_limits[{deck!r}] must be DeckLimits, got {limits!r}")
         object.__setattr__(self, "new_order", NewOrder(self.new_order))
         object.__setattr__(self, "leech_action", LeechAction(self.leech_action))
 
-    def limit_for(self, deck_id: str, kind: str) -> int | None:
-        """The deck's own limit for ``kind`` (``"new"`` or ``"review"``), or ``None``."""
+    def daily_limit(self, kind: LimitKind) -> int:
+        """The global limit for ``kind``, cards per study day."""
+        return self.new_per_day if kind is LimitKind.NEW else self.reviews_per_day
+
+    def limit_for(self, deck_id: str, kind: LimitKind) -> int | None:
+        """The deck's own limit for ``kind``, or ``None`` when only the global one applies."""
         limits = self.deck_limits.get(deck_id)
-        if limits is None:
-            return None
-        return limits.new_per_day if kind == "new" else limits.reviews_per_day
+        return limits.get(LimitKind(kind)) if limits is not None else None

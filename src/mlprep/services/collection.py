@@ -1,41 +1,190 @@
-"""Open a user's collection: the database plus the decks synced into it."""
+"""The collection façade: the one object the UI and every CLI command hold.
+
+Modelled on Anki's ``col``/``col.sched``: a screen asks the collection for what it shows (the
+deck list's :class:`Overview`, a :class:`ReviewSession`, statistics, the reading list) and changes
+the collection only through its verbs, each of which returns what changed. Nothing above this
+module sees a database connection, a store or SQL.
+
+A collection is opened one way everywhere, :func:`open_collection`: read-write (the app, and
+commands that change data) syncs the deck files into it; read-only (``stats``, ``reading``) never
+writes, never syncs and never migrates the file.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta, tzinfo
+from enum import StrEnum
 from pathlib import Path
 
-from mlprep.core.clock import Clock
+from mlprep.core.clock import Clock, day_start, study_day
+from mlprep.core.display_settings import DisplaySettings
+from mlprep.core.models import Card, DeckCounts, DeckId
+from mlprep.core.study_settings import ALL_DECKS, StudyScope, StudySettings
+from mlprep.services.cram import CramSession
 from mlprep.services.deck_loader import shipped_decks_dir
 from mlprep.services.deck_sync import SyncReport, sync_decks
-from mlprep.storage.cards import CardStore
-from mlprep.storage.db import open_db
+from mlprep.services.overview import Overview, deck_overview
+from mlprep.services.reading import ReadingService, load_reading_list
+from mlprep.services.stats import ScopeChoice, compute_stats, scope_choices
+from mlprep.services.stats_export import export_csv
+from mlprep.services.stats_model import Stats
+from mlprep.services.study import StudySession
+from mlprep.storage.collection_db import CollectionDb, open_collection_db
 
 DB_FILE = "collection.sqlite3"
 
 
-@dataclass
-class Collection:
-    """An open collection: its store, the clock it uses and the start-up sync report."""
+class DeckAction(StrEnum):
+    """What the deck list's context menu can do to a whole deck."""
 
-    data_dir: Path
-    store: CardStore
-    clock: Clock
-    sync: SyncReport
+    BURY = "bury"  # hide its cards until the next study day
+    SUSPEND = "suspend"
+    UNSUSPEND = "unsuspend"
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a verb changed: ``cards`` whose state it wrote (0 when nothing needed to change)."""
+
+    cards: int
+
+
+class Collection:
+    """An open collection: its decks, cards, review log, settings and reading statuses.
+
+    Build it with :func:`open_collection`. ``data_dir`` is its folder, ``clock`` tells the time,
+    ``sync`` is what syncing the deck files found at opening (empty when opened read-only), ``tz``
+    the user's time zone (default: the system's).
+    """
+
+    def __init__(self, storage: CollectionDb, clock: Clock, data_dir: Path, sync: SyncReport, *,
+                 tz: tzinfo | None = None) -> None:
+        self._storage = storage
+        self._reading: ReadingService | None = None
+        self.clock = clock
+        self.data_dir = data_dir
+        self.sync = sync
+        self.tz = tz
+
+    @property
+    def read_only(self) -> bool:
+        """True when nothing this collection does reaches its file."""
+        return self._storage.read_only
+
+    # -- the day and the settings -----------------------------------------------------------
+
+    @property
+    def settings(self) -> StudySettings:
+        """The study settings, as stored."""
+        return self._storage.settings.study()
+
+    def save_settings(self, settings: StudySettings) -> None:
+        """Store new study settings."""
+        self._storage.settings.save_study(settings)
+
+    @property
+    def display(self) -> DisplaySettings:
+        """The theme and card text size, as stored."""
+        return self._storage.settings.display()
+
+    def save_display(self, display: DisplaySettings) -> None:
+        """Remember the theme and card text size."""
+        self._storage.settings.save_display(display)
+
+    def today(self) -> date:
+        """The current study day (local date minus the rollover hour, see :mod:`mlprep.core.clock`)."""
+        return study_day(self.clock.now(), self.tz, self.settings.rollover_hour)
+
+    # -- the deck list and sessions ------------------------------------------------------------
+
+    def overview(self) -> Overview:
+        """The deck list's rows and totals, after today's limits."""
+        settings = self.settings
+        today = study_day(self.clock.now(), self.tz, settings.rollover_hour)
+        return deck_overview(self._storage, settings, today, day_start(today, self.tz, settings.rollover_hour))
+
+    def decks(self) -> list[DeckCounts]:
+        """Every present deck with its raw counts (no limits), in the deck list's order."""
+        return self.overview().decks
+
+    def study(self, scope: StudyScope = ALL_DECKS) -> StudySession:
+        """Today's reviews in ``scope``."""
+        return StudySession(self._storage, self.clock, settings=self.settings, scope=scope, tz=self.tz)
+
+    def cram(self, scope: StudyScope = ALL_DECKS, ahead_days: int | None = None) -> CramSession:
+        """Cram ``scope`` (or, with ``ahead_days``, review the cards due within that many days)
+        without changing the schedule."""
+        return CramSession(self._storage, self.clock, scope=scope, ahead_days=ahead_days, settings=self.settings,
+                           tz=self.tz)
+
+    def deck_action(self, action: DeckAction, deck_id: DeckId) -> Changed:
+        """Bury a deck's cards until the next study day, or suspend or unsuspend them all."""
+        cards = self._storage.cards
+        if action is DeckAction.BURY:
+            return Changed(cards.bury_deck(deck_id, self.today() + timedelta(days=1)))
+        return Changed(cards.set_deck_suspended(deck_id, action is DeckAction.SUSPEND))
+
+    def all_tags(self) -> list[str]:
+        """Every tag on a present card, sorted."""
+        return self._storage.cards.all_tags()
+
+    def deck_folder(self, card: Card) -> Path | None:
+        """The folder of the file ``card``'s deck was loaded from (its images live there)."""
+        path = self._storage.cards.deck_path(card.deck)
+        return Path(path).parent if path else None
+
+    def study_texts(self, limit: int = 5000) -> list[str]:
+        """Front and back text of the cards likely to be studied next (for warming caches)."""
+        return self._storage.cards.study_texts(limit)
+
+    def idle(self) -> None:
+        """Idle-time upkeep (a write-ahead-log checkpoint every few answers)."""
+        self._storage.checkpoint_if_due()
+
+    # -- statistics and reading ---------------------------------------------------------------------
+
+    def stats(self, scope: StudyScope = ALL_DECKS, period: int | None = 30) -> Stats:
+        """Every statistic for ``scope`` over the last ``period`` study days (``None``: all time);
+        see :func:`mlprep.services.stats.compute_stats` (``ValueError`` for a bad scope or period)."""
+        return compute_stats(self._storage, self.clock, scope, period, self.tz)
+
+    def stats_scopes(self) -> list[ScopeChoice]:
+        """The scopes statistics can be shown for: everything, each area, each deck."""
+        return scope_choices(self._storage)
+
+    def export_stats_csv(self, stats: Stats, folder: Path) -> tuple[Path, Path]:
+        """Write the review log and ``stats``' mastery table as CSV files into ``folder``."""
+        return export_csv(self._storage, stats, folder)
+
+    def reading(self) -> ReadingService:
+        """The reading list joined with this collection's statuses and notes (loaded on first use)."""
+        if self._reading is None:
+            self._reading = ReadingService(load_reading_list(), self._storage, self.clock, tz=self.tz)
+        return self._reading
 
     def close(self) -> None:
-        """Close the database connection."""
-        self.store.db.close()
+        """Close the collection (its file is complete on disk)."""
+        self._storage.close()
 
 
-def open_collection(data_dir: Path, clock: Clock, deck_dirs: list[Path] | None = None) -> Collection:
-    """Open (creating) the collection in ``data_dir`` and sync the decks into it.
+def open_collection(data_dir: Path, clock: Clock, deck_dirs: list[Path] | None = None, *,
+                    read_only: bool = False, tz: tzinfo | None = None) -> Collection:
+    """Open the collection in ``data_dir``.
 
-    ``deck_dirs`` defaults to the shipped decks plus ``data_dir/decks`` (the user's own).
+    Read-write (the default) creates the folder and the file if needed, migrates it, and syncs
+    the decks into it: ``deck_dirs``, by default the shipped decks plus ``data_dir/decks`` (the
+    user's own). Read-only never writes: it opens the file as it is (a missing file: an empty
+    collection in memory, into which the decks are synced so that their cards can be counted).
+    Raises ``sqlite3.DatabaseError`` if the file is not a collection.
     """
+    dirs = deck_dirs if deck_dirs is not None else [shipped_decks_dir(), data_dir / "decks"]
+    if read_only:
+        storage = open_collection_db(data_dir / DB_FILE, read_only=True)
+        fresh = storage.path is None and not (data_dir / DB_FILE).exists()
+        report = sync_decks(storage.cards, dirs, clock) if fresh else SyncReport(0, 0, 0, 0, 0, ())
+        return Collection(storage, clock, data_dir, report, tz=tz)
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "decks").mkdir(exist_ok=True)
-    store = CardStore(open_db(data_dir / DB_FILE))
-    dirs = deck_dirs if deck_dirs is not None else [shipped_decks_dir(), data_dir / "decks"]
-    report = sync_decks(store, dirs, clock)
-    return Collection(data_dir=data_dir, store=store, clock=clock, sync=report)
+    storage = open_collection_db(data_dir / DB_FILE)
+    return Collection(storage, clock, data_dir, sync_decks(storage.cards, dirs, clock), tz=tz)

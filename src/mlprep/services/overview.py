@@ -1,26 +1,43 @@
-"""The deck list's figures: per deck, new and due cards as the day's limits allow them."""
+"""The deck list's figures: per deck and per area, new and due cards as today's queue allows them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import tzinfo
+from datetime import date, datetime
 
-from mlprep.core.clock import Clock, day_start, study_day
 from mlprep.core.models import DeckCounts
-from mlprep.core.study_settings import StudySettings
+from mlprep.core.study_settings import ALL_DECKS, LimitKind, StudySettings
 from mlprep.core.taxonomy import AREAS_BY_SLUG
-from mlprep.storage import study_queries as q
-from mlprep.storage.cards import CardStore
+from mlprep.services.queue import TodayQueue
+from mlprep.storage.collection_db import CollectionDb
+
+
+@dataclass(frozen=True)
+class AreaCounts:
+    """One curriculum area of the deck list: its slug, its label (``"1. Math & statistics"``),
+    its decks in curriculum order, and its totals (capped, like every total, by the global limits)."""
+
+    area: str
+    label: str
+    decks: tuple[DeckCounts, ...]
+    new: int
+    due: int
 
 
 @dataclass(frozen=True)
 class Overview:
-    """The deck list: per-deck rows in curriculum order, and how many new and review cards
-    the global limits still allow today (the cap on any total)."""
+    """The deck list: areas in curriculum order with their decks, and the day's totals (``new``,
+    ``due``, ``learn`` = cards owed a same-day re-drill) after every limit."""
 
-    decks: list[DeckCounts]
-    new_left: int
-    reviews_left: int
+    areas: tuple[AreaCounts, ...]
+    new: int
+    due: int
+    learn: int
+
+    @property
+    def decks(self) -> list[DeckCounts]:
+        """Every deck row, in the order shown."""
+        return [deck for area in self.areas for deck in area.decks]
 
 
 def _curriculum_order(row: DeckCounts, leaf: str) -> tuple[int, tuple[int, ...], str]:
@@ -28,24 +45,29 @@ def _curriculum_order(row: DeckCounts, leaf: str) -> tuple[int, tuple[int, ...],
     return (area.number if area else 99, tuple(int(p) for p in leaf.split(".") if p.isdigit()), row.title)
 
 
-def deck_overview(store: CardStore, clock: Clock, settings: StudySettings,
-                  tz: tzinfo | None = None) -> Overview:
-    """Per present deck, the new and due counts Anki's deck browser would show: what is
-    available today, capped by the deck's own limits and the global limits left after
-    today's answers; decks in curriculum order (area, then leaf)."""
-    today = study_day(clock.now(), tz, settings.rollover_hour)
-    done = q.answered_since(store.db, day_start(today, tz, settings.rollover_hour))
-    new_left = max(0, settings.new_per_day - sum(d["new"] for d in done.values()))
-    reviews_left = max(0, settings.reviews_per_day - sum(d["review"] for d in done.values()))
-    out = []
-    for row in store.deck_counts(today):
-        new_cap, due_cap = new_left, reviews_left
-        deck_done = done.get(row.deck_id, {"new": 0, "review": 0})
-        if (limit := settings.limit_for(row.deck_id, "new")) is not None:
-            new_cap = min(new_cap, max(0, limit - deck_done["new"]))
-        if (limit := settings.limit_for(row.deck_id, "review")) is not None:
-            due_cap = min(due_cap, max(0, limit - deck_done["review"]))
-        out.append(replace(row, new=min(row.new, new_cap), due=min(row.due, due_cap)))
-    leaves = store.deck_leaves()
-    out.sort(key=lambda r: _curriculum_order(r, leaves.get(r.deck_id, "")))
-    return Overview(out, new_left, reviews_left)
+def area_label(slug: str) -> str:
+    """``"1. Math & statistics"`` for a curriculum area, the slug itself for any other."""
+    area = AREAS_BY_SLUG.get(slug)
+    return f"{area.number}. {area.title}" if area else slug
+
+
+def deck_overview(storage: CollectionDb, settings: StudySettings, today: date, since: datetime) -> Overview:
+    """Per present deck, the new and due counts Anki's deck browser would show on study day
+    ``today`` (which began at the UTC instant ``since``): what is available, capped by the deck's
+    own limits and the global limits left after today's answers (:class:`TodayQueue`); decks in
+    curriculum order (area, then leaf); area and day totals capped by the global limits."""
+    rows = storage.cards.deck_counts(today)
+    available = {row.deck_id: {LimitKind.NEW: row.new, LimitKind.REVIEW: row.due} for row in rows}
+    queue = TodayQueue(storage, settings, ALL_DECKS, today, since, available=available)
+    capped = queue.deck_counts()
+    leaves = storage.cards.deck_leaves()
+    decks = sorted((replace(row, new=capped[row.deck_id].new, due=capped[row.deck_id].review) for row in rows),
+                   key=lambda r: _curriculum_order(r, leaves.get(r.deck_id, "")))
+    by_area: dict[str, list[DeckCounts]] = {}
+    for row in decks:
+        by_area.setdefault(row.area, []).append(row)
+    new_left, due_left = queue.limits.left(LimitKind.NEW), queue.limits.left(LimitKind.REVIEW)
+    areas = tuple(AreaCounts(slug, area_label(slug), tuple(group), min(new_left, sum(r.new for r in group)),
+                             min(due_left, sum(r.due for r in group))) for slug, group in by_area.items())
+    totals = queue.counts()
+    return Overview(areas, totals.new, totals.review, totals.learn)

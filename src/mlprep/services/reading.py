@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 from pathlib import Path
 
-from sqlite_utils import Database
-
 from mlprep.core.clock import DEFAULT_ROLLOVER_HOUR, Clock, study_day
 from mlprep.core.deck_format import REF_TAG_PREFIX, DeckError
 from mlprep.core.models import Deck
@@ -24,14 +22,12 @@ from mlprep.core.reading_list import (
     parse_reading_list,
 )
 from mlprep.core.taxonomy import AREAS_BY_SLUG
-from mlprep.services.collection import DB_FILE
-from mlprep.services.deck_loader import load_decks, shipped_resources_dir
-from mlprep.storage.db import open_db
+from mlprep.services.deck_loader import shipped_resources_dir
+from mlprep.storage.collection_db import CollectionDb
 from mlprep.storage.reading_store import AreaProgress, ReadingStore
-from mlprep.storage.settings_store import load_settings
 
 __all__ = ["AreaProgress", "AreaWeakness", "ReadingEntry", "ReadingList", "ReadingService", "Recommendation",
-           "area_weakness", "browse_reading", "entry_json", "filter_entries", "load_reading_list", "recommend",
+           "area_weakness", "entry_json", "filter_entries", "load_reading_list", "recommend",
            "ref_tag", "shipped_reading_path"]
 
 READING_FILE = "reading.yaml"
@@ -128,16 +124,6 @@ def _ref_counts(decks: Iterable[Deck]) -> dict[str, int]:
     return dict(counts)
 
 
-def browse_reading(data_dir: Path, clock: Clock, deck_dirs: Sequence[Path]) -> ReadingService:
-    """The shipped list for the terminal: joined with the collection in ``data_dir`` when one
-    exists there (opened, migrated, not synced: cite counts are as of the app's last start),
-    else with no collection and cite counts from the decks under ``deck_dirs``."""
-    reading = load_reading_list()
-    if (data_dir / DB_FILE).is_file():
-        return ReadingService(reading, open_db(data_dir / DB_FILE), clock)
-    return ReadingService(reading, None, clock, decks=load_decks(deck_dirs).decks)
-
-
 def entry_json(entry: ReadingEntry) -> dict[str, object]:
     """One entry as a JSON-ready dict: every item field (``notes`` is the list's own note),
     then the user's ``status``, ``status_date`` (ISO day or null), ``user_notes`` and
@@ -155,21 +141,22 @@ def entry_json(entry: ReadingEntry) -> dict[str, object]:
 class ReadingService:
     """The reading list joined with one collection's statuses, notes and citing cards.
 
-    ``reading`` is a loaded :class:`ReadingList`; ``db`` the open collection, or ``None``
+    ``reading`` is a loaded :class:`ReadingList`; ``storage`` the open collection, or ``None``
     to browse without one (every item ``to_read``; cite counts then come from ``decks``,
     and writes raise ``RuntimeError``). Study days use the collection's rollover hour and
     ``tz`` (default: the system's zone); time comes only from ``clock``.
     """
 
-    def __init__(self, reading: ReadingList, db: Database | None, clock: Clock, *,
+    def __init__(self, reading: ReadingList, storage: CollectionDb | None, clock: Clock, *,
                  decks: Sequence[Deck] = (), tz: tzinfo | None = None) -> None:
         self.reading = reading
         self.items = reading.items
         self._by_id = {item.id: item for item in self.items}
-        self._store = ReadingStore(db) if db is not None else None
+        self._storage = storage
+        self._store = storage.reading if storage is not None else None
         self._clock = clock
         self._tz = tz
-        self._deck_counts = _ref_counts(decks) if db is None else {}
+        self._deck_counts = _ref_counts(decks) if storage is None else {}
         self._counts: dict[str, int] | None = None
 
     @property
@@ -179,7 +166,7 @@ class ReadingService:
 
     def today(self) -> date:
         """The current study day (the collection's rollover hour)."""
-        hour = load_settings(self._store.db).rollover_hour if self._store else DEFAULT_ROLLOVER_HOUR
+        hour = self._storage.settings.study().rollover_hour if self._storage else DEFAULT_ROLLOVER_HOUR
         return study_day(self._clock.now(), self._tz, hour)
 
     def item(self, item_id: str) -> ReadingItem:

@@ -32,8 +32,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta, tzinfo
 
-from sqlite_utils import Database
-
 from mlprep.core.clock import Clock, day_start, study_day
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
 from mlprep.core.taxonomy import AREAS_BY_SLUG
@@ -51,8 +49,7 @@ from mlprep.services.stats_model import (
     Today,
 )
 from mlprep.storage import stats_queries as q
-from mlprep.storage.cards import CardStore
-from mlprep.storage.settings_store import load_settings
+from mlprep.storage.collection_db import CollectionDb
 
 PERIODS: tuple[int | None, ...] = (30, 90, 365, None)  # days; None = all time
 HEATMAP_DAYS = 365
@@ -106,12 +103,11 @@ class ScopeChoice:
     area: str
 
 
-def scope_choices(source: CardStore | Database) -> list[ScopeChoice]:
+def scope_choices(storage: CollectionDb) -> list[ScopeChoice]:
     """Everything, then each area with present decks (curriculum order) followed by its decks
     (by title)."""
-    db = source.db if isinstance(source, CardStore) else source
     by_area: dict[str, list[tuple[str, str]]] = {}
-    for deck_id, title, area in q.present_decks(db):
+    for deck_id, title, area in storage.stats.present_decks():
         by_area.setdefault(area, []).append((title, deck_id))
     out = [ScopeChoice(ALL_DECKS, "Everything", "")]
     for slug in sorted(by_area, key=lambda a: (AREAS_BY_SLUG[a].number if a in AREAS_BY_SLUG else 99, a)):
@@ -124,7 +120,7 @@ def scope_choices(source: CardStore | Database) -> list[ScopeChoice]:
 
 # -- computing --------------------------------------------------------------------------------------
 
-def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope = ALL_DECKS,
+def compute_stats(storage: CollectionDb, clock: Clock, scope: StudyScope = ALL_DECKS,
                   period: int | None = 30, tz: tzinfo | None = None, *,
                   rollover_hour: int | None = None) -> Stats:
     """Every statistic for ``scope`` (all, an area or a deck) over the last ``period`` study
@@ -133,14 +129,14 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
 
     Raises ``ValueError`` for a tag scope or a period that is not a positive number of days.
     """
-    db = source.db if isinstance(source, CardStore) else source
     if period is not None and period < 1:
         raise ValueError(f"period must be a positive number of days, got {period}")
-    rollover = load_settings(db).rollover_hour if rollover_hour is None else rollover_hour
+    stats = storage.stats
+    rollover = storage.settings.study().rollover_hour if rollover_hour is None else rollover_hour
     today = study_day(clock.now(), tz, rollover)
     # Days from the collection's first answer (one index probe); a scope's own first day
     # follows from its active days below.
-    first = q.first_review(db, ALL_DECKS)
+    first = stats.first_review(ALL_DECKS)
     first_any = min(study_day(first, tz, rollover), today) if first is not None else None
     span_start = min(first_any or today, today - timedelta(days=max(period or 0, HEATMAP_DAYS) - 1))
     windows = _windows(span_start, today, tz, rollover)
@@ -153,15 +149,15 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
     # The two passes over the cards run on a second, read-only connection (with a collection
     # file; SQLite releases the GIL) while this one reads the log.
     deck_args = (today, scope, "" if period is None else period_windows[0][1], windows[-1][2])
-    path = q.db_file(db)
+    reader = storage.reader()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        cards_later = pool.submit(_card_passes, path, deck_args) if path else None
-        counts = q.day_class_counts(db, detail, scope)
-        active = {d for d, c in counts.items() if any(c)} | q.active_days(db, older, scope)
-        repeats = q.repeat_reviews(db, period_windows, scope)
-        today_row = q.today_totals(db, windows[-1], scope)
-        titles = q.deck_titles(db)
-        decks, spread = cards_later.result() if cards_later else _card_passes(db, deck_args)
+        cards_later = pool.submit(_card_passes, reader, deck_args, close=True) if reader else None
+        counts = stats.day_class_counts(detail, scope)
+        active = {d for d, c in counts.items() if any(c)} | stats.active_days(older, scope)
+        repeats = stats.repeat_reviews(period_windows, scope)
+        today_row = stats.today_totals(windows[-1], scope)
+        titles = stats.deck_titles()
+        decks, spread = cards_later.result() if cards_later else _card_passes(storage, deck_args)
 
     first_day = first_any if scope.kind is ScopeKind.ALL else min(active, default=None)
     if period is None:  # all time: from the scope's first answer
@@ -182,17 +178,17 @@ def compute_stats(source: CardStore | Database, clock: Clock, scope: StudyScope 
     )
 
 
-def _card_passes(source: str | Database, deck_args: tuple[date, StudyScope, str, str],
+def _card_passes(storage: CollectionDb, deck_args: tuple[date, StudyScope, str, str], *, close: bool = False,
                  ) -> tuple[list[q.DeckRow], list[q.SpreadRow]]:
-    """The per-deck rows and the card spread, on ``source`` or on a reader of that file."""
-    db = q.open_reader(source) if isinstance(source, str) else source
+    """The per-deck rows and the card spread, read through ``storage`` (closed after when
+    ``close``: a reader made for this call on another thread)."""
     try:
         today, scope = deck_args[0], deck_args[1]
-        return (q.deck_rows(db, *deck_args),
-                q.card_spread(db, today, FORECAST_DAYS, scope, [low for low, _ in INTERVAL_BINS]))
+        return (storage.stats.deck_rows(*deck_args),
+                storage.stats.card_spread(today, FORECAST_DAYS, scope, [low for low, _ in INTERVAL_BINS]))
     finally:
-        if db is not source:
-            db.close()
+        if close:
+            storage.close()
 
 
 def _windows(first: date, last: date, tz: tzinfo | None, rollover: int) -> list[q.Window]:

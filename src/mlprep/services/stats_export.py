@@ -7,10 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
 from mlprep.services.stats import scope_text
 from mlprep.services.stats_model import RetentionCounts, Stats
+from mlprep.storage.collection_db import CollectionDb
 
 REVIEW_LOG_CSV = "mlprep-review-log.csv"
 MASTERY_CSV = "mlprep-mastery.csv"
@@ -56,22 +55,14 @@ def _round(value: float | None, digits: int = 1) -> float | None:
     return None if value is None else round(value, digits)
 
 
-_LOG_COLUMNS = ("id", "card_id", "deck_id", "area", "reviewed_at", "kind", "quality", "repetitions_before",
-                "repetitions_after", "interval_before", "interval_after", "easiness_before", "easiness_after",
-                "due_before", "due_after", "answer_ms")
-
-
-def export_review_log_csv(db: Database, path: Path) -> int:
+def export_review_log_csv(storage: CollectionDb, path: Path) -> int:
     """Write the whole review log (every kind, cram included) to ``path`` as CSV, oldest first,
     with each card's deck and area; return the number of rows. Streams from a cursor."""
-    columns = ", ".join(f"c.{c}" if c == "deck_id" else "d.area" if c == "area" else f"l.{c}" for c in _LOG_COLUMNS)
-    cursor = db.execute(f"SELECT {columns} FROM review_log l LEFT JOIN cards c ON c.id = l.card_id "
-                        "LEFT JOIN decks d ON d.id = c.deck_id ORDER BY l.id")
     written = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(_LOG_COLUMNS)
-        while batch := cursor.fetchmany(2000):
+        writer.writerow(storage.stats.LOG_COLUMNS)
+        for batch in storage.stats.review_log_rows():
             writer.writerows(batch)
             written += len(batch)
     return written
@@ -94,11 +85,11 @@ def export_mastery_csv(stats: Stats, path: Path) -> int:
     return len(stats.mastery)
 
 
-def export_csv(db: Database, stats: Stats, folder: Path) -> tuple[Path, Path]:
+def export_csv(storage: CollectionDb, stats: Stats, folder: Path) -> tuple[Path, Path]:
     """Write :data:`REVIEW_LOG_CSV` and :data:`MASTERY_CSV` into ``folder`` (created if
     needed); return both paths."""
     folder.mkdir(parents=True, exist_ok=True)
     log_path, mastery_path = folder / REVIEW_LOG_CSV, folder / MASTERY_CSV
-    export_review_log_csv(db, log_path)
+    export_review_log_csv(storage, log_path)
     export_mastery_csv(stats, mastery_path)
     return log_path, mastery_path

@@ -41,8 +41,13 @@ class CardStore:
     write-ahead log, well below SQLite's automatic checkpoint at 1,000."""
 
     def __init__(self, db: Database) -> None:
-        self.db = db
+        self._db = db
         self._answers_since_checkpoint = 0
+
+    @property
+    def db(self) -> Database:
+        """The connection (for other storage modules and tests; services use the methods)."""
+        return self._db
 
     # -- decks and card content -------------------------------------------------
 
@@ -55,13 +60,13 @@ class CardStore:
         """
         counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
         stamp = now.isoformat()
-        with self.db.atomic():
-            self.db["decks"].upsert({
+        with self._db.atomic():
+            self._db.table("decks").upsert({
                 "id": deck.id, "title": deck.title, "area": deck.area, "leaf": deck.leaf,
                 "path": str(deck.path), "tags": json.dumps(list(deck.tags)),
                 "description": deck.description, "card_count": len(deck.cards), "present": 1,
             }, pk="id")
-            existing = {row["id"]: row for row in self.db.query(
+            existing = {row["id"]: row for row in self._db.query(
                 "SELECT id, deck_id, position, front, back, tags, source, present FROM cards WHERE id IN "
                 "(SELECT value FROM json_each(?))", [json.dumps([c.id for c in deck.cards])])}
             for position, card in enumerate(deck.cards):
@@ -71,14 +76,14 @@ class CardStore:
                 }
                 row = existing.get(card.id)
                 if row is None:
-                    self.db["cards"].insert({"id": card.id, **content, "added_at": stamp, "updated_at": stamp})
+                    self._db.table("cards").insert({"id": card.id, **content, "added_at": stamp, "updated_at": stamp})
                     counts["added"] += 1
                 elif any(row[k] != v for k, v in content.items()):
-                    self.db["cards"].update(card.id, {**content, "updated_at": stamp})
+                    self._db.table("cards").update(card.id, {**content, "updated_at": stamp})
                     counts["updated"] += 1
                 else:
                     counts["unchanged"] += 1
-            cursor = self.db.execute(
+            cursor = self._db.execute(
                 "UPDATE cards SET present = 0 WHERE deck_id = ? AND present = 1 AND id NOT IN "
                 "(SELECT value FROM json_each(?))", [deck.id, json.dumps([c.id for c in deck.cards])])
             counts["removed"] = cursor.rowcount
@@ -91,17 +96,17 @@ class CardStore:
         their progress stays.
         """
         keep_json = json.dumps(list(keep))
-        with self.db.atomic():
-            cursor = self.db.execute(
+        with self._db.atomic():
+            cursor = self._db.execute(
                 "UPDATE decks SET present = 0 WHERE present = 1 AND id NOT IN (SELECT value FROM json_each(?))",
                 [keep_json])
-            self.db.execute(
+            self._db.execute(
                 "UPDATE cards SET present = 0 WHERE present = 1 AND deck_id NOT IN "
                 "(SELECT value FROM json_each(?))", [keep_json])
         return cursor.rowcount
 
     def _row(self, card_id: CardId) -> dict[str, Any]:
-        cursor = self.db.execute("SELECT * FROM cards WHERE id = ?", [card_id])
+        cursor = self._db.execute("SELECT * FROM cards WHERE id = ?", [card_id])
         row = cursor.fetchone()
         if row is None:
             raise KeyError(card_id)
@@ -128,14 +133,14 @@ class CardStore:
         of a covering index; buried cards (few) are subtracted through their own index."""
         visible = "c.deck_id = d.id AND c.present = 1 AND c.suspended = 0"
         params = {"today": today.isoformat()}
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"""
             SELECT d.id, d.title, d.area, d.card_count,
               (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due IS NULL),
               (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due <= :today)
             FROM decks d WHERE d.present = 1 ORDER BY d.area, d.leaf, d.title
             """, params).fetchall()
-        buried = {deck: (new, due) for deck, new, due in self.db.execute(
+        buried = {deck: (new, due) for deck, new, due in self._db.execute(
             "SELECT deck_id, SUM(due IS NULL), SUM(due <= :today) FROM cards INDEXED BY idx_cards_buried "
             "WHERE buried_until > :today AND present = 1 AND suspended = 0 GROUP BY deck_id", params).fetchall()}
         out = []
@@ -146,31 +151,31 @@ class CardStore:
 
     def all_tags(self) -> list[str]:
         """Every tag on a present card (deck tags and user tags such as ``leech``), sorted."""
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT DISTINCT value FROM cards, json_each(cards.tags) WHERE present = 1 UNION "
             "SELECT DISTINCT value FROM cards, json_each(cards.user_tags) WHERE present = 1 ORDER BY 1").fetchall()
         return [r[0] for r in rows]
 
     def deck_leaves(self) -> dict[DeckId, str]:
         """Each deck's curriculum leaf id (``""`` when it has none)."""
-        return {DeckId(i): leaf or "" for i, leaf in self.db.execute("SELECT id, leaf FROM decks").fetchall()}
+        return {DeckId(i): leaf or "" for i, leaf in self._db.execute("SELECT id, leaf FROM decks").fetchall()}
 
     def study_texts(self, limit: int = 5000) -> list[str]:
         """Front and back text of the visible cards, due soonest first, then new cards in
         deck order (for warming caches ahead of study); at most ``limit`` cards."""
-        rows = self.db.execute(
+        rows = self._db.execute(
             "SELECT front, back FROM cards WHERE present = 1 AND suspended = 0 "
             "ORDER BY due IS NULL, due, deck_id, position LIMIT ?", [limit]).fetchall()
         return [text for row in rows for text in row]
 
     def deck_path(self, deck_id: DeckId) -> str | None:
         """The file the deck was last loaded from, or ``None`` for an unknown deck."""
-        row = self.db.execute("SELECT path FROM decks WHERE id = ?", [deck_id]).fetchone()
+        row = self._db.execute("SELECT path FROM decks WHERE id = ?", [deck_id]).fetchone()
         return row[0] if row else None
 
     def next_due_day(self) -> date | None:
         """The earliest study day any present, unsuspended card is due, or ``None``."""
-        rows = list(self.db.query(
+        rows = list(self._db.query(
             "SELECT MIN(due) AS due FROM cards WHERE due IS NOT NULL AND present = 1 AND suspended = 0"))
         return _date(rows[0]["due"]) if rows else None
 
@@ -179,10 +184,10 @@ class CardStore:
 
         Returns the log row's id.
         """
-        with self.db.atomic():
+        with self._db.atomic():
             self._write_progress(after, last_review=entry.reviewed_at.isoformat())
             # Plain SQL on the review hot path: Table.insert costs ~0.15 ms building its query.
-            cursor = self.db.execute(
+            cursor = self._db.execute(
                 "INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, "
                 "repetitions_after, interval_before, interval_after, easiness_before, easiness_after, "
                 "due_before, due_after, answer_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -196,10 +201,10 @@ class CardStore:
     def restore(self, before: CardProgress, log_id: int | None) -> None:
         """Undo: put the card back to ``before`` and delete review-log row ``log_id`` (if any),
         atomically. The card's ``last_review`` becomes that of its latest remaining log row."""
-        with self.db.atomic():
+        with self._db.atomic():
             if log_id is not None:
-                self.db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
-            last = self.db.execute("SELECT MAX(reviewed_at) FROM review_log WHERE card_id = ?",
+                self._db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
+            last = self._db.execute("SELECT MAX(reviewed_at) FROM review_log WHERE card_id = ?",
                                    [before.card_id]).fetchone()[0]
             self._write_progress(before, last_review=last)
             self._answers_since_checkpoint += 1
@@ -209,13 +214,13 @@ class CardStore:
         write-ahead log (:func:`mlprep.storage.db.checkpoint`). SQLite otherwise checkpoints
         by itself inside the commit that takes the log past 1,000 pages, and that answer then
         waits for the copy and an fsync (about 7 ms). Returns whether it checkpointed."""
-        if self._answers_since_checkpoint < self.CHECKPOINT_AFTER_ANSWERS or not checkpoint(self.db):
+        if self._answers_since_checkpoint < self.CHECKPOINT_AFTER_ANSWERS or not checkpoint(self._db):
             return False
         self._answers_since_checkpoint = 0
         return True
 
     def _write_progress(self, p: CardProgress, *, last_review: str | None) -> None:
-        self.db.execute(
+        self._db.execute(
             "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, reviews = ?, "
             "suspended = ?, buried_until = ?, user_tags = ?, last_review = ? WHERE id = ?",
             [p.repetitions, p.easiness, p.interval, _iso(p.due), p.lapses, p.reviews, int(p.suspended),
@@ -223,27 +228,27 @@ class CardStore:
 
     def set_progress(self, progress: CardProgress) -> None:
         """Overwrite the card's suspension, burial and user tags (and state) with ``progress``."""
-        last = self.db.execute("SELECT last_review FROM cards WHERE id = ?", [progress.card_id]).fetchone()
-        with self.db.atomic():
+        last = self._db.execute("SELECT last_review FROM cards WHERE id = ?", [progress.card_id]).fetchone()
+        with self._db.atomic():
             self._write_progress(progress, last_review=last[0] if last else None)
 
     def set_deck_suspended(self, deck_id: DeckId, suspended: bool) -> int:
         """Suspend (or unsuspend) every card of a deck; return how many changed."""
-        with self.db.atomic():
-            return self.db.execute("UPDATE cards SET suspended = ? WHERE deck_id = ? AND suspended = ?",
+        with self._db.atomic():
+            return self._db.execute("UPDATE cards SET suspended = ? WHERE deck_id = ? AND suspended = ?",
                                    [int(suspended), deck_id, int(not suspended)]).rowcount
 
     def bury_deck(self, deck_id: DeckId, until: date) -> int:
         """Hide every present, unsuspended card of a deck before study day ``until``; return how many."""
-        with self.db.atomic():
-            return self.db.execute(
+        with self._db.atomic():
+            return self._db.execute(
                 "UPDATE cards SET buried_until = ? WHERE deck_id = ? AND present = 1 AND suspended = 0",
                 [until.isoformat(), deck_id]).rowcount
 
     def review_log(self, card_id: CardId | None = None) -> list[ReviewLogEntry]:
         """The review log in time order, for one card or all."""
         where, params = ("WHERE card_id = ?", [card_id]) if card_id else ("", [])
-        return [_entry(r) for r in self.db.query(f"SELECT * FROM review_log {where} ORDER BY id", params)]
+        return [_entry(r) for r in self._db.query(f"SELECT * FROM review_log {where} ORDER BY id", params)]
 
 
 def _card(row: dict[str, Any]) -> Card:

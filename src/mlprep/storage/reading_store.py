@@ -67,7 +67,7 @@ class ReadingStore:
             self.db.execute(
                 "INSERT INTO reading_status (item_id, status, notes) VALUES (?, ?, '') ON CONFLICT DO NOTHING",
                 [item_id, str(ReadingStatus.TO_READ)])
-            self.db["reading_status"].update(item_id, {**values, "updated_at": now.isoformat()})
+            self.db.table("reading_status").update(item_id, {**values, "updated_at": now.isoformat()})
 
     def cite_counts(self) -> dict[str, int]:
         """How many present cards cite each reading-list item (cards carry ``ref:<id>`` tags,
@@ -95,7 +95,7 @@ class ReadingStore:
 
     def has_history(self) -> bool:
         """True once any answer has been logged."""
-        return self.db.execute("SELECT EXISTS (SELECT 1 FROM review_log)").fetchone()[0] == 1
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM review_log)").fetchone()[0])
 
 
 def _progress(row: dict[str, Any]) -> ReadingProgress:

@@ -13,6 +13,43 @@ from mlprep.core.display_settings import DisplaySettings, ThemeMode
 from mlprep.core.study_settings import DeckLimits, StudySettings
 
 
+class SettingsStore:
+    """The ``settings`` table of one open collection, read and written as settings dataclasses."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def study(self) -> StudySettings:
+        """The stored study settings (see :func:`load_settings`)."""
+        return load_settings(self._db)
+
+    def save_study(self, settings: StudySettings) -> None:
+        """Store every field of ``settings``, atomically."""
+        save_settings(self._db, settings)
+
+    def display(self) -> DisplaySettings:
+        """The stored theme and zoom (see :func:`load_display`)."""
+        return load_display(self._db)
+
+    def save_display(self, display: DisplaySettings) -> None:
+        """Store the theme mode and zoom."""
+        save_display(self._db, display)
+
+    def get_json(self, key: str) -> object | None:
+        """The JSON value stored under ``key``, or ``None`` when unset."""
+        row = self._db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_json(self, key: str, value: object | None) -> None:
+        """Store ``value`` (JSON-serialisable) under ``key``; ``None`` removes the key."""
+        with self._db.atomic():
+            if value is None:
+                self._db.execute("DELETE FROM settings WHERE key = ?", [key])
+            else:
+                self._db.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, json.dumps(value)])
+
+
 def load_settings(db: Database) -> StudySettings:
     """The stored settings; missing keys take their defaults. Raises ``ValueError`` if a
     stored value is out of range (naming the field)."""
@@ -29,7 +66,7 @@ def save_settings(db: Database, settings: StudySettings) -> None:
     values = {f.name: getattr(settings, f.name) for f in fields(StudySettings)}
     values["deck_limits"] = {k: asdict(v) for k, v in settings.deck_limits.items()}
     with db.atomic():
-        db["settings"].upsert_all([{"key": k, "value": json.dumps(v)} for k, v in values.items()], pk="key")
+        db.table("settings").upsert_all([{"key": k, "value": json.dumps(v)} for k, v in values.items()], pk="key")
 
 
 _THEME_KEY, _ZOOM_KEY = "display.theme", "display.zoom"
@@ -49,5 +86,5 @@ def load_display(db: Database) -> DisplaySettings:
 
 def save_display(db: Database, display: DisplaySettings) -> None:
     """Store the theme mode and zoom."""
-    db["settings"].upsert_all([{"key": _THEME_KEY, "value": json.dumps(str(display.theme))},
+    db.table("settings").upsert_all([{"key": _THEME_KEY, "value": json.dumps(str(display.theme))},
                                {"key": _ZOOM_KEY, "value": json.dumps(display.zoom)}], pk="key")

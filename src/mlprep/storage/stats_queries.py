@@ -22,8 +22,7 @@ review rows 2 + (repetitions_before > 0) + 2 * (interval_before >= 21): 2 relear
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -138,182 +137,8 @@ def _offset(window: Window) -> int:
 
 # -- the review log ---------------------------------------------------------------------------
 
-def first_review(db: Database, scope: StudyScope) -> datetime | None:
-    """The UTC instant of the scope's first answer of any kind except cram, or ``None``."""
-    scope_sql, params = _card_scope(scope)
-    if scope_sql:
-        sql = (f"SELECT MIN(l.reviewed_at) FROM cards c JOIN review_log l INDEXED BY idx_review_log_card_kind "
-               f"ON l.card_id = c.id WHERE l.kind <> 'cram'{scope_sql}")
-    else:
-        sql = "SELECT MIN(reviewed_at) FROM review_log WHERE kind <> 'cram'"
-    value = db.execute(sql, params).fetchone()[0]
-    return datetime.fromisoformat(value) if value else None
-
-
-def day_class_counts(db: Database, windows: Sequence[Window], scope: StudyScope) -> dict[date, tuple[int, ...]]:
-    """Answers per study day, row class and grade, over ``windows`` (consecutive days).
-
-    Returns ``{day: counts}`` for days with at least one answer (cram excluded), where
-    ``counts[cls * 6 + quality]`` is the number of rows of class ``cls`` (0-5, see the module
-    docstring) answered with ``quality``. For the whole collection: range counts of
-    ``idx_review_log_class``, 36 per day; for an area or deck: the scope's rows, grouped.
-    """
-    if not windows:
-        return {}
-    scope_sql, params = _card_scope(scope)
-    if scope_sql:
-        day = day_expr(windows)
-        rows = db.execute(
-            f"SELECT {day} AS day, {ROW_CLASS_SQL} AS cls, l.quality, COUNT(*) FROM cards c "
-            "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
-            f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql} "
-            "GROUP BY 1, 2, 3", {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
-        grouped: dict[date, list[int]] = {}
-        for day_iso, cls, quality, n in rows:
-            if 0 <= cls < CLASSES and 0 <= quality < GRADES:
-                grouped.setdefault(date.fromisoformat(day_iso), [0] * CLASSES * GRADES)[cls * GRADES + quality] += n
-        return {d: tuple(v) for d, v in grouped.items()}
-    counts = ", ".join(
-        f"(SELECT COUNT(*) FROM review_log INDEXED BY idx_review_log_class WHERE ({ROW_CLASS_SQL}) = {cls} "
-        f"AND quality = {q} AND reviewed_at >= days.lo AND reviewed_at < days.hi)"
-        for cls in range(CLASSES) for q in range(GRADES))
-    out = {}
-    for day_iso, *values in db.execute(f"{_DAYS_CTE} SELECT day, {counts} FROM days",
-                                       {"days": _days_json(windows)}).fetchall():
-        if any(values):
-            out[date.fromisoformat(day_iso)] = tuple(values)
-    return out
-
-
-def active_days(db: Database, windows: Sequence[Window], scope: StudyScope) -> set[date]:
-    """The study days among ``windows`` with at least one answer that is not cram."""
-    if not windows:
-        return set()
-    scope_sql, params = _card_scope(scope)
-    if scope_sql:
-        rows = db.execute(
-            f"SELECT DISTINCT {day_expr(windows)} FROM cards c "
-            "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
-            f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql}",
-            {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
-    else:
-        rows = db.execute(
-            f"{_DAYS_CTE} SELECT day FROM days WHERE EXISTS (SELECT 1 FROM review_log INDEXED BY idx_review_log_time "
-            "WHERE reviewed_at >= days.lo AND reviewed_at < days.hi AND kind <> 'cram')",
-            {"days": _days_json(windows)}).fetchall()
-    return {date.fromisoformat(r[0]) for r in rows}
-
-
-def repeat_reviews(db: Database, windows: Sequence[Window], scope: StudyScope) -> list[tuple[str, int, int, int]]:
-    """Rows of kind ``review`` that are *not* the card's first review of their study day,
-    as ``(deck_id, row class, quality, count)``; true retention leaves them out.
-
-    The scheduler offers a card as a review only on or after its due day, and every answer
-    moves the due day past today, so a second ``review`` row on one day was answered before
-    its due day (``due_before`` later than the row's study day, or unknown). Only those rows
-    are checked, exactly, against the card's earlier reviews of the day. They are found
-    through two small partial indexes: ``due_before`` after the row's UTC date (or NULL),
-    and ``due_before`` equal to it, the latter read only in the hours of a study day that
-    fall on the next UTC date. A ``review`` row that repeats a card on one day although it
-    was due then cannot be logged by the app; it would count as a first review.
-    """
-    if not windows:
-        return []
-    scope_sql, params = _card_scope(scope)
-    slices = []  # the part of each study day whose UTC date is the next calendar day
-    for day, lo, hi in windows:
-        after = f"{(day + timedelta(days=1)).isoformat()}T00:00:00+00:00"
-        until = f"{(day + timedelta(days=2)).isoformat()}T00:00:00+00:00"
-        start, end = max(lo, after), min(hi, until)
-        if start < end:
-            slices.append([day.isoformat(), lo, start, end])
-    candidate = f"SELECT l.id, l.card_id, l.reviewed_at, l.quality, {ROW_CLASS_SQL} AS cls, d.lo AS day_lo"
-    rows = db.execute(
-        f"{_DAYS_CTE}, slices(day, lo, slo, shi) AS (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-        "json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(:slices)), "
-        f"ahead AS ({candidate} FROM days d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead "
-        "ON l.kind = 'review' AND (l.due_before IS NULL OR l.due_before > substr(l.reviewed_at, 1, 10)) "
-        "AND l.reviewed_at >= d.lo AND l.reviewed_at < d.hi AND (l.due_before IS NULL OR l.due_before > d.day) "
-        f"UNION ALL {candidate} FROM slices d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead_utc "
-        "ON l.kind = 'review' AND l.due_before = substr(l.reviewed_at, 1, 10) "
-        "AND l.reviewed_at >= d.slo AND l.reviewed_at < d.shi) "
-        "SELECT c.deck_id, a.cls, a.quality, COUNT(*) FROM ahead a JOIN cards c ON c.id = a.card_id "
-        "WHERE EXISTS (SELECT 1 FROM review_log p INDEXED BY idx_review_log_card_kind WHERE p.card_id = a.card_id "
-        f"AND p.kind = 'review' AND p.reviewed_at >= a.day_lo AND p.reviewed_at < a.reviewed_at){scope_sql} "
-        "GROUP BY 1, 2, 3", {"days": _days_json(windows), "slices": json.dumps(slices), **params}).fetchall()
-    return [(deck, cls, quality, n) for deck, cls, quality, n in rows]
-
-
-def today_totals(db: Database, window: Window, scope: StudyScope) -> TodayRow:
-    """Answers of every kind (cram included) in the study day ``window``."""
-    scope_sql, params = _card_scope(scope)
-    join = "JOIN cards c ON c.id = l.card_id " if scope_sql else ""
-    row = db.execute(
-        "SELECT COUNT(*), COUNT(DISTINCT l.card_id), COALESCE(SUM(l.quality >= 3), 0), "
-        f"COALESCE(SUM(l.answer_ms), 0) FROM review_log l INDEXED BY idx_review_log_time {join}"
-        f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi{scope_sql}",
-        {"lo": window[1], "hi": window[2], **params}).fetchone()
-    return TodayRow(*(int(v) for v in row))
-
 
 # -- the cards -----------------------------------------------------------------------------------
-
-def deck_rows(db: Database, today: date, scope: StudyScope, since: str, until: str) -> list[DeckRow]:
-    """Per deck with present cards in scope: card states, ease, due and lapse counts, and the
-    deck's ``review`` rows in ``[since, until)`` (UTC ISO instants or dates; ``since=""`` for all
-    time). Cards no longer in a deck file (not present) are left out, with their reviews.
-
-    The cards are one pass over the covering ``idx_cards_stats`` in deck order; the reviews
-    come from :func:`deck_reviews`.
-    """
-    scope_sql, params = _card_scope(scope)
-    rows = db.execute(
-        "SELECT c.deck_id, COUNT(*), COUNT(c.due), SUM(c.suspended), "
-        "SUM(NOT c.suspended AND c.due IS NOT NULL AND c.repetitions = 0), "
-        f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval < {YOUNG_MATURE_DAYS}), "
-        f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval >= {YOUNG_MATURE_DAYS}), "
-        "TOTAL(CASE WHEN c.due IS NOT NULL THEN c.easiness END), SUM(NOT c.suspended AND c.due <= :today), "
-        f"SUM(c.lapses) FROM cards c INDEXED BY idx_cards_stats WHERE c.present = 1{scope_sql} GROUP BY c.deck_id",
-        {"today": today.isoformat(), **params}).fetchall()
-    reviews = deck_reviews(db, scope, since, until)
-    out = []
-    for deck, cards, seen, suspended, learning, young, mature, ef_sum, due_now, lapses in rows:
-        total, passed = reviews.get(deck, (0, 0))
-        out.append(DeckRow(deck, cards, seen, int(suspended or 0), int(learning or 0), int(young or 0),
-                           int(mature or 0), float(ef_sum), int(due_now or 0), int(lapses or 0), total, passed))
-    return out
-
-
-def deck_reviews(db: Database, scope: StudyScope, since: str, until: str) -> dict[str, tuple[int, int]]:
-    """``{deck_id: (reviews, passed)}``: rows of kind ``review`` of present cards in scope
-    answered in ``[since, until)`` (UTC ISO instants or dates, compared as strings like the
-    stored ``reviewed_at``; ``since=""`` for all time), and those with quality >= 3.
-
-    Whole UTC days are sums of the ``review_days`` summary (migration m004); only the part of a
-    day at either end that the range cuts is read from the log, through ``idx_review_log_time``.
-    """
-    first_full = since[:10]  # the first UTC date all of whose instants are >= since
-    if first_full < since:
-        first_full = (date.fromisoformat(first_full) + timedelta(days=1)).isoformat()
-    end_full = until[:10]  # dates before it are wholly < until
-    scope_sql, params = _card_scope(scope)
-    cut = ("SELECT c.deck_id, COUNT(*), SUM(l.quality >= 3) FROM review_log l INDEXED BY idx_review_log_time "
-           "JOIN cards c ON c.id = l.card_id WHERE l.reviewed_at >= {lo} AND l.reviewed_at < {hi} "
-           f"AND l.kind = 'review' AND c.present = 1{scope_sql} GROUP BY c.deck_id")
-    if first_full >= end_full:  # no whole day inside
-        parts, bounds = [cut.format(lo=":since", hi=":until")], {}
-    else:
-        scope_days, _ = _card_scope(scope, "r")
-        parts = [cut.format(lo=":since", hi=":first_full"), cut.format(lo=":end_full", hi=":until"),
-                 "SELECT r.deck_id, SUM(r.reviews), SUM(r.passed) FROM review_days r WHERE r.day >= :first_full "
-                 f"AND r.day < :end_full{scope_days} GROUP BY r.deck_id"]
-        bounds = {"first_full": first_full, "end_full": end_full}
-    out: dict[str, tuple[int, int]] = {}
-    for deck, n, passed in db.execute(" UNION ALL ".join(parts),
-                                      {"since": since, "until": until, **bounds, **params}).fetchall():
-        before = out.get(deck, (0, 0))
-        out[deck] = (before[0] + int(n), before[1] + int(passed or 0))
-    return out
 
 
 @dataclass(frozen=True)
@@ -333,58 +158,246 @@ _SLOT = 128  # the due-day slots of card_spread's group key: days ahead, then "l
 _EF_TENTHS_MAX = 127
 
 
-def card_spread(db: Database, today: date, days: int, scope: StudyScope,
-                interval_edges: Sequence[int]) -> list[SpreadRow]:
-    """One pass over the cards for the interval and ease histograms and the due forecast:
-    seen, present, unsuspended cards grouped by interval bin (``bin i`` holds intervals from
-    ``interval_edges[i]`` up to the next edge; ascending, the first 0), ease factor tenths
-    (capped at 12.7), and due day if before ``today + days`` (``days`` < 126), overdue ones apart.
 
-    The three keys are packed into one integer (SQLite groups by sorting, and one integer
-    sorts fastest) and the pass reads the covering ``idx_cards_stats``, not the card texts.
-    """
-    if not 0 < days < _SLOT - 2:
-        raise ValueError(f"a forecast of 1-{_SLOT - 3} days, not {days}")
-    scope_sql, params = _card_scope(scope)
-    bins = " ".join(f"WHEN c.interval < {int(edge)} THEN {i - 1}" for i, edge in enumerate(interval_edges) if i)
-    later, overdue = days, days + 1
-    key = (f"(CASE {bins} ELSE {len(interval_edges) - 1} END) * {_SLOT * (_EF_TENTHS_MAX + 1)} "
-           f"+ MIN(CAST(c.easiness * 10 + 1e-6 AS INTEGER), {_EF_TENTHS_MAX}) * {_SLOT} "
-           f"+ CASE WHEN c.due < :today THEN {overdue} WHEN c.due >= :end THEN {later} "
-           "ELSE CAST(julianday(c.due) - :jtoday AS INTEGER) END")
-    rows = db.execute(
-        f"SELECT {key} AS k, COUNT(*) FROM cards c INDEXED BY idx_cards_stats "
-        f"WHERE c.present = 1 AND c.suspended = 0 AND c.due IS NOT NULL{scope_sql} GROUP BY k",
-        {"today": today.isoformat(), "end": (today + timedelta(days=days)).isoformat(),
-         "jtoday": today.toordinal() + 1721424.5, **params}).fetchall()
-    out = []
-    for k, n in rows:
-        slot, ef_tenths, interval_bin = k % _SLOT, k // _SLOT % (_EF_TENTHS_MAX + 1), k // _SLOT // (_EF_TENTHS_MAX + 1)
-        due = None if slot == later else today if slot == overdue else today + timedelta(days=slot)
-        out.append(SpreadRow(interval_bin, max(ef_tenths, 0), due, n, slot == overdue))
-    return out
+class StatsQueries:
+    """The statistics' queries over one open collection (see the module docstring for how each is served)."""
 
+    def __init__(self, db: Database) -> None:
+        self._db = db
 
-def deck_titles(db: Database) -> dict[str, tuple[str, str]]:
-    """Every deck's ``(title, area)`` by id."""
-    return {i: (t or i, a or "") for i, t, a in db.execute("SELECT id, title, area FROM decks").fetchall()}
+    def first_review(self, scope: StudyScope) -> datetime | None:
+        """The UTC instant of the scope's first answer of any kind except cram, or ``None``."""
+        db = self._db
+        scope_sql, params = _card_scope(scope)
+        if scope_sql:
+            sql = (f"SELECT MIN(l.reviewed_at) FROM cards c JOIN review_log l INDEXED BY idx_review_log_card_kind "
+                   f"ON l.card_id = c.id WHERE l.kind <> 'cram'{scope_sql}")
+        else:
+            sql = "SELECT MIN(reviewed_at) FROM review_log WHERE kind <> 'cram'"
+        value = db.execute(sql, params).fetchone()[0]
+        return datetime.fromisoformat(value) if value else None
 
+    def day_class_counts(self, windows: Sequence[Window], scope: StudyScope) -> dict[date, tuple[int, ...]]:
+        """Answers per study day, row class and grade, over ``windows`` (consecutive days).
 
-def present_decks(db: Database) -> list[tuple[str, str, str]]:
-    """``(deck_id, title, area)`` of every present deck."""
-    return [(i, t or i, a or "") for i, t, a in db.execute(
-        "SELECT id, title, area FROM decks WHERE present = 1").fetchall()]
+        Returns ``{day: counts}`` for days with at least one answer (cram excluded), where
+        ``counts[cls * 6 + quality]`` is the number of rows of class ``cls`` (0-5, see the module
+        docstring) answered with ``quality``. For the whole collection: range counts of
+        ``idx_review_log_class``, 36 per day; for an area or deck: the scope's rows, grouped.
+        """
+        db = self._db
+        if not windows:
+            return {}
+        scope_sql, params = _card_scope(scope)
+        if scope_sql:
+            day = day_expr(windows)
+            rows = db.execute(
+                f"SELECT {day} AS day, {ROW_CLASS_SQL} AS cls, l.quality, COUNT(*) FROM cards c "
+                "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
+                f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql} "
+                "GROUP BY 1, 2, 3", {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
+            grouped: dict[date, list[int]] = {}
+            for day_iso, cls, quality, n in rows:
+                if 0 <= cls < CLASSES and 0 <= quality < GRADES:
+                    grouped.setdefault(date.fromisoformat(day_iso), [0] * CLASSES * GRADES)[cls * GRADES + quality] += n
+            return {d: tuple(v) for d, v in grouped.items()}
+        counts = ", ".join(
+            f"(SELECT COUNT(*) FROM review_log INDEXED BY idx_review_log_class WHERE ({ROW_CLASS_SQL}) = {cls} "
+            f"AND quality = {q} AND reviewed_at >= days.lo AND reviewed_at < days.hi)"
+            for cls in range(CLASSES) for q in range(GRADES))
+        out = {}
+        for day_iso, *values in db.execute(f"{_DAYS_CTE} SELECT day, {counts} FROM days",
+                                           {"days": _days_json(windows)}).fetchall():
+            if any(values):
+                out[date.fromisoformat(day_iso)] = tuple(values)
+        return out
 
+    def active_days(self, windows: Sequence[Window], scope: StudyScope) -> set[date]:
+        """The study days among ``windows`` with at least one answer that is not cram."""
+        db = self._db
+        if not windows:
+            return set()
+        scope_sql, params = _card_scope(scope)
+        if scope_sql:
+            rows = db.execute(
+                f"SELECT DISTINCT {day_expr(windows)} FROM cards c "
+                "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
+                f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql}",
+                {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
+        else:
+            rows = db.execute(
+                f"{_DAYS_CTE} SELECT day FROM days WHERE EXISTS (SELECT 1 FROM review_log "
+                "INDEXED BY idx_review_log_time WHERE reviewed_at >= days.lo AND reviewed_at < days.hi "
+                "AND kind <> 'cram')",
+                {"days": _days_json(windows)}).fetchall()
+        return {date.fromisoformat(r[0]) for r in rows}
 
-def db_file(db: Database) -> str | None:
-    """The file behind ``db`` if a second connection can read what it sees: ``None`` for an
-    in-memory database or while ``db`` has a transaction open (its rows are not committed)."""
-    if db.conn.in_transaction:
-        return None
-    path = next((row[2] for row in db.execute("PRAGMA database_list").fetchall() if row[1] == "main"), "")
-    return path or None
+    def repeat_reviews(self, windows: Sequence[Window], scope: StudyScope) -> list[tuple[str, int, int, int]]:
+        """Rows of kind ``review`` that are *not* the card's first review of their study day,
+        as ``(deck_id, row class, quality, count)``; true retention leaves them out.
 
+        The scheduler offers a card as a review only on or after its due day, and every answer
+        moves the due day past today, so a second ``review`` row on one day was answered before
+        its due day (``due_before`` later than the row's study day, or unknown). Only those rows
+        are checked, exactly, against the card's earlier reviews of the day. They are found
+        through two small partial indexes: ``due_before`` after the row's UTC date (or NULL),
+        and ``due_before`` equal to it, the latter read only in the hours of a study day that
+        fall on the next UTC date. A ``review`` row that repeats a card on one day although it
+        was due then cannot be logged by the app; it would count as a first review.
+        """
+        db = self._db
+        if not windows:
+            return []
+        scope_sql, params = _card_scope(scope)
+        slices = []  # the part of each study day whose UTC date is the next calendar day
+        for day, lo, hi in windows:
+            after = f"{(day + timedelta(days=1)).isoformat()}T00:00:00+00:00"
+            until = f"{(day + timedelta(days=2)).isoformat()}T00:00:00+00:00"
+            start, end = max(lo, after), min(hi, until)
+            if start < end:
+                slices.append([day.isoformat(), lo, start, end])
+        candidate = f"SELECT l.id, l.card_id, l.reviewed_at, l.quality, {ROW_CLASS_SQL} AS cls, d.lo AS day_lo"
+        rows = db.execute(
+            f"{_DAYS_CTE}, slices(day, lo, slo, shi) AS (SELECT json_extract(value, '$[0]'), "
+            "json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') "
+            "FROM json_each(:slices)), "
+            f"ahead AS ({candidate} FROM days d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead "
+            "ON l.kind = 'review' AND (l.due_before IS NULL OR l.due_before > substr(l.reviewed_at, 1, 10)) "
+            "AND l.reviewed_at >= d.lo AND l.reviewed_at < d.hi AND (l.due_before IS NULL OR l.due_before > d.day) "
+            f"UNION ALL {candidate} FROM slices d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead_utc "
+            "ON l.kind = 'review' AND l.due_before = substr(l.reviewed_at, 1, 10) "
+            "AND l.reviewed_at >= d.slo AND l.reviewed_at < d.shi) "
+            "SELECT c.deck_id, a.cls, a.quality, COUNT(*) FROM ahead a JOIN cards c ON c.id = a.card_id "
+            "WHERE EXISTS (SELECT 1 FROM review_log p INDEXED BY idx_review_log_card_kind WHERE p.card_id = a.card_id "
+            f"AND p.kind = 'review' AND p.reviewed_at >= a.day_lo AND p.reviewed_at < a.reviewed_at){scope_sql} "
+            "GROUP BY 1, 2, 3", {"days": _days_json(windows), "slices": json.dumps(slices), **params}).fetchall()
+        return [(deck, cls, quality, n) for deck, cls, quality, n in rows]
 
-def open_reader(path: str) -> Database:
-    """A read-only connection to the collection file ``path``, for use on one thread."""
-    return Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    def today_totals(self, window: Window, scope: StudyScope) -> TodayRow:
+        """Answers of every kind (cram included) in the study day ``window``."""
+        db = self._db
+        scope_sql, params = _card_scope(scope)
+        join = "JOIN cards c ON c.id = l.card_id " if scope_sql else ""
+        row = db.execute(
+            "SELECT COUNT(*), COUNT(DISTINCT l.card_id), COALESCE(SUM(l.quality >= 3), 0), "
+            f"COALESCE(SUM(l.answer_ms), 0) FROM review_log l INDEXED BY idx_review_log_time {join}"
+            f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi{scope_sql}",
+            {"lo": window[1], "hi": window[2], **params}).fetchone()
+        return TodayRow(*(int(v) for v in row))
+
+    def deck_rows(self, today: date, scope: StudyScope, since: str, until: str) -> list[DeckRow]:
+        """Per deck with present cards in scope: card states, ease, due and lapse counts, and the
+        deck's ``review`` rows in ``[since, until)`` (UTC ISO instants or dates; ``since=""`` for all
+        time). Cards no longer in a deck file (not present) are left out, with their reviews.
+
+        The cards are one pass over the covering ``idx_cards_stats`` in deck order; the reviews
+        come from :func:`deck_reviews`.
+        """
+        db = self._db
+        scope_sql, params = _card_scope(scope)
+        rows = db.execute(
+            "SELECT c.deck_id, COUNT(*), COUNT(c.due), SUM(c.suspended), "
+            "SUM(NOT c.suspended AND c.due IS NOT NULL AND c.repetitions = 0), "
+            f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval < {YOUNG_MATURE_DAYS}), "
+            f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval >= {YOUNG_MATURE_DAYS}), "
+            "TOTAL(CASE WHEN c.due IS NOT NULL THEN c.easiness END), SUM(NOT c.suspended AND c.due <= :today), "
+            f"SUM(c.lapses) FROM cards c INDEXED BY idx_cards_stats WHERE c.present = 1{scope_sql} GROUP BY c.deck_id",
+            {"today": today.isoformat(), **params}).fetchall()
+        reviews = self.deck_reviews(scope, since, until)
+        out = []
+        for deck, cards, seen, suspended, learning, young, mature, ef_sum, due_now, lapses in rows:
+            total, passed = reviews.get(deck, (0, 0))
+            out.append(DeckRow(deck, cards, seen, int(suspended or 0), int(learning or 0), int(young or 0),
+                               int(mature or 0), float(ef_sum), int(due_now or 0), int(lapses or 0), total, passed))
+        return out
+
+    def deck_reviews(self, scope: StudyScope, since: str, until: str) -> dict[str, tuple[int, int]]:
+        """``{deck_id: (reviews, passed)}``: rows of kind ``review`` of present cards in scope
+        answered in ``[since, until)`` (UTC ISO instants or dates, compared as strings like the
+        stored ``reviewed_at``; ``since=""`` for all time), and those with quality >= 3.
+
+        Whole UTC days are sums of the ``review_days`` summary (migration m004); only the part of a
+        day at either end that the range cuts is read from the log, through ``idx_review_log_time``.
+        """
+        db = self._db
+        first_full = since[:10]  # the first UTC date all of whose instants are >= since
+        if first_full < since:
+            first_full = (date.fromisoformat(first_full) + timedelta(days=1)).isoformat()
+        end_full = until[:10]  # dates before it are wholly < until
+        scope_sql, params = _card_scope(scope)
+        cut = ("SELECT c.deck_id, COUNT(*), SUM(l.quality >= 3) FROM review_log l INDEXED BY idx_review_log_time "
+               "JOIN cards c ON c.id = l.card_id WHERE l.reviewed_at >= {lo} AND l.reviewed_at < {hi} "
+               f"AND l.kind = 'review' AND c.present = 1{scope_sql} GROUP BY c.deck_id")
+        if first_full >= end_full:  # no whole day inside
+            parts, bounds = [cut.format(lo=":since", hi=":until")], {}
+        else:
+            scope_days, _ = _card_scope(scope, "r")
+            parts = [cut.format(lo=":since", hi=":first_full"), cut.format(lo=":end_full", hi=":until"),
+                     "SELECT r.deck_id, SUM(r.reviews), SUM(r.passed) FROM review_days r WHERE r.day >= :first_full "
+                     f"AND r.day < :end_full{scope_days} GROUP BY r.deck_id"]
+            bounds = {"first_full": first_full, "end_full": end_full}
+        out: dict[str, tuple[int, int]] = {}
+        for deck, n, passed in db.execute(" UNION ALL ".join(parts),
+                                          {"since": since, "until": until, **bounds, **params}).fetchall():
+            before = out.get(deck, (0, 0))
+            out[deck] = (before[0] + int(n), before[1] + int(passed or 0))
+        return out
+
+    def card_spread(self, today: date, days: int, scope: StudyScope,
+                    interval_edges: Sequence[int]) -> list[SpreadRow]:
+        """One pass over the cards for the interval and ease histograms and the due forecast:
+        seen, present, unsuspended cards grouped by interval bin (``bin i`` holds intervals from
+        ``interval_edges[i]`` up to the next edge; ascending, the first 0), ease factor tenths
+        (capped at 12.7), and due day if before ``today + days`` (``days`` < 126), overdue ones apart.
+
+        The three keys are packed into one integer (SQLite groups by sorting, and one integer
+        sorts fastest) and the pass reads the covering ``idx_cards_stats``, not the card texts.
+        """
+        db = self._db
+        if not 0 < days < _SLOT - 2:
+            raise ValueError(f"a forecast of 1-{_SLOT - 3} days, not {days}")
+        scope_sql, params = _card_scope(scope)
+        bins = " ".join(f"WHEN c.interval < {int(edge)} THEN {i - 1}" for i, edge in enumerate(interval_edges) if i)
+        later, overdue = days, days + 1
+        key = (f"(CASE {bins} ELSE {len(interval_edges) - 1} END) * {_SLOT * (_EF_TENTHS_MAX + 1)} "
+               f"+ MIN(CAST(c.easiness * 10 + 1e-6 AS INTEGER), {_EF_TENTHS_MAX}) * {_SLOT} "
+               f"+ CASE WHEN c.due < :today THEN {overdue} WHEN c.due >= :end THEN {later} "
+               "ELSE CAST(julianday(c.due) - :jtoday AS INTEGER) END")
+        rows = db.execute(
+            f"SELECT {key} AS k, COUNT(*) FROM cards c INDEXED BY idx_cards_stats "
+            f"WHERE c.present = 1 AND c.suspended = 0 AND c.due IS NOT NULL{scope_sql} GROUP BY k",
+            {"today": today.isoformat(), "end": (today + timedelta(days=days)).isoformat(),
+             "jtoday": today.toordinal() + 1721424.5, **params}).fetchall()
+        out = []
+        for k, n in rows:
+            slot, rest = k % _SLOT, k // _SLOT
+            ef_tenths, interval_bin = rest % (_EF_TENTHS_MAX + 1), rest // (_EF_TENTHS_MAX + 1)
+            due = None if slot == later else today if slot == overdue else today + timedelta(days=slot)
+            out.append(SpreadRow(interval_bin, max(ef_tenths, 0), due, n, slot == overdue))
+        return out
+
+    def deck_titles(self) -> dict[str, tuple[str, str]]:
+        """Every deck's ``(title, area)`` by id."""
+        db = self._db
+        return {i: (t or i, a or "") for i, t, a in db.execute("SELECT id, title, area FROM decks").fetchall()}
+
+    def present_decks(self) -> list[tuple[str, str, str]]:
+        """``(deck_id, title, area)`` of every present deck."""
+        db = self._db
+        return [(i, t or i, a or "") for i, t, a in db.execute(
+            "SELECT id, title, area FROM decks WHERE present = 1").fetchall()]
+
+    LOG_COLUMNS = ("id", "card_id", "deck_id", "area", "reviewed_at", "kind", "quality", "repetitions_before",
+                   "repetitions_after", "interval_before", "interval_after", "easiness_before", "easiness_after",
+                   "due_before", "due_after", "answer_ms")
+    """The columns of :meth:`review_log_rows`, in order."""
+
+    def review_log_rows(self, batch: int = 2000) -> Iterator[list[tuple[object, ...]]]:
+        """The whole review log (every kind, cram included), oldest first, with each card's deck
+        and area, in batches of ``batch`` rows: columns :attr:`LOG_COLUMNS`. Streams from a cursor."""
+        columns = ", ".join(f"c.{c}" if c == "deck_id" else "d.area" if c == "area" else f"l.{c}"
+                            for c in self.LOG_COLUMNS)
+        cursor = self._db.execute(f"SELECT {columns} FROM review_log l LEFT JOIN cards c ON c.id = l.card_id "
+                                  "LEFT JOIN decks d ON d.id = c.deck_id ORDER BY l.id")
+        while rows := cursor.fetchmany(batch):
+            yield rows

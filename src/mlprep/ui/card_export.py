@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from mlprep.core.models import Card, Deck
 
 
-def find_card(decks: list[Deck], card_id: str) -> tuple[Card, Deck] | None:
+def find_card(decks: Sequence[Deck], card_id: str) -> tuple[Card, Deck] | None:
     """The card with id ``card_id`` and its deck, or ``None``."""
     for deck in decks:
         for card in deck.cards:
@@ -34,6 +35,6 @@ def render_to_png(card: Card, deck: Deck, out: Path, *, back: bool, dark: bool, 
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     image = render_card_image(card.front, card.back if back else None, DARK if dark else LIGHT,
                               width=width, scale=scale, deck_dir=Path(deck.path).parent)
-    if not image.save(str(out), "PNG"):
+    if not image.save(str(out), "PNG"):  # type: ignore[call-overload]  # PySide6's stub says bytes; the binding takes str
         raise OSError(f"{out}: cannot write the PNG")
     return image.width(), image.height()

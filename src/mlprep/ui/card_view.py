@@ -117,8 +117,8 @@ class CardBrowser(QTextBrowser):
         elif url.scheme() in ("http", "https"):
             self._opener(url)
 
-    def loadResource(self, kind: int, url: QUrl) -> object:
-        return self.card_document.loadResource(kind, url)
+    def loadResource(self, kind: int, url: QUrl | str) -> object:
+        return self.card_document.loadResource(kind, QUrl(url))
 
 
 def render_card_image(front: str, back: str | None, theme: Theme, *, width: int = 760,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,25 +19,26 @@ from PySide6.QtWidgets import (
 )
 
 from mlprep.core.deck_format import DeckError
-from mlprep.core.models import DeckCounts
 from mlprep.core.study_settings import ScopeKind
-from mlprep.core.taxonomy import AREAS_BY_SLUG
+from mlprep.services.collection import DeckAction
+from mlprep.services.overview import Overview
 
 _DECK_ROLE = Qt.ItemDataRole.UserRole
 _AREA_ROLE = Qt.ItemDataRole.UserRole + 1
-_DECK_ACTIONS = (("cram", "Cram this deck (schedule unchanged)"), ("bury", "Bury its cards until tomorrow"),
-                 ("suspend", "Suspend all its cards"), ("unsuspend", "Unsuspend all its cards"))
+_DECK_ACTIONS = ((DeckAction.BURY, "Bury its cards until tomorrow"), (DeckAction.SUSPEND, "Suspend all its cards"),
+                 (DeckAction.UNSUSPEND, "Unsuspend all its cards"))
 
 
 class DeckListView(QWidget):
-    """Shows ``DeckCounts`` rows under their curriculum area and any deck load errors.
+    """Shows an :class:`Overview`: decks under their curriculum area, and any deck load errors.
 
     Emits ``study_requested(kind, value)`` (a :class:`ScopeKind` and its value) on
-    "Study now", a double-click or Enter on a deck or area, and ``deck_action(action,
-    deck_id)`` from a deck's context menu (``cram``, ``suspend``, ``unsuspend``, ``bury``).
+    "Study now", a double-click or Enter on a deck or area; from a deck's context menu,
+    ``cram_requested(deck_id)`` and ``deck_action(action, deck_id)`` (a :class:`DeckAction`).
     """
 
     study_requested = Signal(str, str)
+    cram_requested = Signal(str)
     deck_action = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -79,45 +81,29 @@ class DeckListView(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
 
-    def set_counts(self, counts: Sequence[DeckCounts], errors: Sequence[DeckError] = (),
-                   new_cap: int | None = None, due_cap: int | None = None) -> None:
-        """Show ``counts`` grouped by area, with totals per area (capped, like the summary,
-        at what the global daily limits still allow: ``new_cap``, ``due_cap``), and the deck
-        ``errors``."""
-
-        def capped(n: int, cap: int | None) -> int:
-            return n if cap is None else min(n, cap)
-
+    def set_overview(self, overview: Overview, errors: Sequence[DeckError] = ()) -> None:
+        """Show ``overview``'s areas and decks with their counts, and the deck ``errors``."""
         self.tree.clear()
-        by_area: dict[str, list[DeckCounts]] = {}
-        for row in counts:
-            by_area.setdefault(row.area, []).append(row)
-        for slug, rows in by_area.items():
-            area = AREAS_BY_SLUG.get(slug)
-            label = f"{area.number}. {area.title}" if area else slug
-            parent = QTreeWidgetItem([label, str(capped(sum(r.new for r in rows), new_cap)),
-                                      str(capped(sum(r.due for r in rows), due_cap))])
+        for area in overview.areas:
+            parent = QTreeWidgetItem([area.label, str(area.new), str(area.due)])
             parent.setData(0, _DECK_ROLE, "")
-            parent.setData(0, _AREA_ROLE, slug)
+            parent.setData(0, _AREA_ROLE, area.area)
             font = parent.font(0)
             font.setBold(True)
             for column in range(3):
                 parent.setFont(column, font)
-            for row in rows:
+            for row in area.decks:
                 item = QTreeWidgetItem([row.title, str(row.new), str(row.due)])
                 item.setData(0, _DECK_ROLE, row.deck_id)
                 item.setToolTip(0, f"{row.total} cards")
                 parent.addChild(item)
             self.tree.addTopLevelItem(parent)
-        for item in (self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())):
-            for column in (1, 2):
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
-                for child in (item.child(j) for j in range(item.childCount())):
-                    child.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
+            for cell in (parent, *(parent.child(j) for j in range(parent.childCount()))):
+                for column in (1, 2):
+                    if cell is not None:
+                        cell.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
         self.tree.expandAll()
-        total_new = capped(sum(r.new for r in counts), new_cap)
-        total_due = capped(sum(r.due for r in counts), due_cap)
-        self.summary.setText(f"{len(counts)} decks · today: {total_due} due · {total_new} new")
+        self.summary.setText(f"{len(overview.decks)} decks · today: {overview.due} due · {overview.new} new")
         self._show_errors(errors)
 
     def _show_errors(self, errors: Sequence[DeckError]) -> None:
@@ -155,6 +141,7 @@ class DeckListView(QWidget):
         menu.addAction("Study", lambda: self.study_requested.emit(kind, value))
         if kind == ScopeKind.DECK.value:
             menu.addSeparator()
+            menu.addAction("Cram this deck (schedule unchanged)", lambda: self.cram_requested.emit(value))
             for action, label in _DECK_ACTIONS:
-                menu.addAction(label, lambda a=action: self.deck_action.emit(a, value))
+                menu.addAction(label, partial(self.deck_action.emit, action.value, value))
         menu.exec(self.tree.viewport().mapToGlobal(pos))

@@ -3,24 +3,19 @@ screens, and holds the Study and Tools menus."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QStackedWidget, QWidget
 
-from mlprep.core.clock import study_day
 from mlprep.core.display_settings import DisplaySettings, ThemeMode
 from mlprep.core.models import Card, DeckId
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope, StudySettings
-from mlprep.services.collection import Collection
-from mlprep.services.cram import CramSession
-from mlprep.services.overview import deck_overview
-from mlprep.services.reading import ReadingService, load_reading_list
-from mlprep.services.study import StudySession
-from mlprep.storage.settings_store import load_display, load_settings, save_display, save_settings
+from mlprep.services.collection import Collection, DeckAction
+from mlprep.services.session import ReviewSession
 from mlprep.ui.card_render import MATH_SCALE, LearnMoreLink
 from mlprep.ui.card_view import READING_SCHEME
 from mlprep.ui.deck_list import DeckListView
@@ -47,10 +42,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("mlprep")
         self.resize(1000, 700)
         self.deck_list = DeckListView()
-        self.review = ReviewView(deck_dir_for=self._deck_dir, links_for=self._learn_more)
+        self.review = ReviewView(deck_dir_for=collection.deck_folder, links_for=self._learn_more)
         self.reading: ReadingView | None = None  # built on first use: nothing extra before first paint
         self.stats_view: StatsView | None = None
-        self._reading_service: ReadingService | None = None
         self.done = DoneView()
         self._cram_scope: StudyScope | None = None  # what the done screen offers to cram
         self.stack = QStackedWidget()
@@ -58,7 +52,7 @@ class MainWindow(QMainWindow):
             self.stack.addWidget(view)
         self.setCentralWidget(self.stack)
         self.settings_dialog: SettingsDialog | None = None
-        self.display = load_display(collection.store.db)
+        self.display = collection.display
         self.theme: Theme = self._apply_display()
         self._build_menus()
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._apply_display())
@@ -72,7 +66,8 @@ class MainWindow(QMainWindow):
         self._warm_timer.start(WARM_DELAY_MS)
 
         self.deck_list.study_requested.connect(lambda kind, value: self.study(StudyScope(ScopeKind(kind), value)))
-        self.deck_list.deck_action.connect(self.deck_action)
+        self.deck_list.deck_action.connect(lambda action, deck: self.deck_action(DeckAction(action), DeckId(deck)))
+        self.deck_list.cram_requested.connect(lambda deck: self.cram(StudyScope(ScopeKind.DECK, deck)))
         self.review.finished.connect(self._finished)
         self.review.leave_requested.connect(self.show_decks)
         self.done.back_requested.connect(self.show_decks)
@@ -82,7 +77,7 @@ class MainWindow(QMainWindow):
     @property
     def settings(self) -> StudySettings:
         """The collection's study settings, as stored."""
-        return load_settings(self.collection.store.db)
+        return self.collection.settings
 
     def _build_menus(self) -> None:
         study = self.menuBar().addMenu("&Study")
@@ -102,7 +97,7 @@ class MainWindow(QMainWindow):
         group = QActionGroup(self)
         self.theme_actions: dict[ThemeMode, QAction] = {}
         for mode, label in ((ThemeMode.SYSTEM, "Follow system"), (ThemeMode.LIGHT, "Light"), (ThemeMode.DARK, "Dark")):
-            action = self._action(themes, label, lambda _=False, m=mode: self.set_theme(m))
+            action = self._action(themes, label, partial(self.set_theme, mode))
             action.setCheckable(True)
             action.setChecked(mode is self.display.theme)
             group.addAction(action)
@@ -115,36 +110,29 @@ class MainWindow(QMainWindow):
         tools = self.menuBar().addMenu("&Tools")
         self._action(tools, "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
 
-    def _action(self, menu: object, text: str, slot: object, shortcut: object = None) -> QAction:
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object],
+                shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
         action = QAction(text, self)
         action.triggered.connect(slot)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-        menu.addAction(action)  # type: ignore[attr-defined]
+        menu.addAction(action)
         return action
 
     # -- screens ----------------------------------------------------------------------
 
     def show_decks(self) -> None:
         """Refresh the counts (with today's limits applied) and show the deck list."""
-        overview = deck_overview(self.collection.store, self.collection.clock, self.settings)
-        self.deck_list.set_counts(overview.decks, self.collection.sync.errors, overview.new_left, overview.reviews_left)
+        self.deck_list.set_overview(self.collection.overview(), self.collection.sync.errors)
         self.stack.setCurrentWidget(self.deck_list)
         self.deck_list.tree.setFocus()
-
-    def reading_service(self) -> ReadingService:
-        """The reading list joined with this collection (loaded on first use)."""
-        if self._reading_service is None:
-            self._reading_service = ReadingService(load_reading_list(), self.collection.store.db,
-                                                   self.collection.clock)
-        return self._reading_service
 
     def show_reading(self, item_id: str = "") -> None:
         """Show the reading list, with ``item_id`` selected when given."""
         if self.reading is None:
             from mlprep.ui.reading_view import ReadingView
 
-            self.reading = ReadingView(self.reading_service())
+            self.reading = ReadingView(self.collection.reading())
             self.reading.study_requested.connect(
                 lambda kind, value: self.study(StudyScope(ScopeKind(kind), value)))
             self._leave_on_escape(self.reading)
@@ -160,7 +148,7 @@ class MainWindow(QMainWindow):
         if self.stats_view is None:
             from mlprep.ui.stats_view import StatsView
 
-            self.stats_view = StatsView(self.collection.store, self.collection.clock)
+            self.stats_view = StatsView(self.collection)
             self._leave_on_escape(self.stats_view)
             self.stack.addWidget(self.stats_view)
         else:
@@ -174,32 +162,26 @@ class MainWindow(QMainWindow):
 
     def _learn_more(self, card: Card) -> tuple[LearnMoreLink, ...]:
         return tuple(LearnMoreLink(item.title, f"{READING_SCHEME}:{item.id}")
-                     for item in self.reading_service().items_for_source(card.source))
+                     for item in self.collection.reading().items_for_source(card.source))
 
     def study(self, scope: StudyScope = ALL_DECKS) -> None:
         """Start today's reviews in ``scope``."""
-        session = StudySession(self.collection.store, self.collection.clock, settings=self.settings, scope=scope)
-        self._start(session)
+        self._start(self.collection.study(scope))
 
     def cram(self, scope: StudyScope, ahead_days: int | None = None) -> None:
         """Cram ``scope`` (or review the cards due within ``ahead_days``) without changing the schedule."""
-        self._start(CramSession(self.collection.store, self.collection.clock, scope=scope, ahead_days=ahead_days,
-                                settings=self.settings))
+        self._start(self.collection.cram(scope, ahead_days))
 
-    def _start(self, session: StudySession | CramSession) -> None:
+    def _start(self, session: ReviewSession) -> None:
         self.stack.setCurrentWidget(self.review)
         self.review.start(session)
 
     def _finished(self) -> None:
         session = self.review.session
         assert session is not None
-        if isinstance(session, StudySession):  # a deck, area or tag can be crammed once it is done
-            next_due = session.next_due_day()
-            self._cram_scope = session.scope if session.scope != ALL_DECKS else None
-            cram_count = session.cards_in_scope() if self._cram_scope else 0
-        else:
-            next_due, self._cram_scope, cram_count = self.collection.store.next_due_day(), None, 0
-        self.done.show_summary(session.answered, session.today, next_due, cram_count)
+        done = session.finished()
+        self._cram_scope = done.cram_scope
+        self.done.show_summary(done.answered, done.today, done.next_due, done.cram_count)
         self.stack.setCurrentWidget(self.done)
 
     def _cram_finished_scope(self) -> None:
@@ -210,7 +192,7 @@ class MainWindow(QMainWindow):
 
     def study_tag(self) -> None:
         """Ask for a tag and study the cards that carry it."""
-        tags = self.collection.store.all_tags()
+        tags = self.collection.all_tags()
         tag, ok = QInputDialog.getItem(self, "Study a tag", "Tag:", tags, 0, False)
         if ok and tag:
             self.study(StudyScope(ScopeKind.TAG, tag))
@@ -221,25 +203,16 @@ class MainWindow(QMainWindow):
         if ok:
             self.cram(ALL_DECKS, ahead_days=days)
 
-    def deck_action(self, action: str, deck_id: str) -> None:
-        """Run a deck-list context-menu action on ``deck_id``."""
-        store = self.collection.store
-        if action == "cram":
-            self.cram(StudyScope(ScopeKind.DECK, deck_id))
-            return
-        if action in ("suspend", "unsuspend"):
-            store.set_deck_suspended(DeckId(deck_id), action == "suspend")
-        elif action == "bury":
-            today = study_day(self.collection.clock.now(), None, self.settings.rollover_hour)
-            store.bury_deck(DeckId(deck_id), today + timedelta(days=1))
+    def deck_action(self, action: DeckAction, deck_id: DeckId) -> None:
+        """Run a deck-list context-menu action on ``deck_id``, then show the new counts."""
+        self.collection.deck_action(action, deck_id)
         self.show_decks()
 
     def open_settings(self) -> None:
         """Show the settings dialog; store what it returns."""
-        decks = self.collection.store.deck_counts(study_day(self.collection.clock.now()))
-        self.settings_dialog = SettingsDialog(self.settings, decks, self)
+        self.settings_dialog = SettingsDialog(self.settings, self.collection.decks(), self)
         if self.settings_dialog.exec():
-            save_settings(self.collection.store.db, self.settings_dialog.result_settings)
+            self.collection.save_settings(self.settings_dialog.result_settings)
             if self.stack.currentWidget() is self.deck_list:
                 self.show_decks()
 
@@ -255,7 +228,7 @@ class MainWindow(QMainWindow):
 
     def _set_display(self, display: DisplaySettings) -> None:
         self.display = display
-        save_display(self.collection.store.db, display)
+        self.collection.save_display(display)
         self.theme = self._apply_display()
         self.theme_actions[display.theme].setChecked(True)
         if self.math_warmer is not None and self.math_warmer.pending:
@@ -272,13 +245,9 @@ class MainWindow(QMainWindow):
         """After the first paint, typeset upcoming cards' formulas in idle time."""
         if self.math_warmer is not None:
             self.math_warmer.stop()
-        self.math_warmer = MathWarmer(default_typesetter(), self.collection.store.study_texts(),
+        self.math_warmer = MathWarmer(default_typesetter(), self.collection.study_texts(),
                                       self.review.text_px * MATH_SCALE, self)
         self.math_warmer.start()
-
-    def _deck_dir(self, card: Card) -> Path | None:
-        path = self.collection.store.deck_path(card.deck)
-        return Path(path).parent if path else None
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._warm_timer.stop()

@@ -44,7 +44,7 @@ class MathImage:
     height: float
 
 
-def _ziamath():  # type: ignore[no-untyped-def]
+def _ziamath() -> Any:
     """Import ziamath on first use (it loads its math font: ~0.1 s), never at start-up."""
     if "ziamath" in sys.modules:
         return sys.modules["ziamath"]
@@ -52,7 +52,7 @@ def _ziamath():  # type: ignore[no-untyped-def]
         warnings.simplefilter("ignore", DeprecationWarning)
         import ziamath
 
-    ziamath.config.svg2 = False
+    ziamath.config.svg2 = False  # type: ignore[attr-defined]  # ziamath exports config untyped
     return ziamath
 
 
@@ -111,7 +111,7 @@ class MathTypesetter:
             self.typeset_count += 1
             if file is not None:
                 file.parent.mkdir(parents=True, exist_ok=True)
-                mask.save(str(file), "PNG")
+                mask.save(str(file), "PNG")  # type: ignore[call-overload]  # PySide6's stub says bytes; the binding takes str
         _remember(self._masks, key, mask, self._memory_items)
         return mask
 

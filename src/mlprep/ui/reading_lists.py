@@ -107,15 +107,14 @@ class ReadingTree(QTreeWidget):
 
     def find_row(self, wanted: str) -> QTreeWidgetItem | None:
         """The row of item ``wanted``, if shown."""
-        for i in range(self.topLevelItemCount()):
-            row = self.topLevelItem(i)
-            if item_id(row) == wanted:
-                return row
-        return None
+        return next((row for row in self._rows() if item_id(row) == wanted), None)
 
     def ids(self) -> list[str]:
         """The item ids shown, top to bottom."""
-        return [item_id(self.topLevelItem(i)) for i in range(self.topLevelItemCount())]
+        return [item_id(row) for row in self._rows()]
+
+    def _rows(self) -> list[QTreeWidgetItem]:
+        return [row for i in range(self.topLevelItemCount()) if (row := self.topLevelItem(i)) is not None]
 
     def replace_row(self, entry: ReadingEntry, muted: QColor) -> None:
         """Redraw ``entry``'s row in place (keeping it current if it was), without signals."""

@@ -19,20 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mlprep.core.grades import Grade
 from mlprep.core.models import Card, ReviewKind
-from mlprep.services.cram import CramSession
-from mlprep.services.study import Preview, StudySession
+from mlprep.services.session import Preview, ReviewSession, grade_range
 from mlprep.ui.card_render import LearnMoreLink
 from mlprep.ui.card_view import BASE_TEXT_PX, CardBrowser
 from mlprep.ui.theme import LIGHT, Theme
-
-Session = StudySession | CramSession
-
-# Anki's four buttons (key, label) by SM-2 quality; see mlprep.core.models.Button.
-FOUR_GRADES = {2: ("1", "Again"), 3: ("2", "Hard"), 4: ("3", "Good"), 5: ("4", "Easy")}
-# SM-2's full scale (Wozniak 1990): 0 blackout … 5 perfect, keyed by its own digit.
-SIX_GRADES = {0: ("0", "Blackout"), 1: ("1", "Wrong"), 2: ("2", "Almost"), 3: ("3", "Hard"),
-              4: ("4", "Good"), 5: ("5", "Perfect")}
 
 
 def format_interval(days: int) -> str:
@@ -70,9 +62,9 @@ class ReviewView(QWidget):
         self._theme: Theme = LIGHT
         self._px = BASE_TEXT_PX
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self._session: Session | None = None
+        self._session: ReviewSession | None = None
         self._card: Card | None = None
-        self._grades: dict[int, tuple[str, str]] = FOUR_GRADES
+        self._grades: dict[int, Grade] = {}
         self.revealed = False
 
         self.counts = QLabel()
@@ -126,9 +118,9 @@ class ReviewView(QWidget):
         for button in self.grade_buttons.values():
             button.deleteLater()
         self.grade_buttons = {}
-        for quality, (_key, label) in self._grades.items():
+        for quality, grade in self._grades.items():
             push = QPushButton()
-            push.setObjectName(f"grade{label}")
+            push.setObjectName(f"grade{grade.name}")
             push.setProperty("quality", quality)
             push.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             push.setMinimumHeight(52)
@@ -142,7 +134,7 @@ class ReviewView(QWidget):
         """Space/Enter reveal, digits grade, U/Ctrl+Z undo, ``-`` bury, ``@`` suspend, Esc
         leaves. The review screen keeps the focus (its children take none)."""
         key, text = event.key(), event.text()
-        grade_keys = {k: q for q, (k, _label) in self._grades.items()}
+        grade_keys = {g.key: q for q, g in self._grades.items()}
         if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.reveal()
         elif text in grade_keys:
@@ -160,19 +152,18 @@ class ReviewView(QWidget):
 
     # -- session ----------------------------------------------------------------------
 
-    def start(self, session: Session) -> None:
+    def start(self, session: ReviewSession) -> None:
         """Review ``session``'s cards from its next one."""
         self._session = session
-        self._grades = SIX_GRADES if session.settings.six_grades else FOUR_GRADES
+        self._grades = {g.quality: g for g in grade_range(session.settings)}
         self._build_grade_buttons()
-        is_cram = isinstance(session, CramSession)
-        self.bury_button.setVisible(not is_cram)
-        self.suspend_button.setVisible(not is_cram)
+        self.bury_button.setVisible(session.can_hide)
+        self.suspend_button.setVisible(session.can_hide)
         self.notice.clear()
         self._show_next()
 
     @property
-    def session(self) -> Session | None:
+    def session(self) -> ReviewSession | None:
         return self._session
 
     @property
@@ -198,11 +189,11 @@ class ReviewView(QWidget):
         """"N new · N due · N again" left in the session, in the theme's answer colours."""
         if self._session is None:
             return
-        new, due, drill = self._session.counts()
+        left = self._session.counts()
         t = self._theme
-        self.counts.setText(f'<span style="color:{t.new}">{new} new</span> · '
-                            f'<span style="color:{t.good}">{due} due</span> · '
-                            f'<span style="color:{t.again}">{drill} again</span>')
+        self.counts.setText(f'<span style="color:{t.new}">{left.new} new</span> · '
+                            f'<span style="color:{t.good}">{left.review} due</span> · '
+                            f'<span style="color:{t.again}">{left.learn} again</span>')
 
     def reveal(self) -> None:
         """Show the back and the grade buttons with their next intervals."""
@@ -212,8 +203,8 @@ class ReviewView(QWidget):
         self._render()
         kind = self._session.current_kind
         for preview in self._session.previews():
-            key, label = self._grades[preview.quality]
-            self.grade_buttons[preview.quality].setText(f"{label}  ({key})\n{preview_text(preview, kind)}")
+            grade = self._grades[preview.quality]
+            self.grade_buttons[preview.quality].setText(f"{grade.name}  ({grade.key})\n{preview_text(preview, kind)}")
         self.bottom.setCurrentIndex(1)
 
     def grade(self, quality: int) -> None:
@@ -236,14 +227,14 @@ class ReviewView(QWidget):
 
     def bury(self) -> None:
         """Hide the current card until tomorrow."""
-        if isinstance(self._session, StudySession) and self._card is not None:
+        if self._session is not None and self._session.can_hide and self._card is not None:
             self._session.bury_current()
             self.notice.setText("Card buried until tomorrow")
             self._show_next()
 
     def suspend(self) -> None:
         """Suspend the current card until it is unsuspended."""
-        if isinstance(self._session, StudySession) and self._card is not None:
+        if self._session is not None and self._session.can_hide and self._card is not None:
             self._session.suspend_current()
             self.notice.setText("Card suspended")
             self._show_next()

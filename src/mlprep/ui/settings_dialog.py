@@ -111,17 +111,15 @@ class SettingsDialog(QDialog):
         self.resize(560, 640)
 
     def _deck_limits(self) -> dict[str, DeckLimits]:
-        out = {}
+        out: dict[str, DeckLimits] = {}
         for row, deck in enumerate(self._decks):
-            values = []
-            for column in (1, 2):
-                item = self.deck_table.item(row, column)
-                text = item.text().strip() if item is not None else ""
-                if text and not text.isdigit():
-                    raise ValueError(f"{deck.title}: a limit must be a whole number ≥ 0, got {text!r}")
-                values.append(int(text) if text else None)
-            if values != [None, None]:
-                out[deck.deck_id] = DeckLimits(values[0], values[1])
+            new, reviews = (self.deck_table.item(row, column) for column in (1, 2))
+            try:
+                limits = DeckLimits.parse(new.text() if new else "", reviews.text() if reviews else "")
+            except ValueError as exc:
+                raise ValueError(f"{deck.title}: {exc}") from exc
+            if not limits.unset:
+                out[deck.deck_id] = limits
         return out
 
     def accept(self) -> None:

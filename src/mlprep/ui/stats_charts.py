@@ -30,6 +30,7 @@ from PySide6.QtCore import QMargins, QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter, QPalette, QPen, QResizeEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from mlprep.core.grades import GRADE_NAMES
 from mlprep.services.stats_model import ButtonCounts, DayCounts, Forecast, Heatmap, Histogram, StateCounts
 
 _LIGHT_SERIES = {"new": "#3b82f6", "learning": "#f08c2e", "young": "#8fd07f", "mature": "#2f855a",
@@ -40,7 +41,6 @@ _DARK_SERIES = {"new": "#60a5fa", "learning": "#f6a04d", "young": "#9ddf8c", "ma
                 "q3": "#f6b356", "q4": "#5ccb80", "q5": "#60a5fa"}
 _LIGHT_HEAT = ("#c6e9b4", "#7cc779", "#34964f", "#1d5e33")
 _DARK_HEAT = ("#0e4429", "#006d32", "#26a641", "#39d353")
-GRADE_NAMES = {0: "0 · blackout", 1: "1 · wrong", 2: "Again", 3: "Hard", 4: "Good", 5: "Easy"}
 REVIEW_TYPE_NAMES = {"new": "New", "learning": "Learning", "young": "Young", "mature": "Mature"}
 
 

@@ -1,6 +1,6 @@
 """The statistics screen (issue 7): where the learner stands, for a scope and a period.
 
-``StatsView(store, clock)`` shows, in a scroll area: today's three figures, answers per day
+``StatsView(collection)`` shows, in a scroll area: today's three figures, answers per day
 by review type, a year heatmap with the current and longest streak, true retention (young
 and mature), answer buttons, the 30-day due forecast, card states, interval and ease
 histograms and a sortable mastery table per area and deck. Every figure comes from
@@ -11,7 +11,6 @@ in each panel's tooltip. An empty collection shows a friendly message and the ca
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import tzinfo
 from pathlib import Path
 from typing import cast
 
@@ -31,20 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mlprep.core.clock import Clock
 from mlprep.core.study_settings import ALL_DECKS, StudyScope
-from mlprep.services.stats import (
-    INTERVAL_BINS,
-    MATURE_DAYS,
-    PERIODS,
-    compute_stats,
-    parse_scope,
-    scope_choices,
-    scope_text,
-)
-from mlprep.services.stats_export import export_csv
+from mlprep.services.collection import Collection
+from mlprep.services.stats import INTERVAL_BINS, MATURE_DAYS, PERIODS, parse_scope, scope_text
 from mlprep.services.stats_model import RetentionCounts, Stats
-from mlprep.storage.cards import CardStore
 from mlprep.ui import stats_charts as charts
 from mlprep.ui.stats_panels import FigureRow, MasteryPanel, Panel, panel_style_sheet, pct
 from mlprep.ui.theme import is_dark
@@ -87,24 +76,23 @@ def choose_folder_dialog(parent: QWidget) -> Path | None:
 
 
 class StatsView(QWidget):
-    """The statistics screen for a collection (``store`` and ``clock``; both may be given
-    later with :meth:`set_collection`). ``tz`` is the user's time zone (default: the
-    system's); ``choose_folder`` asks where "Export CSV…" writes (a folder dialog by default;
-    tests inject their own)."""
+    """The statistics screen for a ``collection`` (which may be given later with
+    :meth:`set_collection`); ``choose_folder`` asks where "Export CSV…" writes (a folder dialog by
+    default; tests inject their own)."""
 
-    def __init__(self, store: CardStore | None = None, clock: Clock | None = None, *, tz: tzinfo | None = None,
+    def __init__(self, collection: Collection | None = None, *,
                  choose_folder: Callable[[QWidget], Path | None] = choose_folder_dialog,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("StatsView")
-        self._store, self._clock, self._tz = store, clock, tz
+        self._collection = collection
         self._choose_folder = choose_folder
         self._styling = False
         self.stats: Stats | None = None
         self._build()
         self._restyle()
-        if store is not None and clock is not None:
-            self.set_collection(store, clock)
+        if collection is not None:
+            self.set_collection(collection)
 
     # -- building --------------------------------------------------------------------------------
 
@@ -211,28 +199,28 @@ class StatsView(QWidget):
                               self.forecast_panel, self.buttons_panel, self.intervals_panel, self.ease_panel,
                               self.mastery_panel)
 
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName("statsScroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.content)
-        for widget in (self, self.content, self.scroll.viewport()):
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("statsScroll")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(self.content)
+        for widget in (self, self.content, self.scroll_area.viewport()):
             widget.setBackgroundRole(QPalette.ColorRole.Window)
             widget.setAutoFillBackground(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 12, 8)
         layout.addLayout(top)
         layout.addWidget(self.status)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         self.status.hide()
         self.scope_combo.currentIndexChanged.connect(self._combo_changed)
         self.period_combo.currentIndexChanged.connect(self._combo_changed)
 
     # -- the collection, scope and period ---------------------------------------------------------------
 
-    def set_collection(self, store: CardStore, clock: Clock) -> None:
-        """Show ``store``'s statistics as of ``clock`` (resets the scope to everything)."""
-        self._store, self._clock = store, clock
+    def set_collection(self, collection: Collection) -> None:
+        """Show ``collection``'s statistics as of its clock (resets the scope to everything)."""
+        self._collection = collection
         self._fill_scopes(ALL_DECKS)
         self.refresh()
 
@@ -240,8 +228,8 @@ class StatsView(QWidget):
         combo = self.scope_combo
         combo.blockSignals(True)
         combo.clear()
-        if self._store is not None:
-            for choice in scope_choices(self._store):
+        if self._collection is not None:
+            for choice in self._collection.stats_scopes():
                 indent = "" if choice.scope == ALL_DECKS or choice.scope.kind.value == "area" else "      "
                 combo.addItem(indent + choice.label, scope_text(choice.scope))
                 if choice.scope.kind.value == "area":
@@ -280,9 +268,9 @@ class StatsView(QWidget):
 
     def refresh(self) -> None:
         """Recompute every figure from the database and redraw (also after studying)."""
-        if self._store is None or self._clock is None:
+        if self._collection is None:
             return
-        self.stats = compute_stats(self._store, self._clock, self.scope, self.period, self._tz)
+        self.stats = self._collection.stats(self.scope, self.period)
         self._render()
 
     # -- showing -----------------------------------------------------------------------------------------
@@ -346,13 +334,13 @@ class StatsView(QWidget):
     def export(self) -> Path | None:
         """Ask for a folder and write the review log and the mastery table there as CSV;
         return the folder (``None`` if cancelled or nothing to export)."""
-        if self._store is None or self.stats is None:
+        if self._collection is None or self.stats is None:
             return None
         folder = self._choose_folder(self)
         if folder is None:
             return None
         try:
-            log_path, mastery_path = export_csv(self._store.db, self.stats, folder)
+            log_path, mastery_path = self._collection.export_stats_csv(self.stats, folder)
         except OSError as error:
             self._show_status(f"Could not export: {error}")
             return None

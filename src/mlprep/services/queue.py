@@ -1,0 +1,154 @@
+"""Today's queue: the one owner of which card comes next and how many are left.
+
+The review screen's counts, the deck list's counts and the CLI all come from :class:`TodayQueue`, so
+they cannot disagree. A card counts against two daily limits (new cards introduced, reviews), each
+global and optionally per deck, as in Anki's deck options: a deck shows at most what its own limit
+leaves, and any total at most what the global limit leaves.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from mlprep.core.models import CardId, DeckId, ReviewKind
+from mlprep.core.study_settings import LimitKind, NewOrder, StudyScope, StudySettings
+from mlprep.services.session import QueueCounts
+from mlprep.storage.collection_db import CollectionDb
+from mlprep.storage.study_queries import DeckTally
+
+LIMIT_OF_KIND = {ReviewKind.NEW: LimitKind.NEW, ReviewKind.REVIEW: LimitKind.REVIEW}
+"""The daily limit a first answer counts against (drills and cram count against none)."""
+
+_KIND_OF_LIMIT = {LimitKind.NEW: ReviewKind.NEW, LimitKind.REVIEW: ReviewKind.REVIEW}
+
+
+class DailyLimits:
+    """What the global and per-deck daily limits of ``settings`` still allow, after the first-pass
+    answers already given today (``answered``, per deck and limit)."""
+
+    def __init__(self, settings: StudySettings, answered: DeckTally) -> None:
+        self._settings = settings
+        self._done: DeckTally = {deck: dict(counts) for deck, counts in answered.items()}
+
+    def left(self, kind: LimitKind, deck: DeckId | None = None) -> int:
+        """Cards of ``kind`` the global limit still allows today, or with ``deck``, what both the
+        global limit and that deck's own limit allow (never negative)."""
+        left = self._settings.daily_limit(kind) - sum(d.get(kind, 0) for d in self._done.values())
+        if deck is not None and (own := self._settings.limit_for(deck, kind)) is not None:
+            left = min(left, own - self._done.get(deck, {}).get(kind, 0))
+        return max(0, left)
+
+    def count(self, deck: DeckId, kind: LimitKind, delta: int = 1) -> None:
+        """Record ``delta`` first-pass answers of ``kind`` in ``deck`` (``-1`` for an undo)."""
+        counts = self._done.setdefault(deck, {LimitKind.NEW: 0, LimitKind.REVIEW: 0})
+        counts[kind] = counts.get(kind, 0) + delta
+
+    def blocked(self, kind: LimitKind) -> list[DeckId]:
+        """Decks whose own limit for ``kind`` is used up today."""
+        return [DeckId(deck) for deck in self._settings.deck_limits if self.left(kind, DeckId(deck)) == 0]
+
+    def capped(self, kind: LimitKind, available: Mapping[DeckId, int]) -> dict[DeckId, int]:
+        """Per deck, the cards of ``kind`` it can show: what is ``available`` in it, capped by its
+        own limit and the global one."""
+        return {deck: min(n, self.left(kind, deck)) for deck, n in available.items()}
+
+    def total(self, kind: LimitKind, available: Mapping[DeckId, int]) -> int:
+        """All the cards of ``kind`` the decks can show together: each deck capped as in
+        :meth:`capped`, the sum capped by the global limit."""
+        return min(self.left(kind), sum(self.capped(kind, available).values()))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The next card: its id, its deck and how it is shown (new, review or drill)."""
+
+    card_id: CardId
+    deck_id: DeckId
+    kind: ReviewKind
+
+
+class TodayQueue:
+    """The cards of ``scope`` that study day ``today`` (which began at the UTC instant ``since``)
+    still owes, in the order :meth:`pick` gives them, within ``settings``' limits.
+
+    Counted from the collection once (or from ``available``, per deck, when the caller has counted
+    already), then kept up to date by :meth:`taken`, :meth:`returned`
+    and :meth:`hidden`, so reading the counts costs nothing per card. New cards are placed by
+    ``settings.new_order``; due cards come most overdue first; the drill (SM-2 step 7) comes last.
+    """
+
+    def __init__(self, storage: CollectionDb, settings: StudySettings, scope: StudyScope, today: date,
+                 since: datetime, *, available: DeckTally | None = None) -> None:
+        self._study = storage.study
+        self._cards = storage.cards
+        self.settings, self.scope, self.today = settings, scope, today
+        self.limits = DailyLimits(settings, self._study.answered_since(since))
+        self.drill: deque[CardId] = deque(self._study.drill_since(since, today))
+        tally = self._study.available_by_deck(today, scope) if available is None else available
+        self._available = {kind: {deck: n[kind] for deck, n in tally.items()} for kind in LimitKind}
+        new_today = self.limits.total(LimitKind.NEW, self._available[LimitKind.NEW])
+        self._mix_every = max(1, self.limits.total(LimitKind.REVIEW, self._available[LimitKind.REVIEW])
+                              // max(1, new_today))
+        self._reviews_since_new = 0
+
+    def counts(self) -> QueueCounts:
+        """New, drill and due cards left in the scope today, after every limit."""
+        return QueueCounts(new=self.limits.total(LimitKind.NEW, self._available[LimitKind.NEW]),
+                           learn=len(self.drill),
+                           review=self.limits.total(LimitKind.REVIEW, self._available[LimitKind.REVIEW]))
+
+    def deck_counts(self) -> dict[DeckId, QueueCounts]:
+        """Per deck of the scope, its new and due cards after its own and the global limits (the
+        drill is the session's, not a deck's: 0 here)."""
+        new = self.limits.capped(LimitKind.NEW, self._available[LimitKind.NEW])
+        due = self.limits.capped(LimitKind.REVIEW, self._available[LimitKind.REVIEW])
+        return {deck: QueueCounts(new=new.get(deck, 0), learn=0, review=due.get(deck, 0)) for deck in new | due}
+
+    def pick(self) -> Pick | None:
+        """The card to show next, or ``None`` when the scope owes nothing more today."""
+        order = self.settings.new_order
+        new_first = order is NewOrder.BEFORE or (order is NewOrder.MIXED and self._reviews_since_new >= self._mix_every)
+        kinds = (LimitKind.NEW, LimitKind.REVIEW) if new_first else (LimitKind.REVIEW, LimitKind.NEW)
+        for kind in kinds:  # the second query runs only when the first finds nothing
+            if not self.limits.left(kind):
+                continue
+            find = self._study.next_new if kind is LimitKind.NEW else self._study.next_due
+            found = find(self.today, self.scope, self.limits.blocked(kind))
+            if found:
+                return Pick(found[0], found[1], _KIND_OF_LIMIT[kind])
+        if self.drill:
+            return Pick(self.drill[0], self._cards.card(self.drill[0]).deck, ReviewKind.DRILL)
+        return None
+
+    def taken(self, pick: Pick, *, drill_again: bool) -> None:
+        """``pick`` was answered: count it against its limits, and with ``drill_again`` put it at
+        the end of the drill (SM-2 step 7: graded below 4)."""
+        if (limit := LIMIT_OF_KIND.get(pick.kind)) is not None:
+            self.limits.count(pick.deck_id, limit)
+            self._available[limit][pick.deck_id] = self._available[limit].get(pick.deck_id, 0) - 1
+            self._reviews_since_new = 0 if pick.kind is ReviewKind.NEW else self._reviews_since_new + 1
+        self._leave_drill(pick.card_id)
+        if drill_again:
+            self.drill.append(pick.card_id)
+
+    def hidden(self, pick: Pick) -> None:
+        """``pick`` was buried or suspended: it leaves today's queue without an answer."""
+        if (limit := LIMIT_OF_KIND.get(pick.kind)) is not None:
+            self._available[limit][pick.deck_id] = self._available[limit].get(pick.deck_id, 0) - 1
+        self._leave_drill(pick.card_id)
+
+    def returned(self, pick: Pick, *, answered: bool, drill: Iterable[CardId]) -> None:
+        """Undo of :meth:`taken` (``answered``) or :meth:`hidden`: ``pick`` is owed again, and the
+        drill is back to ``drill``."""
+        if (limit := LIMIT_OF_KIND.get(pick.kind)) is not None:
+            self._available[limit][pick.deck_id] = self._available[limit].get(pick.deck_id, 0) + 1
+            if answered:
+                self.limits.count(pick.deck_id, limit, -1)
+        self.drill = deque(drill)
+
+    def _leave_drill(self, card_id: CardId) -> None:
+        if card_id in self.drill:
+            self.drill.remove(card_id)

@@ -1,0 +1,90 @@
+"""One open collection file and the stores over it: the only way services reach SQLite.
+
+Services hold a :class:`CollectionDb` and call its stores' methods; none of them sees a connection
+or writes SQL. It opens read-write (creating the file and applying pending migrations) or read-only
+(``mode=ro``: never written, never migrated).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from mlprep.storage.cards import CardStore
+from mlprep.storage.db import checkpoint, open_db
+from mlprep.storage.migrations import migrations
+from mlprep.storage.reading_store import ReadingStore
+from mlprep.storage.settings_store import SettingsStore
+from mlprep.storage.stats_queries import StatsQueries
+from mlprep.storage.study_queries import StudyQueries
+
+
+def read_only_uri(path: Path) -> str:
+    """SQLite's URI for opening ``path`` read-only (https://sqlite.org/uri.html): the absolute path
+    percent-encoded, so a ``#`` or ``?`` in a folder name is part of the name, not of the URI."""
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+class CollectionDb:
+    """The stores of one open collection ``db``; ``path`` is its file (``None`` in memory) and
+    ``read_only`` tells whether writes reach the file (they never do when it is set)."""
+
+    def __init__(self, db: Database, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.db = db
+        self.path = path
+        self.read_only = read_only
+        self.cards = CardStore(db)
+        self.study = StudyQueries(db)
+        self.stats = StatsQueries(db)
+        self.reading = ReadingStore(db)
+        self.settings = SettingsStore(db)
+
+    def reader(self) -> CollectionDb | None:
+        """A second, read-only connection to the same file for use on another thread (SQLite
+        releases the GIL while it reads), or ``None`` when a second connection would not see what
+        this one sees: in memory, or while this one has a transaction open."""
+        if self.path is None or self.db.conn.in_transaction:
+            return None
+        return CollectionDb(_connect_read_only(self.path), self.path, read_only=True)
+
+    def checkpoint_if_due(self) -> bool:
+        """Idle-time upkeep: see :meth:`mlprep.storage.cards.CardStore.checkpoint_if_due`."""
+        return self.cards.checkpoint_if_due()
+
+    def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the file now (see :func:`mlprep.storage.db.checkpoint`)."""
+        return checkpoint(self.db)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+
+def _connect_read_only(path: Path) -> Database:
+    return Database(sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False))
+
+
+def open_collection_db(path: Path | None, *, read_only: bool = False) -> CollectionDb:
+    """Open the collection at ``path`` (``None``: a new one in memory).
+
+    Read-write (the default) creates the file and its folder if needed and applies pending
+    migrations (:func:`mlprep.storage.db.open_db`). Read-only never writes the file: a missing file
+    gives an empty collection in memory, and a file whose schema is older than this version's is
+    copied into memory (SQLite's online backup) and migrated there. Raises ``sqlite3.DatabaseError``
+    if the file is not a collection.
+    """
+    if not read_only or path is None:
+        return CollectionDb(open_db(path), path, read_only=read_only)
+    if not path.exists():
+        return CollectionDb(open_db(None), None, read_only=True)
+    db = _connect_read_only(path)
+    if migrations.pending(db):
+        memory = sqlite3.connect(":memory:")
+        db.conn.backup(memory)
+        db.close()
+        migrated = Database(memory)
+        migrations.apply(migrated)
+        return CollectionDb(migrated, None, read_only=True)
+    return CollectionDb(db, path, read_only=True)
