@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from mlprep.storage.cards import CardStore
 from mlprep.storage.db import checkpoint, open_db
+from mlprep.storage.legacy import upgrade
 from mlprep.storage.migrations import migrations
 from mlprep.storage.reading_store import ReadingStore
 from mlprep.storage.settings_store import SettingsStore
@@ -72,7 +73,8 @@ def open_collection_db(path: Path | None, *, read_only: bool = False) -> Collect
     Read-write (the default) creates the file and its folder if needed and applies pending
     migrations (:func:`mlprep.storage.db.open_db`). Read-only never writes the file: a missing file
     gives an empty collection in memory, and a file whose schema is older than this version's is
-    copied into memory (SQLite's online backup) and migrated there. Raises ``sqlite3.DatabaseError``
+    copied into memory (SQLite's online backup) and upgraded there
+    (:func:`mlprep.storage.legacy.upgrade`). Raises ``sqlite3.DatabaseError``
     if the file is not a collection.
     """
     if not read_only or path is None:
@@ -85,6 +87,6 @@ def open_collection_db(path: Path | None, *, read_only: bool = False) -> Collect
         db.conn.backup(memory)
         db.close()
         migrated = Database(memory)
-        migrations.apply(migrated)
+        upgrade(migrated)  # repairs the schemas of the two migrations edited after landing
         return CollectionDb(migrated, None, read_only=True)
     return CollectionDb(db, path, read_only=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from mlprep.storage.migrations import migrations
+from mlprep.storage.legacy import upgrade
 
 
 def open_db(path: Path | str | None) -> Database:
@@ -22,7 +22,7 @@ def open_db(path: Path | str | None) -> Database:
         db = Database(path)
         db.enable_wal()
     db.execute("PRAGMA synchronous = NORMAL")
-    migrations.apply(db)
+    upgrade(db)
     return db
 
 

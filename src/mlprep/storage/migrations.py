@@ -1,6 +1,18 @@
 """The collection's schema, one named function per change (sqlite-utils ``Migrations``).
 
-Never edit a migration that has shipped: add a new one.
+LANDED MIGRATIONS ARE HISTORY: never edit one, add a new one. Once a migration has landed,
+its body, its name, its place in the order and every constant it uses (``ROW_CLASS_SQL``,
+``_ROW_ADD`` ...) stay as they are forever. sqlite-utils records a migration by name only,
+so a collection that ran the old text counts it as applied, and the next migration that
+assumes the new text fails on it: that is how editing m001 and m003 after they landed
+stranded collections (repaired by :mod:`mlprep.storage.legacy`). To change the schema, add
+a migration at the end of this file (transactional, the default: the whole upgrade runs in
+one transaction), record its hash in tests/storage/test_migrations_frozen.py when it lands,
+and run scripts/make_history_fixtures.py.
+
+Every schema that ever landed must open at HEAD, with nothing lost:
+tests/storage/test_history.py opens a collection made by each of them (tests/fixtures/history)
+and compares it with a fresh one.
 """
 
 from __future__ import annotations
