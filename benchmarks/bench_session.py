@@ -73,6 +73,7 @@ def build_mlprep(path: Path, n_cards: int, n_reviews: int, rng: random.Random) -
                              cards=cards), NOW)
     today = study_day(NOW)
     ids = [r[0] for r in store.db.execute("SELECT id FROM cards").fetchall()]
+    store.set_new_ranks({CardId(card_id): rank for rank, card_id in enumerate(ids)})  # introduction order
     with store.db.atomic():
         for card_id in ids:
             roll = rng.random()

@@ -7,11 +7,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Qt aborts without a display unless told to draw offscreen; set it before Qt is imported.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from mlprep.core.clock import FixedClock
+
+# scripts/mutation runs the suite once per mutant: fewer examples keep each run short.
+settings.register_profile("mutation", max_examples=15, deadline=None)
+if os.environ.get("MLPREP_HYPOTHESIS_PROFILE") == "mutation":
+    settings.load_profile("mutation")
 
 DECK_A = """\
 ---

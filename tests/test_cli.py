@@ -222,3 +222,41 @@ def test_read_only_commands_never_create_or_change_the_collection(tmp_path: Path
     stats = json.loads(mlprep("stats", "--json", data_dir=used).stdout)
     assert "mine" not in {m["key"] for m in stats["mastery"]}  # not synced: the app syncs on start
     assert (used / "collection.sqlite3").read_bytes() == before
+
+
+def test_plan_for_a_date_30_days_ahead_fits_the_budget_or_says_what_it_needs(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    interview = date.today() + timedelta(days=30)  # the CLI's clock is the system's
+    result = mlprep("plan", "--date", interview.isoformat(), "--json", data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"date", "new_per_day", "last_new_day", "status", "forecast", "readiness"} <= set(data)
+    assert data["date"] == interview.isoformat() and len(data["forecast"]) >= 29
+    assert set(data["forecast"][0]) >= {"date", "reviews", "new", "minutes"}
+    assert {r["area"] for r in data["readiness"]} == {a.slug for a in AREAS}
+    assert all(set(r) >= {"now", "on_day"} for r in data["readiness"])
+    if data["status"] == "on track":
+        assert max(day["minutes"] for day in data["forecast"]) <= data["budget_minutes"]
+        assert data["unseen_on_day"] == 0  # every chosen card introduced by last_new_day
+        assert sum(day["new"] for day in data["forecast"] if day["date"] > data["last_new_day"]) == 0
+    else:
+        assert data["advice"]  # by how much (minutes a day) and why
+    shown = mlprep("plan", data_dir=tmp_path)
+    assert shown.returncode == 0 and shown.stdout.startswith(f"Interview {interview}")
+
+
+def test_plan_refuses_bad_input_naming_the_field_and_saves_nothing(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    soon = (date.today() + timedelta(days=20)).isoformat()
+    for args, field in ((["--date", "2001-01-01"], "date"), (["--date", "soon"], "date"),
+                        (["--date", "2999-01-01"], "date"), (["--date", soon, "--budget-min", "0"], "budget"),
+                        (["--date", soon, "--skip", "astrology"], "areas"),
+                        (["--date", soon, "--target", "1.5"], "target")):
+        result = mlprep("plan", *args, data_dir=tmp_path)
+        assert (result.returncode, result.stderr.split(":")[:2]) == (2, ["mlprep plan", f" {field}"]), args
+    assert mlprep("plan", data_dir=tmp_path).returncode == 1  # nothing was saved: no plan is active
+    assert mlprep("plan", "--date", soon, "--skip", "sql", data_dir=tmp_path).returncode == 0
+    assert mlprep("plan", "--clear", data_dir=tmp_path).returncode == 0
+    assert "no plan is active" in mlprep("plan", data_dir=tmp_path).stderr

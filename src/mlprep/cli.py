@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     reading.add_argument("--status", choices=[v.value for v in ReadingStatus])
     reading.add_argument("--search", default="", metavar="Q", help="words that must all occur in title, author, why")
     reading.add_argument("--json", action="store_true", help="one JSON object per line")
+    from mlprep import plan_cli
+
+    plan_cli.add_parser(sub)
     stats = sub.add_parser("stats", help="progress statistics: today, streaks, retention, forecast, mastery")
     stats.add_argument("--json", action="store_true", help="every figure as one JSON document")
     stats.add_argument("--scope", default="all", metavar="SCOPE", help="all (default), area:SLUG or deck:ID")
@@ -90,6 +93,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return _reading(args)
     if command == "stats":
         return _stats(args)
+    if command == "plan":
+        from mlprep import plan_cli
+
+        return plan_cli.run(args, lambda read_only: _open(args.data_dir, read_only=read_only))
     from mlprep.app import run_app
 
     return run_app(data_dir=args.data_dir)
@@ -156,14 +163,19 @@ def _cards(data_dir: Path | None, *, as_json: bool, summary: bool = False) -> in
     return 0
 
 
-def _open_read_only(data_dir: Path | None) -> Collection:
-    """The collection for a command that only reads: never written, synced or migrated."""
+def _open(data_dir: Path | None, *, read_only: bool) -> Collection:
+    """The collection; ``read_only`` for a command that only reads (never written, synced or migrated)."""
     from mlprep.core.clock import SystemClock
     from mlprep.services.collection import open_collection
     from mlprep.services.paths import resolve_data_dir
 
     return open_collection(resolve_data_dir(data_dir, os.environ), SystemClock(), _deck_dirs(data_dir),
-                           read_only=True)
+                           read_only=read_only)
+
+
+def _open_read_only(data_dir: Path | None) -> Collection:
+    """See :func:`_open`."""
+    return _open(data_dir, read_only=True)
 
 
 def _reading(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -358,7 +359,8 @@ def test_twenty_cards_in_ten_days_spread_three_a_day_with_their_reviews() -> Non
     # New cards on days 0–6: ceil(20/7) = 3, then 17/6, 14/5, 11/4, 8/3, 5/2 -> 3 each, last 2/1 -> 2.
     # A card new on day j is reviewed on j + 1 and j + 7 (while before day 10); recall on the day stays ≥ 0.9.
     plan = PlanSettings(interview=day(10), start=TODAY, budget_minutes=60)
-    result = forecast(cards=new_cards("math", "la", 20), settings=plan, today=TODAY, pace=Pace(60), model=LINEAR)
+    result = forecast(cards=new_cards("math", "la", 20), settings=plan, today=TODAY, pace=Pace(60), model=LINEAR,
+                      front_load=False)
     assert [d.new for d in result.days] == [3, 3, 3, 3, 3, 3, 2, 0, 0, 0]
     assert [d.reviews for d in result.days] == [0, 3, 3, 3, 3, 3, 3, 2 + 3, 0 + 3, 0 + 3]
     assert result.on_track
@@ -372,7 +374,7 @@ def test_a_small_budget_caps_new_cards_after_reviews_and_leaves_some_unseen() ->
     # 60 s an answer, 5 min: 5 first answers a day. Day 1: 3 reviews -> 2 new (not ceil(17/6) = 3), and so on;
     # 18 cards by day 6, and day 7 has 3 + 3 reviews: over budget.
     result = forecast(cards=new_cards("math", "la", 20), settings=tight_plan(), today=TODAY, pace=Pace(60),
-                      model=LINEAR)
+                      model=LINEAR, front_load=False)
     assert [d.new for d in result.days] == [3, 2, 3, 2, 3, 2, 3, 0, 0, 0]
     assert [d.reviews for d in result.days] == [0, 3, 2, 3, 2, 3, 2, 6, 2, 3]
     assert [d.over_budget for d in result.days] == [False] * 7 + [True, False, False]
@@ -382,7 +384,7 @@ def test_a_small_budget_caps_new_cards_after_reviews_and_leaves_some_unseen() ->
 def test_status_of_the_tight_plan_asks_for_the_peak_days_six_minutes() -> None:
     # Uncapped, the busiest days take 3 reviews + 3 new = 6 answers = 6 min; and 6 min keeps that plan.
     status = plan_status(cards=new_cards("math", "la", 20), settings=tight_plan(), today=TODAY, pace=Pace(60),
-                         model=LINEAR)
+                         model=LINEAR, front_load=False)
     assert (status.on_track, status.unseen, status.days_over_budget, status.minutes_needed) == (False, 2, 1, 6)
     assert (status.skip_area, status.cards_lost) == (None, 0)  # one area: nothing to skip
 
@@ -392,7 +394,7 @@ def test_status_suggests_the_smallest_normal_area_whose_skipping_fits() -> None:
     # Skipping "mid" leaves 14: 2 a day, at most 4 answers a day. "big" is focus: never suggested.
     cards = [*new_cards("big", "b", 12), *new_cards("mid", "m", 6), *new_cards("tiny", "t", 2)]
     plan = replace(tight_plan(), area_weights={"big": Weight.FOCUS})
-    status = plan_status(cards=cards, settings=plan, today=TODAY, pace=Pace(60), model=LINEAR)
+    status = plan_status(cards=cards, settings=plan, today=TODAY, pace=Pace(60), model=LINEAR, front_load=False)
     assert (status.on_track, status.skip_area, status.cards_lost, status.minutes_needed) == (False, "mid", 6, 6)
 
 
@@ -400,7 +402,7 @@ def test_status_suggests_the_area_losing_fewest_cards_among_those_that_fit() -> 
     # Up to 17 cards fit this plan (3 + 3 reviews on day 7 from 18 on). Skipping a (2) leaves 18;
     # skipping b (4) leaves 16 and skipping c (14) leaves 6: both fit, b loses fewer.
     cards = [*new_cards("a", "a", 2), *new_cards("b", "b", 4), *new_cards("c", "c", 14)]
-    status = plan_status(cards=cards, settings=tight_plan(), today=TODAY, pace=Pace(60), model=LINEAR)
+    status = plan_status(cards=cards, settings=tight_plan(), today=TODAY, pace=Pace(60), model=LINEAR, front_load=False)
     assert (status.skip_area, status.cards_lost) == ("b", 4)
 
 
@@ -557,3 +559,15 @@ def test_status_remedies_do_what_they_say(scenario: Scenario) -> None:
         if plan.area_weight(area) is Weight.NORMAL and chosen_in(area) < (status.cards_lost or 10**9):
             fewer = replace(plan, area_weights={**plan.area_weights, area: Weight.SKIP})
             assert not run(scenario, fewer).on_track
+
+
+def test_the_quota_front_loads_while_the_days_its_cards_come_back_have_room() -> None:
+    # 100 cards over 10 days: an even 10 a day; 30 answers a day. The days SM-2 brings today's cards
+    # back are tomorrow and 7 days on.
+    q = partial(new_quota, remaining=100, today=TODAY, last_new=day(9), budget_answers=30, drill_rate=0.0)
+    assert q(reviews_due=0) == 10  # without the planned load: the even share
+    assert q(reviews_due=0, planned={}) == 15  # ceil(1.5 × 10), the later days empty
+    assert q(reviews_due=0, planned={day(1): 18}) == 12  # tomorrow has 30 − 18 = 12 left
+    assert q(reviews_due=0, planned={day(7): 25}) == 10  # never under the even share
+    assert q(reviews_due=25, planned={}) == 5  # nor over today's room
+    assert q(reviews_due=0, planned={day(2): 30}) == 15  # other days do not matter

@@ -80,7 +80,7 @@ def test_a_deck_limit_above_the_global_limit_does_not_raise_it(col: Collection, 
     limits = MappingProxyType({"aa": DeckLimits(new_per_day=9, reviews_per_day=5)})
     s = study(col, clock, new_per_day=2, reviews_per_day=1, deck_limits=limits, new_order=NewOrder.AFTER)
     assert s.counts() == QueueCounts(new=2, learn=0, review=1)
-    assert drain(s) == ["aa-1", "aa-4", "aa-5"]
+    assert drain(s) == ["aa-1", "bb-1", "bb-2"]  # new cards interleave the areas: aa-1, bb-1, aa-2, bb-2, ...
 
 
 def test_an_area_scope_counts_each_deck_under_its_own_limit(col: Collection, clock: FixedClock) -> None:
@@ -136,10 +136,11 @@ def test_a_leech_suspended_by_its_answer_is_not_drilled(col: Collection, clock: 
 
 
 def test_the_drill_keeps_its_order_when_the_app_is_reopened(col: Collection, clock: FixedClock) -> None:
-    s = study(col, clock, new_per_day=3)
+    aa = StudyScope(ScopeKind.DECK, "aa")
+    s = study(col, clock, aa, new_per_day=3)
     for grade in (Button.AGAIN, Button.GOOD, Button.HARD):  # aa-1 fails, aa-2 passes, aa-3 is hard
         s.answer(grade)
         clock.advance(seconds=10)
-    reopened = study(col, clock, new_per_day=3)
+    reopened = study(col, clock, aa, new_per_day=3)
     assert list(reopened.queue.drill) == [CardId("aa-1"), CardId("aa-3")]
     assert drain(reopened) == ["aa-1", "aa-3"]

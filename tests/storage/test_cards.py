@@ -50,6 +50,8 @@ def test_answer_round_trips_through_a_reopened_file(tmp_path: Path) -> None:
 def test_due_and_new_queries_respect_day_scope_suspension_and_burial(tmp_path: Path) -> None:
     store = CardStore(open_db(None))
     store.save_deck(make_deck(("c1", "F1", "B"), ("c2", "F2", "B"), ("c3", "F3", "B"), ("c4", "F4", "B")), NOW)
+    assert store.set_new_ranks({CardId(f"c{i}"): i for i in range(1, 5)}) == 4
+    assert store.set_new_ranks({CardId("c1"): 1, CardId("c2"): 2}) == 0  # unchanged ranks are not written
     store.db.execute("UPDATE cards SET due = '2026-03-09', reviews = 1 WHERE id = 'c1'")
     store.db.execute("UPDATE cards SET due = '2026-03-11', reviews = 1 WHERE id = 'c2'")
     day, all_decks = date(2026, 3, 10), StudyScope()

@@ -90,7 +90,7 @@ def test_every_card_state_and_review_log_row_is_kept(upgraded: tuple[Database, d
     log = rows(db, "review_log")
     assert len(log) == len(expected["data"]["review_log"]) > 50
     for row in expected["data"]["review_log"]:
-        assert log[row["id"]] == row
+        assert {k: log[row["id"]][k] for k in row} == row  # columns added later (due_sm2) may extend it
 
 
 @pytest.mark.parametrize("upgraded", FIXTURES, indirect=True)

@@ -96,7 +96,9 @@ class CardProgress:
 @dataclass(frozen=True)
 class ReviewLogEntry:
     """One answer, as kept in the append-only review log. Times are UTC; ``answer_ms``
-    is how long the user looked at the card before answering, in milliseconds."""
+    is how long the user looked at the card before answering, in milliseconds. ``due_after`` is the
+    due day stored after the answer and ``due_sm2`` the one SM-2 gave (equal unless an interview plan
+    moved the review before the interview; ``None`` in rows logged before version 2)."""
 
     card_id: CardId
     reviewed_at: datetime
@@ -112,6 +114,7 @@ class ReviewLogEntry:
     due_after: date | None
     answer_ms: int
     id: int | None = None
+    due_sm2: date | None = None  # the due day SM-2 gave; ``due_after`` differs when a plan moved it
 
 
 @dataclass(frozen=True)

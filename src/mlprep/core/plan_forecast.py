@@ -150,25 +150,26 @@ def chosen_cards(cards: Sequence[PlanCard], settings: PlanSettings) -> list[Plan
 
 
 def forecast(*, cards: Sequence[PlanCard], settings: PlanSettings, today: date, pace: Pace,
-             model: MemoryModel) -> Forecast:
+             model: MemoryModel, front_load: bool = True) -> Forecast:
     """Project the plan over the chosen cards (``cards``: every card, new ones in curriculum order).
 
     Start: each seen card is due on :func:`due_under_plan` (overdue cards today). Then each day from
     ``today`` to the day before the interview: the due cards are answered Good (``sm2.review`` with
     quality 4, ``model.review`` at :func:`day_instant`) and their next due date set by
     :func:`place_due` with the cards due each day as load; then :func:`new_quota` new cards, in
-    :func:`new_card_order`, are answered Good for the first time and placed likewise.
+    :func:`new_card_order`, are answered Good for the first time and placed likewise (front-loading
+    within the budget's room unless ``front_load`` is False: the plain even share).
     Raises :class:`PlanError` (``date``) if the interview is not after ``today``. Cards of skipped
     areas and decks are left out entirely, reviews included.
     """
     if settings.interview <= today:
         raise PlanError("date", f"the interview ({settings.interview}) must be after today ({today})")
     budget = answer_budget(settings.budget_minutes, pace.seconds_per_answer)
-    return _project(chosen_cards(cards, settings), settings, today, pace, model, budget)
+    return _project(chosen_cards(cards, settings), settings, today, pace, model, budget, front_load)
 
 
 def _project(cards: Sequence[PlanCard], settings: PlanSettings, today: date, pace: Pace, model: MemoryModel,
-             budget_answers: int) -> Forecast:
+             budget_answers: int, front_load: bool = True) -> Forecast:
     sim = _Simulation(model, settings.interview, settings.target_recall)
     tracks = {card.id: _Track(card) for card in cards}
     for card in cards:
@@ -186,7 +187,8 @@ def _project(cards: Sequence[PlanCard], settings: PlanSettings, today: date, pac
         for track in due_today:
             sim.answer_good(track, day)
         quota = new_quota(remaining=len(queue) - introduced, today=day, last_new=last_new,
-                          reviews_due=len(due_today), budget_answers=budget_answers, drill_rate=pace.drill_rate)
+                          reviews_due=len(due_today), budget_answers=budget_answers, drill_rate=pace.drill_rate,
+                          planned=sim.load if front_load else None)
         for track in queue[introduced:introduced + quota]:
             sim.answer_good(track, day)
         introduced += quota
@@ -260,27 +262,27 @@ class PlanStatus:
 
 
 def plan_status(*, cards: Sequence[PlanCard], settings: PlanSettings, today: date, pace: Pace,
-                model: MemoryModel) -> PlanStatus:
+                model: MemoryModel, front_load: bool = True) -> PlanStatus:
     """The forecast of the plan (see :func:`forecast`) and, when it is behind, the remedies: the least
     whole minutes a day above the budget whose forecast is on track (binary search between the budget
     and the peak day of the plan with no budget cap, which is always on track if anything is), and the
     area to skip (each normal area, fewest chosen cards first, ties in order of appearance; never the
     last chosen area). Raises :class:`PlanError` as :func:`forecast`."""
-    base = forecast(cards=cards, settings=settings, today=today, pace=pace, model=model)
+    base = forecast(cards=cards, settings=settings, today=today, pace=pace, model=model, front_load=front_load)
     if base.on_track:
         return PlanStatus(base)
     chosen = chosen_cards(cards, settings)
-    area, lost = _area_to_skip(chosen, settings, today, pace, model)
-    return PlanStatus(base, _minutes_needed(chosen, settings, today, pace, model), area, lost)
+    area, lost = _area_to_skip(chosen, settings, today, pace, model, front_load)
+    return PlanStatus(base, _minutes_needed(chosen, settings, today, pace, model, front_load), area, lost)
 
 
 def _minutes_needed(cards: Sequence[PlanCard], settings: PlanSettings, today: date, pace: Pace,
-                    model: MemoryModel) -> int | None:
+                    model: MemoryModel, front_load: bool) -> int | None:
     def fits(minutes: int) -> bool:
         budget = answer_budget(minutes, pace.seconds_per_answer)
-        return _project(cards, settings, today, pace, model, budget).on_track
+        return _project(cards, settings, today, pace, model, budget, front_load).on_track
 
-    free = _project(cards, settings, today, pace, model, _UNLIMITED)
+    free = _project(cards, settings, today, pace, model, _UNLIMITED, False)
     if free.unseen or free.below_target:
         return None  # no budget helps: the cards cannot all be introduced or all reach the target
     peak = max(day.reviews + day.new for day in free.days)
@@ -301,12 +303,12 @@ def _minutes_needed(cards: Sequence[PlanCard], settings: PlanSettings, today: da
 
 
 def _area_to_skip(cards: Sequence[PlanCard], settings: PlanSettings, today: date, pace: Pace,
-                  model: MemoryModel) -> tuple[str | None, int]:
+                  model: MemoryModel, front_load: bool) -> tuple[str | None, int]:
     sizes = Counter(card.area for card in cards)
     candidates = [area for area in sizes if settings.area_weight(area) is Weight.NORMAL] if len(sizes) > 1 else []
     for area in sorted(candidates, key=lambda a: sizes[a]):
         trial = replace(settings, area_weights={**settings.area_weights, area: Weight.SKIP})
         budget = answer_budget(trial.budget_minutes, pace.seconds_per_answer)
-        if _project(chosen_cards(cards, trial), trial, today, pace, model, budget).on_track:
+        if _project(chosen_cards(cards, trial), trial, today, pace, model, budget, front_load).on_track:
             return area, sizes[area]
     return None, 0

@@ -12,19 +12,21 @@ writes, never syncs and never migrates the file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 
 from mlprep.core.clock import Clock, day_start, study_day
 from mlprep.core.display_settings import DisplaySettings
 from mlprep.core.models import Card, DeckCounts, DeckId
+from mlprep.core.planner import PlanSettings
 from mlprep.core.study_settings import ALL_DECKS, StudyScope, StudySettings
 from mlprep.services.cram import CramSession
 from mlprep.services.deck_loader import shipped_decks_dir
 from mlprep.services.deck_sync import SyncReport, sync_decks
 from mlprep.services.overview import Overview, deck_overview
+from mlprep.services.planning import Planner, PlanReport
 from mlprep.services.reading import ReadingService, load_reading_list
 from mlprep.services.stats import ScopeChoice, compute_stats, scope_choices
 from mlprep.services.stats_export import export_csv
@@ -62,6 +64,7 @@ class Collection:
                  tz: tzinfo | None = None) -> None:
         self._storage = storage
         self._reading: ReadingService | None = None
+        self._planner: Planner | None = None
         self.clock = clock
         self.data_dir = data_dir
         self.sync = sync
@@ -98,19 +101,62 @@ class Collection:
 
     # -- the deck list and sessions ------------------------------------------------------------
 
-    def overview(self) -> Overview:
-        """The deck list's rows and totals, after today's limits."""
+    def _day(self) -> tuple[StudySettings, date, datetime]:
+        """The settings in force now (an active plan sets the new-card limit), the study day and its
+        start (UTC)."""
         settings = self.settings
         today = study_day(self.clock.now(), self.tz, settings.rollover_hour)
-        return deck_overview(self._storage, settings, today, day_start(today, self.tz, settings.rollover_hour))
+        since = day_start(today, self.tz, settings.rollover_hour)
+        limit = self.planner.new_card_limit(today, since)
+        return (settings if limit is None else replace(settings, new_per_day=limit)), today, since
+
+    def overview(self) -> Overview:
+        """The deck list's rows and totals, after today's limits (an interview plan's quota included)."""
+        settings, today, since = self._day()
+        return deck_overview(self._storage, settings, today, since)
 
     def decks(self) -> list[DeckCounts]:
         """Every present deck with its raw counts (no limits), in the deck list's order."""
         return self.overview().decks
 
     def study(self, scope: StudyScope = ALL_DECKS) -> StudySession:
-        """Today's reviews in ``scope``."""
-        return StudySession(self._storage, self.clock, settings=self.settings, scope=scope, tz=self.tz)
+        """Today's reviews in ``scope`` (under the interview plan when one is active)."""
+        settings, today, _ = self._day()
+        return StudySession(self._storage, self.clock, settings=settings, scope=scope, tz=self.tz,
+                            placer=self.planner.placer(today))
+
+    # -- the interview plan ----------------------------------------------------------------------------
+
+    @property
+    def planner(self) -> Planner:
+        """The interview plan's service (see :mod:`mlprep.services.planning`)."""
+        if self._planner is None:
+            self._planner = Planner(self._storage)
+        return self._planner
+
+    def plan(self) -> PlanSettings | None:
+        """The stored interview plan (active or past), or ``None``."""
+        return self.planner.stored()
+
+    def plan_report(self, *, advice: bool = True) -> PlanReport | None:
+        """The active plan's status, forecast and readiness (``None`` without an active plan); with
+        ``advice`` False, without searching what would put a plan that is behind on track (faster)."""
+        settings = self.settings
+        today = study_day(self.clock.now(), self.tz, settings.rollover_hour)
+        return self.planner.report(today, day_start(today, self.tz, settings.rollover_hour), advice=advice)
+
+    def set_plan(self, plan: PlanSettings) -> PlanReport:
+        """Save ``plan`` (``PlanError`` naming the field for bad input; then nothing is saved) and
+        return its report. A plan's ``start`` is the study day it was first set: pass the stored
+        one's when editing (see :class:`mlprep.core.planner.PlanSettings`)."""
+        self.planner.save(plan, self.today())
+        report = self.plan_report()
+        assert report is not None  # a valid plan is active until its day
+        return report
+
+    def clear_plan(self) -> None:
+        """Remove the interview plan: new cards go back to curriculum order, the limits to the settings'."""
+        self.planner.clear(self.today())
 
     def cram(self, scope: StudyScope = ALL_DECKS, ahead_days: int | None = None) -> CramSession:
         """Cram ``scope`` (or, with ``ahead_days``, review the cards due within that many days)
@@ -183,8 +229,13 @@ def open_collection(data_dir: Path, clock: Clock, deck_dirs: list[Path] | None =
         storage = open_collection_db(data_dir / DB_FILE, read_only=True)
         fresh = storage.path is None and not (data_dir / DB_FILE).exists()
         report = sync_decks(storage.cards, dirs, clock) if fresh else SyncReport(0, 0, 0, 0, 0, ())
-        return Collection(storage, clock, data_dir, report, tz=tz)
+        collection = Collection(storage, clock, data_dir, report, tz=tz)
+        if fresh or storage.path is None:  # in memory: ranking writes nothing to disk
+            collection.planner.rank_new_cards(collection.today())
+        return collection
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "decks").mkdir(exist_ok=True)
     storage = open_collection_db(data_dir / DB_FILE)
-    return Collection(storage, clock, data_dir, sync_decks(storage.cards, dirs, clock), tz=tz)
+    collection = Collection(storage, clock, data_dir, sync_decks(storage.cards, dirs, clock), tz=tz)
+    collection.planner.rank_new_cards(collection.today())
+    return collection

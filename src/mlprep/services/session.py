@@ -140,12 +140,14 @@ def answer_ms(shown_at: datetime | None, now: datetime) -> int:
 
 
 def log_entry(before: CardProgress, after: CardProgress, *, kind: ReviewKind, quality: int, at: datetime,
-              ms: int) -> ReviewLogEntry:
+              ms: int, due_sm2: date | None = None) -> ReviewLogEntry:
     """The review-log row of one answer: the card's state ``before`` and ``after`` it, at UTC
-    instant ``at``, ``ms`` milliseconds after the card was shown."""
+    instant ``at``, ``ms`` milliseconds after the card was shown; ``due_sm2`` is SM-2's own due day
+    when an interview plan stored another (default: the stored one, ``after.due``)."""
     return ReviewLogEntry(
         card_id=before.card_id, reviewed_at=at, quality=quality, kind=kind,
         repetitions_before=before.repetitions, repetitions_after=after.repetitions,
         interval_before=before.interval, interval_after=after.interval,
         easiness_before=before.easiness, easiness_after=after.easiness,
-        due_before=before.due, due_after=after.due, answer_ms=ms)
+        due_before=before.due, due_after=after.due, answer_ms=ms,
+        due_sm2=due_sm2 if due_sm2 is not None else after.due)

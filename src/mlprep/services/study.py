@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
 
 from mlprep.core import sm2
 from mlprep.core.clock import Clock, day_start, study_day
@@ -37,6 +38,9 @@ from mlprep.services.session import (
 )
 from mlprep.storage.collection_db import CollectionDb
 
+if TYPE_CHECKING:
+    from mlprep.services.planning import DuePlacer
+
 LEECH_TAG = "leech"
 
 
@@ -46,6 +50,7 @@ class _Undo:
     log_id: int | None  # None: a bury or suspend
     pick: Pick
     drill: tuple[CardId, ...]
+    due_after: date | None = None  # the due date the answer stored (to give back to an interview plan)
 
 
 class StudySession:
@@ -54,15 +59,18 @@ class StudySession:
 
     Due cards come most overdue first; new cards are placed by ``settings.new_order``;
     both within the day's global and per-deck limits, minus what was already answered
-    today. ``tz`` is the user's time zone (default: the system's).
+    today. ``tz`` is the user's time zone (default: the system's). With ``placer`` (an active
+    interview plan, :class:`mlprep.services.planning.DuePlacer`) a review SM-2 would put on or after
+    the interview is placed before it; SM-2's state is computed exactly as without it.
     """
 
     mode = SessionMode.STUDY
     can_hide = True
 
     def __init__(self, storage: CollectionDb, clock: Clock, *, settings: StudySettings | None = None,
-                 scope: StudyScope = ALL_DECKS, tz: tzinfo | None = None) -> None:
+                 scope: StudyScope = ALL_DECKS, tz: tzinfo | None = None, placer: DuePlacer | None = None) -> None:
         self._storage = storage
+        self._placer = placer
         self._clock = clock
         self.settings = settings or StudySettings()
         self.scope = scope
@@ -145,11 +153,16 @@ class StudySession:
         """
         before, pick = self._current_state()
         quality = check_quality(quality)
-        after, became_leech = (before, False) if pick.kind is ReviewKind.DRILL else self._schedule(before, quality)
         now = self._clock.now()
-        entry = log_entry(before, after, kind=pick.kind, quality=quality, at=now, ms=answer_ms(self._shown_at, now))
+        after, became_leech = (before, False) if pick.kind is ReviewKind.DRILL else self._schedule(before, quality)
+        sm2_due = after.due
+        if self._placer is not None and pick.kind is not ReviewKind.DRILL and after.due is not None:
+            after = replace(after, due=self._placer.place(before.card_id, answered_on=self.today, at=now,
+                                                          quality=quality, sm2_due=after.due, old_due=before.due))
+        entry = log_entry(before, after, kind=pick.kind, quality=quality, at=now, ms=answer_ms(self._shown_at, now),
+                          due_sm2=sm2_due)
         log_id = self._storage.cards.record_answer(after, entry)
-        self._undo.append(_Undo(before, log_id, pick, tuple(self.queue.drill)))
+        self._undo.append(_Undo(before, log_id, pick, tuple(self.queue.drill), after.due))
         self.queue.taken(pick, drill_again=quality < DRILL_PASS and not after.suspended)
         self.answered += 1
         self._current = None
@@ -186,6 +199,8 @@ class StudySession:
             raise LookupError("nothing to undo")
         step = self._undo.pop()
         self._storage.cards.restore(step.before, step.log_id)
+        if self._placer is not None and step.log_id is not None and step.pick.kind is not ReviewKind.DRILL:
+            self._placer.unplace(step.before.due, step.due_after)
         self.queue.returned(step.pick, answered=step.log_id is not None, drill=step.drill)
         if step.log_id is not None:
             self.answered -= 1

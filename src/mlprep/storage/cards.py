@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -136,12 +136,13 @@ class CardStore:
         rows = self._db.execute(
             f"""
             SELECT d.id, d.title, d.area, d.card_count,
-              (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due IS NULL),
+              (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due IS NULL AND c.new_rank IS NOT NULL),
               (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due <= :today)
             FROM decks d WHERE d.present = 1 ORDER BY d.area, d.leaf, d.title
             """, params).fetchall()
         buried = {deck: (new, due) for deck, new, due in self._db.execute(
-            "SELECT deck_id, SUM(due IS NULL), SUM(due <= :today) FROM cards INDEXED BY idx_cards_buried "
+            "SELECT deck_id, SUM(due IS NULL AND new_rank IS NOT NULL), SUM(due <= :today) FROM cards "
+            "INDEXED BY idx_cards_buried "
             "WHERE buried_until > :today AND present = 1 AND suspended = 0 GROUP BY deck_id", params).fetchall()}
         out = []
         for deck_id, title, area, total, new, due in rows:
@@ -159,6 +160,33 @@ class CardStore:
     def deck_leaves(self) -> dict[DeckId, str]:
         """Each deck's curriculum leaf id (``""`` when it has none)."""
         return {DeckId(i): leaf or "" for i, leaf in self._db.execute("SELECT id, leaf FROM decks").fetchall()}
+
+    def new_card_positions(self) -> list[tuple[CardId, DeckId, str, str, str, int]]:
+        """Every present new card (never answered): ``(card id, deck id, deck area, deck leaf, deck
+        title, position in its file)``, unordered; what the introduction order is computed from."""
+        rows = self._db.execute(
+            "SELECT c.id, c.deck_id, d.area, COALESCE(d.leaf, ''), d.title, c.position FROM cards c "
+            "JOIN decks d ON d.id = c.deck_id WHERE c.present = 1 AND c.due IS NULL").fetchall()
+        return [(CardId(i), DeckId(deck), area, leaf, title, int(pos)) for i, deck, area, leaf, title, pos in rows]
+
+    def set_new_ranks(self, ranks: Mapping[CardId, int | None]) -> int:
+        """Store each card's place in the introduction order (``None``: never introduced), writing
+        only the cards whose rank changed, in one transaction; return how many changed."""
+        with self._db.atomic():
+            current = dict(self._db.execute(
+                "SELECT id, new_rank FROM cards WHERE id IN (SELECT value FROM json_each(?))",
+                [json.dumps(list(ranks))]).fetchall())
+            changed = [(rank, card) for card, rank in ranks.items() if card in current and current[card] != rank]
+            self._db.conn.executemany("UPDATE cards SET new_rank = ? WHERE id = ?", changed)
+        return len(changed)
+
+    def set_due(self, dues: Mapping[CardId, date]) -> int:
+        """Move each card's due study day (an interview plan's placement: no answer, no log row; its
+        SM-2 state is untouched), in one transaction; return how many cards were updated."""
+        with self._db.atomic():
+            cursor = self._db.conn.executemany("UPDATE cards SET due = ? WHERE id = ?",
+                                               [(day.isoformat(), card) for card, day in dues.items()])
+        return cursor.rowcount
 
     def study_texts(self, limit: int = 5000) -> list[str]:
         """Front and back text of the visible cards, due soonest first, then new cards in
@@ -190,11 +218,11 @@ class CardStore:
             cursor = self._db.execute(
                 "INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, "
                 "repetitions_after, interval_before, interval_after, easiness_before, easiness_after, "
-                "due_before, due_after, answer_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "due_before, due_after, answer_ms, due_sm2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [entry.card_id, entry.reviewed_at.isoformat(), entry.quality, str(entry.kind),
                  entry.repetitions_before, entry.repetitions_after, entry.interval_before, entry.interval_after,
                  entry.easiness_before, entry.easiness_after, _iso(entry.due_before), _iso(entry.due_after),
-                 entry.answer_ms])
+                 entry.answer_ms, _iso(entry.due_sm2)])
             self._answers_since_checkpoint += 1
             return int(cursor.lastrowid or 0)
 
@@ -271,5 +299,6 @@ def _entry(row: dict[str, Any]) -> ReviewLogEntry:
         repetitions_before=row["repetitions_before"], repetitions_after=row["repetitions_after"],
         interval_before=row["interval_before"], interval_after=row["interval_after"],
         easiness_before=row["easiness_before"], easiness_after=row["easiness_after"],
-        due_before=_date(row["due_before"]), due_after=_date(row["due_after"]), answer_ms=row["answer_ms"])
+        due_before=_date(row["due_before"]), due_after=_date(row["due_after"]), answer_ms=row["answer_ms"],
+        due_sm2=_date(row.get("due_sm2")))
 

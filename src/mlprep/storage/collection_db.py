@@ -16,6 +16,7 @@ from mlprep.storage.cards import CardStore
 from mlprep.storage.db import checkpoint, open_db
 from mlprep.storage.legacy import upgrade
 from mlprep.storage.migrations import migrations
+from mlprep.storage.plan_queries import PlanQueries
 from mlprep.storage.reading_store import ReadingStore
 from mlprep.storage.settings_store import SettingsStore
 from mlprep.storage.stats_queries import StatsQueries
@@ -41,6 +42,7 @@ class CollectionDb:
         self.stats = StatsQueries(db)
         self.reading = ReadingStore(db)
         self.settings = SettingsStore(db)
+        self.plans = PlanQueries(db)
 
     def reader(self) -> CollectionDb | None:
         """A second, read-only connection to the same file for use on another thread (SQLite

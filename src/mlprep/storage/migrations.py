@@ -169,3 +169,19 @@ def m004_stats_summaries(db: Database) -> None:
                f"BEGIN {old_card} {new_card} END")
     db.execute(f"CREATE TRIGGER review_days_card_insert AFTER INSERT ON cards BEGIN {new_card} END")
     db.execute(f"CREATE TRIGGER review_days_card_delete AFTER DELETE ON cards BEGIN {old_card} END")
+
+
+@migrations()
+def m005_plan(db: Database) -> None:
+    """The interview planner (issue 14).
+
+    - ``review_log.due_sm2``: the due day SM-2 itself gave an answer; ``due_after`` keeps the due day
+      stored, which a plan may have moved before the interview (NULL in rows logged before m005).
+    - ``cards.new_rank``: the order new cards are introduced in (curriculum order interleaved across
+      areas, or the plan's weighted order); NULL for a card a plan leaves out. ``idx_cards_new_rank``
+      serves "the next new card" as the first entry of a small partial index.
+    """
+    db.execute("ALTER TABLE review_log ADD COLUMN due_sm2 TEXT")
+    db.execute("ALTER TABLE cards ADD COLUMN new_rank INTEGER")
+    db.execute("CREATE INDEX idx_cards_new_rank ON cards(new_rank) "
+               "WHERE due IS NULL AND present = 1 AND suspended = 0 AND new_rank IS NOT NULL")

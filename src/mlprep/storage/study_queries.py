@@ -57,24 +57,36 @@ class StudyQueries:
 
     def next_new(self, today: date, scope: StudyScope,
                  blocked: Collection[DeckId] = ()) -> tuple[CardId, DeckId] | None:
-        """The first visible new card in deck order in ``scope``, outside the ``blocked`` decks."""
+        """The first visible new card in the introduction order (``cards.new_rank``, see
+        :meth:`mlprep.storage.cards.CardStore.set_new_ranks`) in ``scope``, outside the ``blocked``
+        decks; cards without a rank (left out by an interview plan) are never introduced."""
         scope_sql, params = _scope_sql(scope)
         blocked_sql, blocked_params = _excluding(blocked)
         row = self._db.execute(
-            "SELECT c.id, c.deck_id FROM cards c INDEXED BY idx_cards_new "
-            f"WHERE c.due IS NULL AND c.present = 1 AND c.suspended = 0 AND {_VISIBLE}{scope_sql}{blocked_sql}"
-            " ORDER BY c.deck_id, c.position LIMIT 1", {"today": today.isoformat(), **params, **blocked_params}
-        ).fetchone()
+            "SELECT c.id, c.deck_id FROM cards c INDEXED BY idx_cards_new_rank "
+            "WHERE c.due IS NULL AND c.present = 1 AND c.suspended = 0 AND c.new_rank IS NOT NULL "
+            f"AND {_VISIBLE}{scope_sql}{blocked_sql} ORDER BY c.new_rank LIMIT 1",
+            {"today": today.isoformat(), **params, **blocked_params}).fetchone()
         return (CardId(row[0]), DeckId(row[1])) if row else None
 
     def available_by_deck(self, today: date, scope: StudyScope) -> DeckTally:
         """Visible cards of ``scope`` per deck that study day ``today`` could show, before any
-        limit: new cards (never answered) and reviews (due on or before ``today``)."""
+        limit: new cards (never answered, and in the introduction order) and reviews (due on or before
+        ``today``)."""
         scope_sql, params = _scope_sql(scope)
         rows = self._db.execute(
-            "SELECT c.deck_id, COALESCE(SUM(c.due IS NULL), 0), COALESCE(SUM(c.due <= :today), 0) FROM cards c "
+            "SELECT c.deck_id, COALESCE(SUM(c.due IS NULL AND c.new_rank IS NOT NULL), 0), "
+            "COALESCE(SUM(c.due <= :today), 0) FROM cards c "
             f"WHERE {_VISIBLE}{scope_sql} GROUP BY c.deck_id", {"today": today.isoformat(), **params}).fetchall()
         return {DeckId(deck): {LimitKind.NEW: int(new), LimitKind.REVIEW: int(due)} for deck, new, due in rows}
+
+    def due_load(self, first: date, last: date) -> dict[date, int]:
+        """Present, unsuspended cards due on each study day from ``first`` to ``last`` (days with
+        none are left out): the planned load an interview plan spreads reviews over."""
+        rows = self._db.execute(
+            "SELECT due, COUNT(*) FROM cards WHERE due >= ? AND due <= ? AND present = 1 AND suspended = 0 "
+            "GROUP BY due", [first.isoformat(), last.isoformat()]).fetchall()
+        return {date.fromisoformat(day): int(n) for day, n in rows}
 
     def scope_summary(self, today: date, scope: StudyScope) -> tuple[int, date | None]:
         """(visible cards in ``scope``, the earliest due day among them or ``None`` if none has
