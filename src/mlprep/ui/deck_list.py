@@ -40,6 +40,7 @@ class DeckListView(QWidget):
     study_requested = Signal(str, str)
     cram_requested = Signal(str)
     deck_action = Signal(str, str)
+    plan_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,6 +49,12 @@ class DeckListView(QWidget):
         title.setObjectName("screenTitle")
         self.summary = QLabel()
         self.summary.setObjectName("summary")
+        self.plan_line = QLabel()
+        self.plan_line.setObjectName("planLine")
+        self.plan_line.hide()
+        self.plan_button = QPushButton("Plan…")
+        self.plan_button.setToolTip("Prepare for an interview date (View ▸ Plan, Ctrl+Shift+P)")
+        self.plan_button.clicked.connect(self.plan_requested.emit)
         self.tree = QTreeWidget()
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["Deck", "New", "Due"])
@@ -73,10 +80,15 @@ class DeckListView(QWidget):
         self.study_button.clicked.connect(self._study_selected)
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.plan_button)
         buttons.addWidget(self.study_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
-        layout.addWidget(title)
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(self.plan_line)
+        layout.addLayout(heading)
         layout.addWidget(self.errors)
         layout.addWidget(self.tree, 1)
         layout.addLayout(buttons)
@@ -105,6 +117,11 @@ class DeckListView(QWidget):
         self.tree.expandAll()
         self.summary.setText(f"{len(overview.decks)} decks · today: {overview.due} due · {overview.new} new")
         self._show_errors(errors)
+
+    def set_plan_line(self, text: str) -> None:
+        """Show the interview plan's one line ("Interview in 23 days · on track"), or hide it (``""``)."""
+        self.plan_line.setText(text)
+        self.plan_line.setVisible(bool(text))
 
     def _show_errors(self, errors: Sequence[DeckError]) -> None:
         if not errors:

@@ -27,6 +27,7 @@ from mlprep.ui.settings_dialog import SettingsDialog
 from mlprep.ui.theme import Theme, apply_theme
 
 if TYPE_CHECKING:  # both are imported when first shown, not before the first paint
+    from mlprep.ui.plan_view import PlanView
     from mlprep.ui.reading_view import ReadingView
     from mlprep.ui.stats_view import StatsView
 
@@ -45,6 +46,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewView(deck_dir_for=collection.deck_folder, links_for=self._learn_more)
         self.reading: ReadingView | None = None  # built on first use: nothing extra before first paint
         self.stats_view: StatsView | None = None
+        self.plan_view: PlanView | None = None
         self.done = DoneView()
         self._cram_scope: StudyScope | None = None  # what the done screen offers to cram
         self.stack = QStackedWidget()
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
         self.deck_list.study_requested.connect(lambda kind, value: self.study(StudyScope(ScopeKind(kind), value)))
         self.deck_list.deck_action.connect(lambda action, deck: self.deck_action(DeckAction(action), DeckId(deck)))
         self.deck_list.cram_requested.connect(lambda deck: self.cram(StudyScope(ScopeKind.DECK, deck)))
+        self.deck_list.plan_requested.connect(self.show_plan)
         self.review.finished.connect(self._finished)
         self.review.leave_requested.connect(self.show_decks)
         self.done.back_requested.connect(self.show_decks)
@@ -92,6 +95,7 @@ class MainWindow(QMainWindow):
         self._action(view, "Decks", self.show_decks)
         self._action(view, "Reading list", self.show_reading, "Ctrl+L")
         self._action(view, "Statistics", self.show_stats, "Ctrl+Shift+S")
+        self._action(view, "Plan", self.show_plan, "Ctrl+Shift+P")
         view.addSeparator()
         themes = view.addMenu("Theme")
         group = QActionGroup(self)
@@ -124,6 +128,8 @@ class MainWindow(QMainWindow):
     def show_decks(self) -> None:
         """Refresh the counts (with today's limits applied) and show the deck list."""
         self.deck_list.set_overview(self.collection.overview(), self.collection.sync.errors)
+        report = self.collection.plan_report(advice=False)
+        self.deck_list.set_plan_line(report.summary() if report is not None else "")
         self.stack.setCurrentWidget(self.deck_list)
         self.deck_list.tree.setFocus()
 
@@ -154,6 +160,18 @@ class MainWindow(QMainWindow):
         else:
             self.stats_view.refresh()
         self.stack.setCurrentWidget(self.stats_view)
+
+    def show_plan(self) -> None:
+        """Show the interview plan screen, refreshed."""
+        if self.plan_view is None:
+            from mlprep.ui.plan_view import PlanView
+
+            self.plan_view = PlanView(self.collection)
+            self._leave_on_escape(self.plan_view)
+            self.stack.addWidget(self.plan_view)
+        else:
+            self.plan_view.refresh()
+        self.stack.setCurrentWidget(self.plan_view)
 
     def _leave_on_escape(self, view: QWidget) -> None:
         shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), view)

@@ -94,7 +94,7 @@ def _style_axis(axis: QAbstractAxis, colors: ChartColors, *, grid: bool) -> None
     axis.setLabelsFont(font)
 
 
-def _value_axis(chart: QChart, colors: ChartColors, top: float, series: Sequence[object]) -> QValueAxis:
+def value_axis(chart: QChart, colors: ChartColors, top: float, series: Sequence[object]) -> QValueAxis:
     axis = QValueAxis()
     axis.setRange(0, max(1.0, top))
     axis.setLabelFormat("%d")
@@ -107,7 +107,7 @@ def _value_axis(chart: QChart, colors: ChartColors, top: float, series: Sequence
     return axis
 
 
-def _category_axis(chart: QChart, colors: ChartColors, count: int, labels: dict[int, str],
+def category_axis(chart: QChart, colors: ChartColors, count: int, labels: dict[int, str],
                    series: Sequence[object]) -> QCategoryAxis:
     """An x axis for ``count`` bars at 0..count-1 with sparse ``labels`` under chosen bars."""
     axis = QCategoryAxis()
@@ -127,7 +127,7 @@ def _category_axis(chart: QChart, colors: ChartColors, count: int, labels: dict[
     return axis
 
 
-def _bar_set(name: str, values: Sequence[float], color: QColor) -> QBarSet:
+def bar_set(name: str, values: Sequence[float], color: QColor) -> QBarSet:
     bar_set = QBarSet(name)
     bar_set.append(list(values))
     bar_set.setColor(color)
@@ -160,7 +160,7 @@ def reviews_chart(days: Sequence[DayCounts], colors: ChartColors) -> tuple[QChar
     series = QStackedBarSeries()
     series.setBarWidth(0.8)
     for review_type, name in REVIEW_TYPE_NAMES.items():
-        series.append(_bar_set(name, [getattr(c, review_type) for _, c in bars], colors.series[review_type]))
+        series.append(bar_set(name, [getattr(c, review_type) for _, c in bars], colors.series[review_type]))
     chart.addSeries(series)
     labels: dict[int, str] = {}
     for i, (first, _) in enumerate(bars):
@@ -171,8 +171,8 @@ def reviews_chart(days: Sequence[DayCounts], colors: ChartColors) -> tuple[QChar
             labels[i] = f"{first:%b} ’{first:%y}" if first.month == 1 or i == 0 else f"{first:%b}"
         elif unit == "month" and first.month in (1, 7):
             labels[i] = f"{first:%b %Y}"
-    _category_axis(chart, colors, len(bars), labels, [series])
-    _value_axis(chart, colors, max((c.total for _, c in bars), default=0), [series])
+    category_axis(chart, colors, len(bars), labels, [series])
+    value_axis(chart, colors, max((c.total for _, c in bars), default=0), [series])
 
     def hovered(status: bool, index: int, _bar_set: QBarSet) -> None:
         if not status:
@@ -220,7 +220,7 @@ def heatmap_chart(heatmap: Heatmap, colors: ChartColors) -> QChart:
         first = monday + timedelta(days=7 * w)
         if first.day <= 7:
             labels[w] = f"{first:%b}"
-    x = _category_axis(chart, colors, weeks, labels, shades)
+    x = category_axis(chart, colors, weeks, labels, shades)
     x.setLinePen(QPen(Qt.PenStyle.NoPen))
     y = QCategoryAxis()
     y.setRange(-0.6, 6.6)
@@ -274,11 +274,11 @@ def forecast_chart(forecast: Forecast, colors: ChartColors) -> QChart:
     chart.legend().setVisible(False)
     series = QBarSeries()
     series.setBarWidth(0.75)
-    series.append(_bar_set("Due", forecast.counts, colors.series["accent"]))
+    series.append(bar_set("Due", forecast.counts, colors.series["accent"]))
     chart.addSeries(series)
     labels = {i: ("today" if i == 0 else f"+{i}d") for i in range(0, len(forecast.counts), 7)}
-    _category_axis(chart, colors, len(forecast.counts), labels, [series])
-    _value_axis(chart, colors, max(forecast.counts, default=0), [series])
+    category_axis(chart, colors, len(forecast.counts), labels, [series])
+    value_axis(chart, colors, max(forecast.counts, default=0), [series])
 
     def hovered(status: bool, index: int, _bar_set: QBarSet) -> None:
         if status:
@@ -322,17 +322,17 @@ def histogram_chart(histogram: Histogram, colors: ChartColors, *, mature_from: i
     series.setBarWidth(0.8)
     counts = list(histogram.counts)
     if mature_from is None:
-        series.append(_bar_set("Cards", counts, colors.series["accent"]))
+        series.append(bar_set("Cards", counts, colors.series["accent"]))
         chart.legend().setVisible(False)
     else:
-        series.append(_bar_set("Young", [n if i < mature_from else 0 for i, n in enumerate(counts)],
+        series.append(bar_set("Young", [n if i < mature_from else 0 for i, n in enumerate(counts)],
                                colors.series["young"]))
-        series.append(_bar_set("Mature", [n if i >= mature_from else 0 for i, n in enumerate(counts)],
+        series.append(bar_set("Mature", [n if i >= mature_from else 0 for i, n in enumerate(counts)],
                                colors.series["mature"]))
     chart.addSeries(series)
     labels = {i: label for i, label in enumerate(histogram.labels) if i % label_every == 0}
-    _category_axis(chart, colors, len(counts), labels, [series])
-    _value_axis(chart, colors, max(counts, default=0), [series])
+    category_axis(chart, colors, len(counts), labels, [series])
+    value_axis(chart, colors, max(counts, default=0), [series])
 
     def hovered(status: bool, index: int, _bar_set: QBarSet) -> None:
         if status:
@@ -358,10 +358,10 @@ def buttons_chart(buttons: ButtonCounts, colors: ChartColors) -> QChart:
         for t in types:
             total = buttons.total(t)
             shares.append(100.0 * buttons.by_type.get(t, (0,) * 6)[g] / total if total else 0.0)
-        series.append(_bar_set(GRADE_NAMES[g], shares, colors.series[f"q{g}"]))
+        series.append(bar_set(GRADE_NAMES[g], shares, colors.series[f"q{g}"]))
     chart.addSeries(series)
-    _category_axis(chart, colors, len(types), {i: REVIEW_TYPE_NAMES[t] for i, t in enumerate(types)}, [series])
-    y = _value_axis(chart, colors, 100, [series])
+    category_axis(chart, colors, len(types), {i: REVIEW_TYPE_NAMES[t] for i, t in enumerate(types)}, [series])
+    y = value_axis(chart, colors, 100, [series])
     y.setRange(0, 100)
     y.setLabelFormat("%d%%")
 
