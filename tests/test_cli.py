@@ -260,3 +260,17 @@ def test_plan_refuses_bad_input_naming_the_field_and_saves_nothing(tmp_path: Pat
     assert mlprep("plan", "--date", soon, "--skip", "sql", data_dir=tmp_path).returncode == 0
     assert mlprep("plan", "--clear", data_dir=tmp_path).returncode == 0
     assert "no plan is active" in mlprep("plan", data_dir=tmp_path).stderr
+
+
+def test_check_style_passes_on_the_shipped_decks_and_flags_a_bundled_card(tmp_path: Path) -> None:
+    shipped = mlprep("check", "--style", data_dir=tmp_path)
+    assert shipped.returncode == 0, shipped.stderr  # at most 5 % of the shipped cards flagged
+    flagged = float(shipped.stderr.split("(")[1].split(" %")[0])
+    assert flagged <= 5.0
+    deck = tmp_path / "bundled.md"
+    deck.write_text("---\ntitle: B\narea: sql\n---\n\n## b-one\nsource: s\n\nQ: What is a join? When is it slow?\n\n"
+                    "A: " + "word " * 75 + "\n", encoding="utf-8")
+    result = mlprep("check", "--style", str(deck), data_dir=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [f"{deck}:6: card b-one: front asks 2 questions (one a card)",
+                                          f"{deck}:6: card b-one: back has 75 words (at most 70)"]

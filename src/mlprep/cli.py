@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
                        help="card counts per curriculum area and leaf, as Markdown (docs/curriculum.md)")
     check = sub.add_parser("check", help="validate every deck; print file:line: message per problem")
     check.add_argument("paths", nargs="*", type=Path, help="deck files or folders (default: all decks)")
+    check.add_argument("--style", action="store_true",
+                       help="the bar for one card instead: one question a front, a back of at most 70 words")
     render = sub.add_parser("render", help="draw one card to a PNG, offscreen")
     render.add_argument("card_id", metavar="CARD_ID")
     render.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the PNG to write")
@@ -83,7 +85,7 @@ def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "gui"
     if command == "check":
-        return _check(args.paths, args.data_dir)
+        return _check(args.paths, args.data_dir, style=args.style)
     if command == "cards":
         return _cards(args.data_dir, as_json=args.json, summary=args.summary)
     if command == "render":
@@ -109,11 +111,18 @@ def _deck_dirs(data_dir: Path | None) -> list[Path]:
     return [shipped_decks_dir(), resolve_data_dir(data_dir, os.environ) / "decks"]
 
 
-def _check(paths: list[Path], data_dir: Path | None) -> int:
-    from mlprep.services.checks import check_decks
+def _check(paths: list[Path], data_dir: Path | None, *, style: bool = False) -> int:
+    from mlprep.services.checks import check_decks, check_style
 
     dirs = [p for p in paths if p.is_dir()] if paths else _deck_dirs(data_dir)
     files = [p for p in paths if p.is_file()]
+    if style:
+        report = check_style(dirs, files)
+        for problem in report.problems:
+            print(problem)
+        print(f"{report.cards} cards, {report.flagged} flagged ({report.share:.1f} %; the bar is 5 % at most)",
+              file=sys.stderr)
+        return 1 if report.share > 5 else 0
     problems, n_decks, n_cards = check_decks(dirs, files)
     for problem in problems:
         print(problem)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from mlprep.core.card_style import style_problems
 from mlprep.core.deck_format import DeckError, cited_ids, parse_deck
 from mlprep.core.latex_check import formula_problems
 from mlprep.core.models import Deck
-from mlprep.services.deck_loader import load_decks, shipped_decks_dir
+from mlprep.services.deck_loader import load_decks, shipped_decks_dir, shipped_resources_dir
 from mlprep.services.reading import load_reading_list
 
 
@@ -119,3 +121,52 @@ def reading_problems(decks: Sequence[Deck], path: Path | None = None) -> list[De
             out.append(DeckError(deck.path, line, f"card {card.id}: source cites @{item_id}, which is not in "
                                                   f"the reading list ({reading.path.name})"))
     return out
+
+
+STYLE_ALLOW_FILE = "style-allow.txt"
+
+
+def style_allow_list(path: Path | None = None) -> frozenset[str]:
+    """Card ids whose two-part front is truly one idea (``resources/style-allow.txt``: one id a line,
+    ``#`` starts a comment giving the reason)."""
+    path = path or shipped_resources_dir() / STYLE_ALLOW_FILE
+    if not path.is_file():
+        return frozenset()
+    ids = (line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(i for i in ids if i)
+
+
+@dataclass(frozen=True)
+class StyleReport:
+    """What ``mlprep check --style`` found: ``problems`` (``file:line: card id: message``), the cards
+    read and the share of them flagged (percent)."""
+
+    problems: tuple[DeckError, ...]
+    cards: int
+    flagged: int
+
+    @property
+    def share(self) -> float:
+        """Flagged cards as a percentage of the cards read."""
+        return 100 * self.flagged / self.cards if self.cards else 0.0
+
+
+def check_style(dirs: Iterable[Path], files: Iterable[Path] = (), allow: frozenset[str] | None = None) -> StyleReport:
+    """The bar for one card (:mod:`mlprep.core.card_style`) over the decks under ``dirs`` and the deck
+    ``files``, ids in ``allow`` (default :func:`style_allow_list`) excepted. Decks that do not parse
+    are left to :func:`check_decks`."""
+    allowed = style_allow_list() if allow is None else allow
+    decks = list(load_decks(list(dirs)).decks)
+    for path in files:
+        try:
+            decks.append(parse_deck(path.read_text(encoding="utf-8"), path))
+        except DeckError:
+            continue
+    problems, flagged, cards = [], 0, 0
+    for deck in decks:
+        for card in deck.cards:
+            cards += 1
+            found = style_problems(card, allowed)
+            flagged += bool(found)
+            problems += [DeckError(Path(deck.path), card.line, f"card {card.id}: {p.message}") for p in found]
+    return StyleReport(tuple(problems), cards, flagged)

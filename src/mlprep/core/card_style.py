@@ -1,0 +1,70 @@
+"""The bar for one card, as far as a program can check it: one question a front, a back short enough to
+recall whole.
+
+Source: the curriculum's "bar for one card" (``shared/content/TAXONOMY.md``): "A front asks one question;
+a back is short enough to recall whole (about 70 words at most, the why line included)". Words are
+whitespace-separated tokens of the back with each fenced code block counted as one word (code is read,
+not recited); question marks are counted outside code and math, so ``$P(A \\mid B)?$`` or ``x ? y : z``
+in code do not count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from mlprep.core.fences import LineKind, classify_lines
+from mlprep.core.math_text import find_math
+from mlprep.core.models import Card
+
+MAX_BACK_WORDS = 70
+_CODE_SPAN_RE = re.compile(r"`+[^`]*`+")
+
+
+@dataclass(frozen=True)
+class StyleProblem:
+    """One card that misses the bar: its id and what is wrong (``"front asks 2 questions"``,
+    ``"back has 84 words (at most 70)"``)."""
+
+    card_id: str
+    message: str
+
+
+def _prose(text: str) -> str:
+    """``text`` without fenced code (each block becomes one word ``code``), code spans and math."""
+    lines = text.splitlines()
+    kept: list[str] = []
+    for line, kind in zip(lines, classify_lines(lines), strict=True):
+        if kind is LineKind.TEXT:
+            kept.append(line)
+        elif kind is LineKind.OPEN:
+            kept.append("code")
+    prose = "\n".join(kept)
+    for span in reversed(find_math(prose)):
+        prose = prose[:span.start] + " math " + prose[span.end:]
+    return _CODE_SPAN_RE.sub(" code ", prose)
+
+
+def back_words(card: Card) -> int:
+    """Words in ``card``'s back (see the module docstring for how code counts)."""
+    return len(_prose(card.back).split())
+
+
+def front_questions(card: Card) -> int:
+    """Question marks in ``card``'s front outside code and math."""
+    return _prose(card.front).count("?")
+
+
+def style_problems(card: Card, allowed: Collection[str] = ()) -> list[StyleProblem]:
+    """What ``card`` misses of the bar, unless its id is in ``allowed`` (a two-part front that is truly
+    one idea, see ``resources/style-allow.txt``): a front with two or more questions, a back over
+    :data:`MAX_BACK_WORDS` words."""
+    if card.id in allowed:
+        return []
+    out = []
+    if (questions := front_questions(card)) > 1:
+        out.append(StyleProblem(card.id, f"front asks {questions} questions (one a card)"))
+    if (words := back_words(card)) > MAX_BACK_WORDS:
+        out.append(StyleProblem(card.id, f"back has {words} words (at most {MAX_BACK_WORDS})"))
+    return out
