@@ -92,7 +92,7 @@ def test_check_flags_near_identical_fronts_across_decks(tmp_path: Path) -> None:
         f"{decks / 'two.md'}:5: card two-a: front nearly repeats card one-a (one.md:5)"]
 
 
-def test_curriculum_doc_is_the_generated_summary_and_no_leaf_is_over_target(tmp_path: Path) -> None:
+def test_curriculum_doc_is_the_generated_summary_and_every_leaf_is_on_target(tmp_path: Path) -> None:
     summary = mlprep("cards", "--summary", data_dir=tmp_path).stdout
     doc = Path(__file__).resolve().parents[1] / "docs" / "curriculum.md"
     if doc.exists():  # in a checkout (not from an sdist without docs)
@@ -100,10 +100,7 @@ def test_curriculum_doc_is_the_generated_summary_and_no_leaf_is_over_target(tmp_
     leaf_rows = [line for line in summary.splitlines() if line.startswith("| ") and line.endswith("|")
                  and line.count("|") == 6 and not line.startswith("| leaf")]
     assert len(leaf_rows) == sum(len(area.leaves) for area in AREAS) >= 62
-    # Version 2's targets (about 1,300 cards) are being reached deck by deck (issue 18): until then a
-    # leaf may be short, but none may run more than 20 % over its target.
-    over = [row for row in leaf_rows if int(row.split("|")[3]) > 1.2 * int(row.split("|")[4])]
-    assert over == []
+    assert [row for row in leaf_rows if not row.endswith("| yes |")] == []
 
 
 def test_cards_json_lists_at_least_800_cards_and_15_per_area(tmp_path: Path) -> None:
