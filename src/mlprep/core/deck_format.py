@@ -22,7 +22,7 @@ from mlprep.core.taxonomy import AREAS_BY_SLUG, LEAVES, area_of_leaf
 
 CARD_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 TAG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:/+-]*$")
-_HEADING_RE = re.compile(r"^##\s+(\S.*?)\s*$")
+_HEADING_RE = re.compile(r"^##[ \t]+(\S.*)$")  # linear: trailing blanks are stripped afterwards
 _META_RE = re.compile(r"^([A-Za-z_-]+):\s*(.*)$")
 _SIDE_RE = re.compile(r"^(Q|A):(?:\s|$)(.*)$")
 # A reading-list citation in a card's ``source:`` (``@clrs, ch. 3``); not preceded by a word
@@ -31,6 +31,48 @@ CITATION_RE = re.compile(r"(?<![\w.@])@([a-z0-9][a-z0-9-]*)")
 REF_TAG_PREFIX = "ref:"
 CARD_META_KEYS = frozenset({"tags", "source"})
 DECK_KEYS = frozenset({"title", "area", "leaf", "tags"})
+
+
+MAX_FRONT_MATTER_CHARS = 4096
+"""A deck's front matter holds four short keys: more is a mistake (or an attack), refused before YAML runs."""
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader without anchors and aliases: a few hundred bytes of nested aliases expand to
+    gigabytes ("billion laughs"), and a deck header never needs them."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a deck header",
+                                              event.start_mark)
+        if self.check_event(yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if getattr(event, "anchor", None) is not None:
+                raise yaml.composer.ComposerError(None, None, "anchors (&name) are not allowed in a deck header",
+                                                  event.start_mark)
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
+
+
+MAX_FRONT_MATTER_DEPTH = 8
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of ``[``/``{`` in ``text`` (quotes ignored: an over-estimate is only refused)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (PyYAML's span several, with a source excerpt)."""
+    text = " ".join(str(exc).split())
+    return text[:300] + ("…" if len(text) > 300 else "")
 
 
 class DeckError(Exception):
@@ -53,6 +95,7 @@ class _CardDraft:
     id: str
     line: int
     meta: dict[str, str] = field(default_factory=dict)
+    meta_lines: dict[str, int] = field(default_factory=dict)
     front: list[str] | None = None
     back: list[str] | None = None
     stray_line: int = 0
@@ -121,12 +164,24 @@ def _front_matter(lines: list[str], path: PurePath, problems: list[DeckError]) -
     except StopIteration:
         problems.append(DeckError(path, 1, "front matter is not closed by a '---' line"))
         return {"title": "", "area": ""}, len(lines)
+    source = "\n".join(lines[1:end])
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        problems.append(DeckError(path, 1, f"front matter is {len(source):,} characters long: at most "
+                                           f"{MAX_FRONT_MATTER_CHARS:,} (title, area, leaf, tags)"))
+        return {"title": "", "area": ""}, end + 1
+    if (depth := _nesting(source)) > MAX_FRONT_MATTER_DEPTH:
+        problems.append(DeckError(path, 2, f"front matter nests [ or {{ {depth} deep: "
+                                           f"at most {MAX_FRONT_MATTER_DEPTH}"))
+        return {"title": "", "area": ""}, end + 1
     try:
-        header = yaml.safe_load("\n".join(lines[1:end])) or {}
+        header = yaml.load(source, Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
-        problems.append(DeckError(path, line, f"front matter is not valid YAML: {exc}"))
+        problems.append(DeckError(path, line, f"front matter is not valid YAML: {_one_line(exc)}"))
+        return {"title": "", "area": ""}, end + 1
+    except Exception as exc:  # PyYAML's constructors raise ValueError, IndexError ('!!float ""'), RecursionError...
+        problems.append(DeckError(path, 2, f"front matter has a value YAML cannot read: {_one_line(exc)}"))
         return {"title": "", "area": ""}, end + 1
     if not isinstance(header, dict):
         problems.append(DeckError(path, 2, "front matter must be a mapping of keys to values"))
@@ -163,7 +218,7 @@ def _split_cards(lines: list[str], start: int, path: PurePath,
         if kinds[index] is LineKind.TEXT:
             heading = _HEADING_RE.match(line)
             if heading:
-                drafts.append(_CardDraft(id=heading.group(1), line=lineno))
+                drafts.append(_CardDraft(id=heading.group(1).rstrip(), line=lineno))
                 continue
             if drafts and _card_marker(drafts[-1], line, lineno):
                 continue
@@ -186,7 +241,7 @@ def _card_marker(draft: _CardDraft, line: str, lineno: int) -> bool:
         meta = _META_RE.match(line)
         if meta:
             draft.meta[meta.group(1).lower()] = meta.group(2).strip()
-            draft.meta.setdefault(f"_line_{meta.group(1).lower()}", str(lineno))
+            draft.meta_lines.setdefault(meta.group(1).lower(), lineno)
         elif line.strip() and not draft.stray_line:
             draft.stray_line = lineno
         return True
@@ -229,13 +284,14 @@ def _build_cards(drafts: list[_CardDraft], deck_id: DeckId, deck_tags: tuple[str
 def _draft_problems(d: _CardDraft, seen: dict[str, int], path: PurePath) -> list[DeckError]:
     out: list[DeckError] = []
     if not CARD_ID_RE.match(d.id):
-        out.append(DeckError(path, d.line, f"invalid card id {d.id!r}: use lower-case letters, digits, "
+        shown = d.id if len(d.id) <= 90 else d.id[:60] + "…"
+        out.append(DeckError(path, d.line, f"invalid card id {shown!r}: use lower-case letters, digits, "
                                            "'-', '.', '_' (at most 80 characters)"))
     if d.id in seen:
         out.append(DeckError(path, d.line, f"card id {d.id!r} repeats the card at line {seen[d.id]}"))
     for key in d.meta:
-        if not key.startswith("_line_") and key not in CARD_META_KEYS:
-            line = int(d.meta[f"_line_{key}"])
+        if key not in CARD_META_KEYS:
+            line = d.meta_lines[key]
             out.append(DeckError(path, line, f"card {d.id}: unknown field {key!r} "
                                              f"(expected {', '.join(sorted(CARD_META_KEYS))}, Q:, A:)"))
     if d.stray_line:

@@ -11,7 +11,7 @@ from mlprep.core.card_style import style_problems
 from mlprep.core.deck_format import DeckError, cited_ids, parse_deck
 from mlprep.core.latex_check import formula_problems
 from mlprep.core.models import Deck
-from mlprep.services.deck_loader import load_decks, shipped_decks_dir, shipped_resources_dir
+from mlprep.services.deck_loader import load_decks, read_deck_text, shipped_decks_dir, shipped_resources_dir
 from mlprep.services.reading import load_reading_list
 
 
@@ -31,7 +31,7 @@ def check_decks(dirs: Iterable[Path], files: Iterable[Path] = (),
     decks = list(result.decks)
     for path in files:
         try:
-            decks.append(parse_deck(path.read_text(encoding="utf-8"), path))
+            decks.append(parse_deck(read_deck_text(path), path))
         except DeckError as exc:
             problems.extend(exc.problems)
     for deck in decks:
@@ -159,7 +159,7 @@ def check_style(dirs: Iterable[Path], files: Iterable[Path] = (), allow: frozens
     decks = list(load_decks(list(dirs)).decks)
     for path in files:
         try:
-            decks.append(parse_deck(path.read_text(encoding="utf-8"), path))
+            decks.append(parse_deck(read_deck_text(path), path))
         except DeckError:
             continue
     problems, flagged, cards = [], 0, 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -39,6 +40,10 @@ def shipped_resources_dir() -> Path:
     return _shipped_dir("resources")
 
 
+MAX_DECK_BYTES = 2 * 1024 * 1024
+"""A deck file larger than this (2 MB: the largest shipped deck is about 80 kB) is refused unread."""
+
+
 def deck_files(dirs: Iterable[Path]) -> list[Path]:
     """Every ``*.md`` deck file under ``dirs`` (non-recursive), sorted by name per folder.
 
@@ -49,6 +54,32 @@ def deck_files(dirs: Iterable[Path]) -> list[Path]:
         if folder.is_dir():
             files.extend(p for p in sorted(folder.glob("*.md")) if p.name.lower() != "readme.md")
     return files
+
+
+def read_deck_text(path: Path) -> str:
+    """The text of deck file ``path``, read only if it is safe to: a regular file (not a FIFO, device or
+    socket, which could block or never end), inside its folder once links are followed, at most
+    :data:`MAX_DECK_BYTES`, UTF-8 (a byte-order mark is dropped). Raises :class:`DeckError` (line 0)
+    naming the file and the reason."""
+    try:
+        real = path.resolve(strict=True)
+        if path.is_symlink() and path.parent.resolve() not in real.parents:
+            raise DeckError(path, 0, f"the deck is a link to {real}, outside its folder: not read")
+        info = real.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise DeckError(path, 0, "not a regular file (a pipe, device or socket): not read")
+        if info.st_size > MAX_DECK_BYTES:
+            raise DeckError(path, 0, f"the deck is {info.st_size / 1e6:.1f} MB: at most {MAX_DECK_BYTES // 2**20} MB")
+        with real.open("rb") as handle:
+            data = handle.read(MAX_DECK_BYTES + 1)
+        if len(data) > MAX_DECK_BYTES:
+            raise DeckError(path, 0, f"the deck is over {MAX_DECK_BYTES // 2**20} MB: not read")
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise DeckError(path, line, f"not UTF-8 text (byte {exc.start}): save the deck as UTF-8") from exc
+    except OSError as exc:
+        raise DeckError(path, 0, f"cannot read deck: {exc.strerror or exc}") from exc
 
 
 def load_decks(dirs: Iterable[Path]) -> LoadResult:
@@ -68,12 +99,12 @@ def load_decks(dirs: Iterable[Path]) -> LoadResult:
             errors.append(DeckError(path, 0, f"deck id {path.stem!r} is already used by {seen_decks[path.stem]}"))
             continue
         try:
-            deck = parse_deck(path.read_text(encoding="utf-8"), path)
+            deck = parse_deck(read_deck_text(path), path)
         except DeckError as exc:
             errors.extend(exc.problems)
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            errors.append(DeckError(path, 0, f"cannot read deck: {exc}"))
+        except Exception as exc:  # a bug of ours on a strange file must not stop the other decks
+            errors.append(DeckError(path, 0, f"cannot load deck ({type(exc).__name__}): {exc}"))
             continue
         seen_decks[path.stem] = path
         kept = []
