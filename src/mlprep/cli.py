@@ -32,6 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     cards.add_argument("--json", action="store_true", help="one JSON object per line")
     cards.add_argument("--summary", action="store_true",
                        help="card counts per curriculum area and leaf, as Markdown (docs/curriculum.md)")
+    cards.add_argument("--coverage", nargs="?", const="", default=None, metavar="DIR",
+                       help="how the interview question bank is covered, per area, as Markdown (from DIR, default "
+                            "docs/coverage of the checkout); exits 1 on an inconsistent judgement")
     check = sub.add_parser("check", help="validate every deck; print file:line: message per problem")
     check.add_argument("paths", nargs="*", type=Path, help="deck files or folders (default: all decks)")
     check.add_argument("--style", action="store_true",
@@ -87,6 +90,8 @@ def _run(argv: Sequence[str] | None) -> int:
     if command == "check":
         return _check(args.paths, args.data_dir, style=args.style)
     if command == "cards":
+        if args.coverage is not None:
+            return _coverage(Path(args.coverage) if args.coverage else None)
         return _cards(args.data_dir, as_json=args.json, summary=args.summary)
     if command == "render":
         return _render(args.data_dir, args.card_id, args.output, back=args.back, dark=args.theme == "dark",
@@ -146,6 +151,16 @@ def _render(data_dir: Path | None, card_id: str, out: Path, *, back: bool, dark:
         return 1
     print(f"{out}: {w}x{h} px")
     return 0
+
+
+def _coverage(folder: Path | None) -> int:
+    from mlprep.services.coverage import coverage_dir, coverage_markdown, load_coverage
+    from mlprep.services.deck_loader import load_decks, shipped_decks_dir
+
+    ids = [card.id for deck in load_decks([shipped_decks_dir()]).decks for card in deck.cards]
+    coverage = load_coverage(folder or coverage_dir(), ids)
+    print(coverage_markdown(coverage), end="")
+    return 1 if coverage.problems else 0
 
 
 def _cards(data_dir: Path | None, *, as_json: bool, summary: bool = False) -> int:

@@ -1,0 +1,122 @@
+"""How well the decks answer what interviews ask: the question bank and its coverage judgements.
+
+The bank is ``questions-*.csv`` (``id,area,leaf,question,sources,recurrence``) and the judgements are
+``judgements-*.csv`` (``id,verdict,card_ids,missing,judge``), both in ``docs/coverage/`` of a checkout.
+A question is COVERED when at most three cards teach every point a good answer needs, PARTIAL when a
+point is missing (the ``missing`` column says which), MISSING when no card teaches its core. The
+verdicts are a reader's judgement, not word overlap; this module only counts them and checks that
+every judged question exists and every card id cited is a card of the decks.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlprep.core.taxonomy import AREAS, AREAS_BY_SLUG
+
+VERDICTS = ("COVERED", "PARTIAL", "MISSING")
+
+
+def coverage_dir() -> Path:
+    """``docs/coverage`` of the checkout this module runs from."""
+    return Path(__file__).resolve().parents[3] / "docs" / "coverage"
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    """One area's questions and how many of them each verdict got (``judged`` ≤ ``questions``)."""
+
+    area: str
+    questions: int
+    covered: int
+    partial: int
+    missing: int
+
+    @property
+    def judged(self) -> int:
+        """Questions with a verdict."""
+        return self.covered + self.partial + self.missing
+
+    @property
+    def share(self) -> float:
+        """COVERED as a percentage of the judged questions (0 when none is judged)."""
+        return 100 * self.covered / self.judged if self.judged else 0.0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The bank's coverage per area (curriculum order) and every inconsistency found."""
+
+    areas: tuple[AreaCoverage, ...]
+    problems: tuple[str, ...]
+
+    @property
+    def total(self) -> AreaCoverage:
+        """All areas together."""
+        return AreaCoverage("all", sum(a.questions for a in self.areas), sum(a.covered for a in self.areas),
+                            sum(a.partial for a in self.areas), sum(a.missing for a in self.areas))
+
+
+def _rows(files: Iterable[Path]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = []
+    for path in sorted(files):
+        with path.open(newline="", encoding="utf-8") as handle:
+            out += [{**row, "_file": path.name} for row in csv.DictReader(handle)]
+    return out
+
+
+def load_coverage(folder: Path, card_ids: Iterable[str]) -> Coverage:
+    """Count the verdicts in ``folder`` per area and check them against the bank and ``card_ids`` (every
+    card of the decks). Problems: a judged id not in the bank, a verdict not in :data:`VERDICTS`, a cited
+    card id that is no card, a question judged twice, a PARTIAL/MISSING row without its missing point."""
+    questions = {row["id"]: row for row in _rows(folder.glob("questions-*.csv"))}
+    known = set(card_ids)
+    problems: list[str] = []
+    verdicts: dict[str, str] = {}
+    for row in _rows(folder.glob("judgements-*.csv")):
+        where = f"{row['_file']}: {row['id']}"
+        if row["id"] not in questions:
+            problems.append(f"{where}: no such question in the bank")
+            continue
+        if row["id"] in verdicts:
+            problems.append(f"{where}: judged twice")
+        verdict = row["verdict"].strip().upper()
+        if verdict not in VERDICTS:
+            problems.append(f"{where}: verdict {row['verdict']!r} is not one of {', '.join(VERDICTS)}")
+            continue
+        unknown = [c for c in row["card_ids"].split() if c not in known]
+        if unknown:
+            problems.append(f"{where}: no card with id {', '.join(unknown)}")
+        if verdict != "COVERED" and not row["missing"].strip():
+            problems.append(f"{where}: {verdict} without the missing point")
+        verdicts[row["id"]] = verdict
+    per_area: dict[str, Counter[str]] = {}
+    asked: Counter[str] = Counter(q["area"] for q in questions.values())
+    for qid, verdict in verdicts.items():
+        per_area.setdefault(questions[qid]["area"], Counter())[verdict] += 1
+    order = [a.slug for a in AREAS] + sorted(set(asked) - set(AREAS_BY_SLUG))
+    areas = tuple(AreaCoverage(slug, asked[slug], per_area.get(slug, Counter())["COVERED"],
+                               per_area.get(slug, Counter())["PARTIAL"], per_area.get(slug, Counter())["MISSING"])
+                  for slug in order if asked[slug])
+    return Coverage(areas, tuple(problems))
+
+
+def coverage_markdown(coverage: Coverage, titles: Mapping[str, str] | None = None) -> str:
+    """The coverage table as Markdown (``mlprep cards --coverage``; ``docs/coverage/summary.md``)."""
+    names = titles or {a.slug: f"{a.number}. {a.title}" for a in AREAS}
+    lines = ["# Coverage of the interview question bank", "",
+             "Generated by `mlprep cards --coverage` from `docs/coverage/`; do not edit by hand. COVERED: at most",
+             "three cards teach every point a good answer needs (judged by reading the cards).", "",
+             "| area | questions | judged | covered | partial | missing | covered % |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for a in (*coverage.areas, coverage.total):
+        name = "all areas" if a.area == "all" else names.get(a.area, a.area)
+        lines.append(f"| {name} | {a.questions} | {a.judged} | {a.covered} | {a.partial} | {a.missing} | "
+                     f"{a.share:.1f} |")
+    if coverage.problems:
+        lines += ["", "Problems:", *(f"- {p}" for p in coverage.problems)]
+    return "\n".join(lines) + "\n"
