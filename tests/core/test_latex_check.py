@@ -43,3 +43,15 @@ def test_formula_problems_reports_offset_and_formula() -> None:
     text = "ok $x$ then $\\frac{1}{2$ end"
     ((offset, message),) = formula_problems(text)
     assert text[offset:].startswith("$\\frac") and "$\\frac{1}{2$" in message
+
+
+DEEP_LEFT = "\\left(" * 14 + "x" + "\\right)" * 14  # 183 characters: 43 s in ziamath before this check
+
+
+def test_left_right_nesting_past_three_is_refused_before_typesetting() -> None:
+    assert len(DEEP_LEFT) == 183
+    assert latex_problem(DEEP_LEFT) == ("\\left...\\right nested 14 deep: at most 3 "
+                                        "(each level doubles the time to typeset)")
+    assert latex_problem("\\left(" * 3 + "x" + "\\right)" * 3) is None
+    assert latex_problem("a \\leftarrow b \\rightarrow c") is None  # \leftarrow is not \left
+    assert "nested 14 deep" in formula_problems(f"Q: ${DEEP_LEFT}$")[0][1]

@@ -235,3 +235,12 @@ def test_deck_images_load_only_from_the_deck_folder(qtbot, tmp_path: Path):
     loaded = browser.document().resource(QTextDocument.ResourceType.ImageResource.value, names[0])
     assert isinstance(loaded, QImage) and loaded.width() == 40
     assert "[image not shown: no]" in browser.toPlainText()
+
+
+def test_a_formula_too_costly_to_typeset_is_shown_as_code_without_calling_the_typesetter(qtbot):
+    deep = "\\left(" * 14 + "x" + "\\right)" * 14
+    typesetter = MathTypesetter()
+    renderer = CardRenderer(typesetter)
+    html = renderer.render(f"Size: ${deep}$", None, LIGHT, 17).html
+    assert typesetter.typeset_count == 0  # refused before ziamath runs: no 40-second freeze
+    assert "⚠" in html and "nested 14 deep" in html
