@@ -271,3 +271,30 @@ def test_check_style_passes_on_the_shipped_decks_and_flags_a_bundled_card(tmp_pa
     assert result.returncode == 1
     assert result.stdout.splitlines() == [f"{deck}:6: card b-one: front asks 2 questions (one a card)",
                                           f"{deck}:6: card b-one: back has 75 words (at most 70)"]
+
+
+def test_backup_list_restore_and_check_db_from_the_command_line(tmp_path: Path) -> None:
+    made = mlprep("backup", data_dir=tmp_path)
+    assert made.returncode == 0, made.stderr
+    path = made.stdout.strip()
+    listed = mlprep("backup", "--list", data_dir=tmp_path)
+    assert listed.stdout.startswith(path + "\t")
+    assert mlprep("check-db", data_dir=tmp_path).stdout.startswith("Check Database: the file is sound")
+    restored = mlprep("restore", path, data_dir=tmp_path)
+    assert restored.returncode == 0 and restored.stdout.strip() == f"restored {path}"
+    assert "saved the current collection as" in restored.stderr
+    bad = mlprep("restore", str(tmp_path / "nothing.sqlite3"), data_dir=tmp_path)
+    assert bad.returncode == 1 and "not a sound collection" in bad.stderr
+
+
+def test_a_writing_command_refuses_while_the_app_holds_the_collection(tmp_path: Path) -> None:
+    from mlprep.core.clock import SystemClock
+    from mlprep.services.collection import open_collection
+
+    app = open_collection(tmp_path, SystemClock(), lock=True)
+    try:
+        refused = mlprep("backup", data_dir=tmp_path)
+        assert refused.returncode == 1 and "open in another mlprep" in refused.stderr
+        assert mlprep("stats", "--json", data_dir=tmp_path).returncode == 0  # read-only works
+    finally:
+        app.close()

@@ -58,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
     from mlprep import plan_cli
 
     plan_cli.add_parser(sub)
+    backup = sub.add_parser("backup", help="back the collection up now into <data dir>/backups (or --list them)")
+    backup.add_argument("--list", action="store_true", help="list the backups, newest first")
+    restore = sub.add_parser("restore", help="replace the collection by a backup (the current one is backed up first)")
+    restore.add_argument("file", type=Path, metavar="FILE", help="a backup, e.g. from `mlprep backup --list`")
+    sub.add_parser("check-db", help="Check Database: integrity_check, then rebuild derived tables and indexes")
     stats = sub.add_parser("stats", help="progress statistics: today, streaks, retention, forecast, mastery")
     stats.add_argument("--json", action="store_true", help="every figure as one JSON document")
     stats.add_argument("--scope", default="all", metavar="SCOPE", help="all (default), area:SLUG or deck:ID")
@@ -100,10 +105,12 @@ def _run(argv: Sequence[str] | None) -> int:
         return _reading(args)
     if command == "stats":
         return _stats(args)
+    if command in ("backup", "restore", "check-db"):
+        return _maintenance(args)
     if command == "plan":
         from mlprep import plan_cli
 
-        return plan_cli.run(args, lambda read_only: _open(args.data_dir, read_only=read_only))
+        return plan_cli.run(args, lambda read_only: _open(args.data_dir, read_only=read_only, lock=True))
     from mlprep.app import run_app
 
     return run_app(data_dir=args.data_dir)
@@ -153,6 +160,40 @@ def _render(data_dir: Path | None, card_id: str, out: Path, *, back: bool, dark:
     return 0
 
 
+def _maintenance(args: argparse.Namespace) -> int:
+    from mlprep.services.backups import CollectionInUse, backups, restore_backup
+    from mlprep.services.paths import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir, os.environ)
+    if args.command == "backup" and args.list:
+        for b in backups(data_dir):
+            print(f"{b.path}\t{b.taken:%Y-%m-%d %H:%M} UTC\t{b.size / 1e6:.1f} MB")
+        return 0
+    try:
+        collection = _open(args.data_dir, read_only=False, lock=True)
+    except CollectionInUse as error:
+        print(f"mlprep {args.command}: {error}", file=sys.stderr)
+        return 1
+    try:
+        if args.command == "check-db":
+            report = collection.check_database()
+            print(report.text())
+            return 1 if report.integrity else 0
+        made = collection.backup()
+        print(f"{'saved the current collection as ' if args.command == 'restore' else ''}{made.path}",
+              file=sys.stderr if args.command == "restore" else sys.stdout)
+    finally:
+        collection.close()
+    if args.command == "restore":
+        try:
+            restore_backup(args.file, data_dir / "collection.sqlite3")
+        except (OSError, ValueError) as error:
+            print(f"mlprep restore: {error}", file=sys.stderr)
+            return 1
+        print(f"restored {args.file}")
+    return 0
+
+
 def _coverage(folder: Path | None) -> int:
     from mlprep.services.coverage import coverage_dir, coverage_markdown, load_coverage
     from mlprep.services.deck_loader import load_decks, shipped_decks_dir
@@ -187,14 +228,14 @@ def _cards(data_dir: Path | None, *, as_json: bool, summary: bool = False) -> in
     return 0
 
 
-def _open(data_dir: Path | None, *, read_only: bool) -> Collection:
+def _open(data_dir: Path | None, *, read_only: bool, lock: bool = False) -> Collection:
     """The collection; ``read_only`` for a command that only reads (never written, synced or migrated)."""
     from mlprep.core.clock import SystemClock
     from mlprep.services.collection import open_collection
     from mlprep.services.paths import resolve_data_dir
 
     return open_collection(resolve_data_dir(data_dir, os.environ), SystemClock(), _deck_dirs(data_dir),
-                           read_only=read_only)
+                           read_only=read_only, lock=lock and not read_only)
 
 
 def _open_read_only(data_dir: Path | None) -> Collection:

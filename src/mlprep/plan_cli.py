@@ -33,10 +33,15 @@ def run(args: argparse.Namespace, open_collection: Callable[[bool], Collection])
     (read-only when the command only shows the plan). Bad input prints ``mlprep plan: field: message``
     and exits 2, saving nothing."""
     from mlprep.core.planner import PlanError
+    from mlprep.services.backups import CollectionInUse
 
     changing = bool(args.clear or args.date is not None or args.budget_min is not None or args.target is not None
                     or args.focus or args.skip)
-    collection = open_collection(not changing)
+    try:
+        collection = open_collection(not changing)
+    except CollectionInUse as error:
+        print(f"mlprep plan: {error}", file=sys.stderr)
+        return 1
     try:
         if args.clear:
             collection.clear_plan()

@@ -22,6 +22,14 @@ from mlprep.core.display_settings import DisplaySettings
 from mlprep.core.models import Card, DeckCounts, DeckId
 from mlprep.core.planner import PlanSettings
 from mlprep.core.study_settings import ALL_DECKS, StudyScope, StudySettings
+from mlprep.services.backups import (
+    Backup,
+    CheckReport,
+    InstanceLock,
+    backups,
+    check_database,
+    create_backup,
+)
 from mlprep.services.cram import CramSession
 from mlprep.services.deck_loader import shipped_decks_dir
 from mlprep.services.deck_sync import SyncReport, sync_decks
@@ -65,6 +73,7 @@ class Collection:
         self._storage = storage
         self._reading: ReadingService | None = None
         self._planner: Planner | None = None
+        self._lock: InstanceLock | None = None
         self.clock = clock
         self.data_dir = data_dir
         self.sync = sync
@@ -209,20 +218,44 @@ class Collection:
             self._reading = ReadingService(load_reading_list(), self._storage, self.clock, tz=self.tz)
         return self._reading
 
+    # -- backups and Check Database -------------------------------------------------------------------
+
+    @property
+    def file(self) -> Path:
+        """The collection's file."""
+        return self.data_dir / DB_FILE
+
+    def backup(self) -> Backup:
+        """Back the collection up now into ``data_dir/backups`` (see :mod:`mlprep.services.backups`)."""
+        return create_backup(self._storage, self.data_dir, self.clock.now())
+
+    def backups(self) -> list[Backup]:
+        """The backups, newest first."""
+        return backups(self.data_dir)
+
+    def check_database(self) -> CheckReport:
+        """Check Database: ``integrity_check``, then the derived tables and indexes rebuilt."""
+        return check_database(self._storage, self.file if self._storage.path is not None else None)
+
     def close(self) -> None:
-        """Close the collection (its file is complete on disk)."""
+        """Close the collection (its file is complete on disk) and give up its lock."""
         self._storage.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
 def open_collection(data_dir: Path, clock: Clock, deck_dirs: list[Path] | None = None, *,
-                    read_only: bool = False, tz: tzinfo | None = None) -> Collection:
+                    read_only: bool = False, tz: tzinfo | None = None, lock: bool = False) -> Collection:
     """Open the collection in ``data_dir``.
 
     Read-write (the default) creates the folder and the file if needed, migrates it, and syncs
     the decks into it: ``deck_dirs``, by default the shipped decks plus ``data_dir/decks`` (the
     user's own). Read-only never writes: it opens the file as it is (a missing file: an empty
     collection in memory, into which the decks are synced so that their cards can be counted).
-    Raises ``sqlite3.DatabaseError`` if the file is not a collection.
+    With ``lock`` (the app, and commands that write) the data folder's :class:`InstanceLock` is taken
+    first, before any migration: :class:`CollectionInUse` if another mlprep holds it. Raises
+    ``sqlite3.DatabaseError`` if the file is not a collection.
     """
     dirs = deck_dirs if deck_dirs is not None else [shipped_decks_dir(), data_dir / "decks"]
     if read_only:
@@ -235,7 +268,14 @@ def open_collection(data_dir: Path, clock: Clock, deck_dirs: list[Path] | None =
         return collection
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / "decks").mkdir(exist_ok=True)
-    storage = open_collection_db(data_dir / DB_FILE)
+    held = InstanceLock(data_dir) if lock else None
+    try:
+        storage = open_collection_db(data_dir / DB_FILE)
+    except BaseException:
+        if held is not None:
+            held.release()
+        raise
     collection = Collection(storage, clock, data_dir, sync_decks(storage.cards, dirs, clock), tz=tz)
+    collection._lock = held
     collection.planner.rank_new_cards(collection.today())
     return collection

@@ -273,5 +273,7 @@ class MainWindow(QMainWindow):
             self.reading.save_notes()
         if self.math_warmer is not None:
             self.math_warmer.stop()
+        if not self.collection.read_only:
+            self.collection.backup()  # Anki's habit: a backup each time the app closes
         self.collection.close()
         super().closeEvent(event)

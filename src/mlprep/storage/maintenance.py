@@ -1,0 +1,63 @@
+"""Whole-file work on a collection: online backups, integrity checks, rebuilding derived tables.
+
+Backups use SQLite's online backup API (https://sqlite.org/backup.html, Python's
+``sqlite3.Connection.backup``): a consistent copy of a live database, taken page by page without
+stopping writers for long. ``PRAGMA integrity_check`` (https://sqlite.org/pragma.html#pragma_integrity_check)
+reads every page and index.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlite_utils import Database
+
+
+def backup_to(db: Database, target: Path) -> None:
+    """Copy the open collection ``db`` to ``target`` (written to a temporary name, fsynced, then renamed
+    in place: a crash never leaves a half-written backup under the final name)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    dest = sqlite3.connect(partial)
+    try:
+        db.conn.backup(dest, pages=1024)
+        dest.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dest.close()
+    with partial.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.replace(partial, target)
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """What ``PRAGMA integrity_check`` reports for the file at ``path`` (empty when it is sound); a file
+    SQLite cannot open at all gives one line saying why."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cards'").fetchone():
+                rows.append("not a collection: it has no cards table")
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        return [str(error)]
+    return [] if rows == ["ok"] else rows
+
+
+def rebuild_derived(db: Database) -> dict[str, int]:
+    """Recompute the tables derived from the review log (``review_days``: reviews and passes per deck
+    and UTC day, see migration m004) and rebuild every index, in one transaction. Returns the rows of
+    ``review_days`` that were wrong (changed, missing or extra)."""
+    with db.atomic():
+        before = {(d, day): (n, p) for d, day, n, p in db.execute("SELECT * FROM review_days").fetchall()}
+        db.execute("DELETE FROM review_days")
+        db.execute("INSERT INTO review_days SELECT c.deck_id, substr(l.reviewed_at, 1, 10), COUNT(*), "
+                   "SUM(l.quality >= 3) FROM review_log l JOIN cards c ON c.id = l.card_id "
+                   "WHERE l.kind = 'review' AND c.present = 1 GROUP BY 1, 2")
+        after = {(d, day): (n, p) for d, day, n, p in db.execute("SELECT * FROM review_days").fetchall()}
+    db.execute("REINDEX")
+    return {"review_days": sum(before.get(key) != after.get(key) for key in before.keys() | after.keys())}
