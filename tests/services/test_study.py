@@ -245,3 +245,17 @@ def test_next_due_day_and_card_count_are_the_scopes(col: Collection, clock: Fixe
     deck_b = session(col, clock, scope=StudyScope(ScopeKind.DECK, "deck-b"))
     storage_of(col).db.execute("UPDATE cards SET due = NULL WHERE id = 'b-one'")
     assert deck_b.next_due_day() is None
+
+
+def test_a_card_shown_before_the_rollover_and_answered_after_it_is_scheduled_from_the_new_day(
+        col: Collection, clock: FixedClock) -> None:
+    """Issue 13, item 7: shown at 03:58, answered at 04:02, it used to be scheduled from the previous
+    study day, came straight back as a review and was scheduled twice."""
+    make_due(col, "b-one", "2026-03-10", interval=1, reps=1)
+    clock.set(datetime(2026, 3, 11, 3, 58, tzinfo=UTC))  # still the study day of March 10
+    s = session(col, clock, new_per_day=0)
+    assert (s.today, s.next_card().id) == (date(2026, 3, 10), "b-one")  # type: ignore[union-attr]
+    clock.set(datetime(2026, 3, 11, 4, 2, tzinfo=UTC))
+    result = s.answer(Button.GOOD)
+    assert (result.progress.interval, result.progress.due) == (6, date(2026, 3, 17))  # from March 11
+    assert s.today == date(2026, 3, 11) and s.next_card() is None

@@ -154,6 +154,12 @@ class StudySession:
         before, pick = self._current_state()
         quality = check_quality(quality)
         now = self._clock.now()
+        if study_day(now, self._tz, self.settings.rollover_hour) != self.today:
+            # Shown before the rollover hour, answered after it: the answer belongs to the new study day
+            # (scheduled from it and counted in its limits), not to the day the card was shown on.
+            shown = self._current
+            self._start_day()
+            self._current = shown
         after, became_leech = (before, False) if pick.kind is ReviewKind.DRILL else self._schedule(before, quality)
         sm2_due = after.due
         if self._placer is not None and pick.kind is not ReviewKind.DRILL and after.due is not None:
