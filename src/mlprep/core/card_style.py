@@ -3,8 +3,8 @@ recall whole.
 
 Source: the curriculum's "bar for one card" (``shared/content/TAXONOMY.md``): "A front asks one question;
 a back is short enough to recall whole (about 70 words at most, the why line included)". Words are
-whitespace-separated tokens of the back with each fenced code block counted as one word (code is read,
-not recited); question marks are counted outside code and math, so ``$P(A \\mid B)?$`` or ``x ? y : z``
+whitespace-separated tokens of the back with each fenced code block and each figure counted as one word
+(code is read and a figure looked at, not recited); question marks are counted outside code and math, so ``$P(A \\mid B)?$`` or ``x ? y : z``
 in code do not count.
 """
 
@@ -20,6 +20,7 @@ from mlprep.core.models import Card
 
 MAX_BACK_WORDS = 70
 _CODE_SPAN_RE = re.compile(r"`+[^`]*`+")
+_IMAGE_RE = re.compile(r"!\[(?:\\.|[^\]\\])*\]\([^)]*\)")  # a figure is looked at, not recited: one word
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def _prose(text: str) -> str:
     prose = "\n".join(kept)
     for span in reversed(find_math(prose)):
         prose = prose[:span.start] + " math " + prose[span.end:]
-    return _CODE_SPAN_RE.sub(" code ", prose)
+    return _IMAGE_RE.sub(" figure ", _CODE_SPAN_RE.sub(" code ", prose))
 
 
 def back_words(card: Card) -> int:
