@@ -4,8 +4,8 @@ recall whole.
 Source: the curriculum's "bar for one card" (``shared/content/TAXONOMY.md``): "A front asks one question;
 a back is short enough to recall whole (about 70 words at most, the why line included)". Words are
 whitespace-separated tokens of the back with each fenced code block and each figure counted as one word
-(code is read and a figure looked at, not recited); question marks are counted outside code and math, so ``$P(A \\mid B)?$`` or ``x ? y : z``
-in code do not count.
+(code is read and a figure looked at, not recited); question marks are counted outside code and math,
+so ``$P(A \\mid B)?$`` or ``x ? y : z`` in code do not count.
 """
 
 from __future__ import annotations
