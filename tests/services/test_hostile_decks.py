@@ -3,6 +3,7 @@ other decks load (issue 13, items 2 and 6)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from pathlib import Path
@@ -70,10 +71,8 @@ def test_any_front_matter_gives_a_deck_or_a_deck_error(header: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_at_all_gives_a_deck_or_a_deck_error(text: str) -> None:
-    try:
+    with contextlib.suppress(DeckError):  # a Deck or a DeckError; anything else fails the test
         parse_deck(text, "decks/x.md")
-    except DeckError:
-        pass
 
 
 def test_an_empty_tagged_float_found_by_the_fuzzer_is_a_deck_error() -> None:
