@@ -1,41 +1,42 @@
 """The interview planner on a simulated learner: recall on the interview day and daily minutes.
 
-    python benchmarks/bench_planner.py [--cards 923 all] [--horizons 14 30 60] [--seed 1] [--budget 45]
-                                       [--true-time day|answer]
+    python benchmarks/bench_planner.py [--cards 923 all] [--horizons 14 30 60] [--methods a b c] [--seed 1]
+                                       [--budget 45] [--true-time day|answer] [--first-answer again|good]
 
 A simulated learner whose *true* memory follows FSRS-6 with its published default parameters
-(:class:`mlprep.core.memory.FsrsModel`, an instance apart from the app's planner) studies the shipped
-decks every day for ``--horizons`` days, answering everything the app's study session offers, under
-three methods:
+(:class:`mlprep.core.memory.FsrsModel`, an instance apart from the app's planner, one true
+:class:`MemoryState` per card) studies the decks every day for each of ``--horizons`` days, answering
+everything the app's study session offers, under three methods:
 
 * ``a`` today's default: no plan, ``StudySettings()`` (SM-2, 20 new cards and 200 reviews a day);
 * ``b`` by hand: no plan, ``new_per_day = ceil(cards / days)``, ``reviews_per_day = 99999``;
 * ``c`` the plan: ``Collection.set_plan(PlanSettings(interview=start + days, start=start,
   budget_minutes=45))`` with ``reviews_per_day = 99999`` (the plan sets the new-card limit).
 
-The simulator drives the real services: :func:`mlprep.services.collection.open_collection` on a
-temporary folder (on tmpfs, ``/dev/shm``, when there is one) with a :class:`FixedClock` that moves a
-day at a time, ``Collection.study()``, ``StudySession.next_card()`` and ``answer()``. Each answer takes
-15 s of the clock (so the planner measures a 15 s pace from the log).
+The simulator drives the real services: :func:`mlprep.services.collection.open_collection` on a new
+temporary folder (on tmpfs, ``/dev/shm``, when there is one) with a :class:`FixedClock` set to 08:00 UTC
+of each study day in turn, ``Collection.study()``, ``StudySession.next_card()`` and ``answer()``. Every
+answer moves the clock 15 s, so the planner measures a 15 s pace (and the real drill rate) from the log.
 
-The learner's grading rule, at each answer (drills included): ``p`` = the true retrievability of the
-card at that moment (0 for a card never seen: its first answer is always Again); with probability ``p``
-(``random.Random(seed)``) the answer is Good, else Again; the answer then updates the true memory
-through ``FsrsModel.review``. Hard and Easy are never used.
+Grading rule, at each answer (drills included): ``p`` = the card's true retrievability at that moment
+(0 for a card never seen, so a first answer is always Again unless ``--first-answer good``); with
+probability ``p`` (``random.Random(seed)``) the answer is Good, else Again. Hard and Easy are never
+used: in FSRS's whole-day time every same-day repeat has ``p`` = 1, so an Easy rule would make every
+drill Easy. Each answer then updates the true memory through ``FsrsModel.review``.
 
 Time for the true memory (``--true-time``): ``day`` (the default) stamps every answer of a study day
-at that day's noon UTC, the planner's own convention (:func:`mlprep.core.planner.day_instant`), so
-elapsed time is whole study days and a same-day repeat is FSRS's same-day review; recall on the day is
-retrievability at the interview day's noon. ``answer`` stamps each answer at the clock's instant and
-measures at the interview day's start (04:00, the rollover): py-fsrs floors elapsed time to whole
-24 h, so a card answered at 08:40 yesterday and shown at 08:20 today counts 0 days (recall 1.0), and
-the day's start is less than a whole day after the previous day's answers; both flatter the learner.
+at that day's start (04:00 UTC, the rollover) and measures at the interview day's start, so elapsed
+time is whole study days (as the planner counts them, noon to noon) and a same-day repeat is FSRS's
+same-day review. ``answer`` stamps each answer at the clock's instant: py-fsrs floors elapsed time to
+whole 24 h, so a card answered at 08:40 yesterday and shown at 08:20 today counts 0 days (recall 1.0,
+a sure success), and 04:00 on the interview day is under a day after the previous day's answers.
 
 Prints, per card count, a Markdown table: expected recall on the day over all cards (mean true
 retrievability, cards never seen count 0), the share never seen, p95 (linear interpolation) and
-maximum daily minutes (answers × 15 s / 60), days over budget (minutes > 45) and the run's wall time;
-then what the plan itself projected when it was set. Runs alternate a, b, c per horizon in one
-process. Not a test: ``tests/services/test_bench_planner_smoke.py`` only checks that this still runs.
+maximum daily minutes (answers × 15 s / 60), days over the budget, answers per card and the run's
+wall time; then what the plan projected when it was set against what happened; then the least
+answers any schedule needs against the answers the budget holds. Runs alternate a, b, c per horizon
+in one process. Not a test: ``tests/services/test_bench_planner_smoke.py`` only checks that it runs.
 """
 
 from __future__ import annotations
@@ -51,17 +52,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from enum import StrEnum
+from itertools import combinations
 from pathlib import Path
 from random import Random
 
 from mlprep.core.clock import DEFAULT_ROLLOVER_HOUR, FixedClock, day_start
 from mlprep.core.memory import FsrsModel, MemoryState
 from mlprep.core.models import Button, CardId, Deck, ReviewKind
-from mlprep.core.planner import PlanSettings, day_instant
+from mlprep.core.planner import PlanSettings, last_new_day
 from mlprep.core.study_settings import StudySettings
 from mlprep.core.taxonomy import AREAS_BY_SLUG
 from mlprep.services.collection import Collection, open_collection
@@ -84,13 +86,11 @@ class Method(StrEnum):
     BY_HAND = "b"
     PLAN = "c"
 
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {Method.DEFAULT: "(a) default: 20 new/day", Method.BY_HAND: "(b) by hand: ceil(cards/days) new/day",
-           Method.PLAN: "(c) plan, 45 min"}
+    def label(self, budget_minutes: int = BUDGET_MINUTES) -> str:
+        """The method's row label in the tables."""
+        if self is Method.PLAN:
+            return f"(c) plan, {budget_minutes} min"
+        return "(a) default: 20 new/day" if self is Method.DEFAULT else "(b) by hand: ceil(cards/days) new/day"
 
 
 class TrueTime(StrEnum):
@@ -166,10 +166,12 @@ class RunResult:
     """One method over one horizon.
 
     ``recall``: mean true retrievability on the interview day over all ``cards`` (unseen 0);
-    ``unseen``: cards never answered; ``placed``: first answers whose due date the plan moved off
-    SM-2's, and ``placed_on_or_after``: those it moved to the interview day or later (always 0 if the
-    plan does what it says); ``unseen_after_last_new``: cards still unseen at the end of the plan's
-    last new day (``None`` without a plan); ``seconds``: wall time of the run."""
+    ``unseen``: cards never answered; ``days``: one :class:`Day` per study day; ``placed``: first
+    answers whose due date the plan moved off SM-2's, and ``placed_on_or_after``: those it moved to
+    the interview day or later (0 if the plan does what it says); ``unseen_after_last_new``: cards
+    still unseen at the end of the plan's last new day (``None`` without a plan); ``outlook``: the
+    plan's report when set (``None`` without); ``seconds``: wall time of the run; ``budget_minutes``:
+    the minutes a day each day is measured against."""
 
     method: Method
     horizon: int
@@ -182,8 +184,7 @@ class RunResult:
     unseen_after_last_new: int | None
     outlook: PlanOutlook | None
     seconds: float
-    true_time: TrueTime = TrueTime.DAY
-    interview: date = field(default=START)
+    budget_minutes: int = BUDGET_MINUTES
 
     @property
     def answers(self) -> int:
@@ -203,7 +204,7 @@ class RunResult:
 
     @property
     def days_over_budget(self) -> int:
-        return sum(d.minutes > BUDGET_MINUTES for d in self.days)
+        return sum(d.minutes > self.budget_minutes for d in self.days)
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -301,17 +302,19 @@ def simulate(decks: Path, *, method: Method, horizon: int, folder: Path, seed: i
             placed, placed_late = placed + moved, placed_late + moved_late
             if outlook is not None and today == outlook.last_new_day:
                 unseen_after_last_new = cards - len(learner.memory)
-        on_day = day_instant(interview) if true_time is TrueTime.DAY else \
-            day_start(interview, UTC, DEFAULT_ROLLOVER_HOUR)
-        recall = learner.recall(on_day, cards)
+        recall = learner.recall(_day_start(interview), cards)
     finally:
         collection.close()
     return RunResult(method, horizon, cards, recall, cards - len(learner.memory), tuple(days), placed, placed_late,
-                     unseen_after_last_new, outlook, time.perf_counter() - began, true_time, interview)
+                     unseen_after_last_new, outlook, time.perf_counter() - began, budget_minutes)
 
 
 def _session_start(day: date) -> datetime:
     return datetime.combine(day, clock_time(STUDY_HOUR), UTC)
+
+
+def _day_start(day: date) -> datetime:
+    return day_start(day, UTC, DEFAULT_ROLLOVER_HOUR)
 
 
 def _outlook(report: PlanReport, cards: int) -> PlanOutlook:
@@ -325,14 +328,14 @@ def _study_day(collection: Collection, clock: FixedClock, learner: Learner, toda
     """Answer everything today's session offers; the day's counts, and the first answers whose due
     date the plan moved off SM-2's (all, and those moved to the interview or later)."""
     session = collection.study()
-    rollover = day_start(today + timedelta(days=1), UTC, DEFAULT_ROLLOVER_HOUR)
+    rollover = _day_start(today + timedelta(days=1))
     counts = dict.fromkeys(ReviewKind, 0)
     moved = moved_late = 0
     while (card := session.next_card()) is not None:
         clock.advance(seconds=SECONDS_PER_ANSWER)
         if clock.now() >= rollover:
             raise RuntimeError(f"{today}: the day's answers run past the next day's rollover")
-        at = day_instant(today) if true_time is TrueTime.DAY else clock.now()
+        at = _day_start(today) if true_time is TrueTime.DAY else clock.now()
         answered = session.answer(learner.answer(card.id, at))
         counts[answered.kind] += 1
         progress = answered.progress
@@ -348,10 +351,11 @@ def _study_day(collection: Collection, clock: FixedClock, learner: Learner, toda
 
 def table(results: Sequence[RunResult]) -> str:
     """The Markdown table of ``results`` (one row per method and horizon)."""
-    rows = ["| method | days | recall on the day | never seen | p95 min/day | max min/day | days > 45 min "
+    rows = ["| method | days | recall on the day | never seen | p95 min/day | max min/day | days over budget "
             "| answers per card | run time (s) |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    rows += [f"| {r.method.label} | {r.horizon} | {r.recall:.3f} | {r.unseen_share:.1%} | {r.p95_minutes:.1f} "
-             f"| {r.max_minutes:.1f} | {r.days_over_budget} | {r.answers / r.cards:.2f} | {r.seconds:.1f} |"
+    rows += [f"| {r.method.label(r.budget_minutes)} | {r.horizon} | {r.recall:.3f} | {r.unseen_share:.1%} "
+             f"| {r.p95_minutes:.1f} | {r.max_minutes:.1f} | {r.days_over_budget} | {r.answers / r.cards:.2f} "
+             f"| {r.seconds:.1f} |"
              for r in results]
     return "\n".join(rows)
 
@@ -369,6 +373,47 @@ def plan_table(results: Sequence[RunResult]) -> str:
         rows.append(f"| {r.horizon} | {status} | {o.new_today} | day {(o.last_new_day - START).days} "
                     f"| {o.unseen_on_day} | {o.days_over_budget} | {o.predicted_recall:.3f} | {r.recall:.3f} "
                     f"| {r.unseen_after_last_new} | {r.placed} ({r.placed_on_or_after}) |")
+    return "\n".join(rows)
+
+
+def fewest_answers(model: FsrsModel, *, first: FirstAnswer, days_before: int, target: float,
+                   most_reviews: int = 2) -> int | None:
+    """The fewest answers that bring a card first seen ``days_before`` whole days before the interview
+    to a true recall of at least ``target`` on the day: its first sight (Again and the drill's Good, 2
+    answers; or Good, 1), then the best choice of up to ``most_reviews`` review days, every review a
+    success (so a lower bound for the learner). ``None`` if no such choice reaches ``target``."""
+    seen = _day_start(START)
+    state = model.review(None, seen, int(Button.GOOD if first is FirstAnswer.GOOD else Button.AGAIN))
+    if first is FirstAnswer.AGAIN:
+        state = model.review(state, seen, int(Button.GOOD))  # the same session's drill
+    cost, on_day = (1 if first is FirstAnswer.GOOD else 2), seen + timedelta(days=days_before)
+    for reviews in range(most_reviews + 1):
+        for review_days in combinations(range(1, days_before), reviews):
+            after = state
+            for day in review_days:
+                after = model.review(after, seen + timedelta(days=day), int(Button.GOOD))
+            if model.retrievability(after, on_day) >= target:
+                return cost + reviews
+    return None
+
+
+def fit_table(cards: int, horizons: Sequence[int], budget_minutes: int, first: FirstAnswer,
+              target: float = 0.90) -> str:
+    """Whether ``cards`` can fit each horizon at all: the answers the budget holds against the fewest
+    answers per card (:func:`fewest_answers`, first seen by the plan's last new day) times the cards."""
+    model, per_day = FsrsModel(), math.floor(60 * budget_minutes / SECONDS_PER_ANSWER)
+    rows = [f"| days | answers {budget_minutes} min a day holds | fewest answers per card to {target:.0%} "
+            "| fewest answers for every card | fits |", "|---:|---:|---:|---:|:---:|"]
+    for horizon in horizons:
+        interview = START + timedelta(days=horizon)
+        earliest = (interview - last_new_day(START, interview)).days
+        counts = [n for k in range(earliest, horizon + 1)
+                  if (n := fewest_answers(model, first=first, days_before=k, target=target)) is not None]
+        least = min(counts) if counts else None
+        need = "–" if least is None else f"{least * cards:,}"
+        fits = "no" if least is None or least * cards > per_day * horizon else "yes"
+        rows.append(f"| {horizon} | {per_day * horizon:,} | {least if least is not None else '> 4'} | {need} "
+                    f"| {fits} |")
     return "\n".join(rows)
 
 
@@ -405,13 +450,15 @@ def main() -> None:
                                       first=args.first_answer)
                     shutil.rmtree(folder)
                     results.append(result)
-                    print(f"{count} cards, {horizon} days, {method.label}: recall {result.recall:.3f}, "
+                    print(f"{count} cards, {horizon} days, {method.label(args.budget)}: recall {result.recall:.3f}, "
                           f"{result.seconds:.1f} s", file=sys.stderr)
             print(f"\n### {count} cards, seed {args.seed}, true time: {args.true_time}, first answer: "
                   f"{args.first_answer}, plan budget {args.budget} min\n")
             print(table(results))
             print()
             print(plan_table(results))
+            print()
+            print(fit_table(count, args.horizons, args.budget, args.first_answer))
     load = os.getloadavg()
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at the end", file=sys.stderr)
 
