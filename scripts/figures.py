@@ -213,9 +213,9 @@ def fig_roc_curve() -> Figure:
     ax.plot(fpr, tpr, color=BLUE, label=f"typical model (AUC {auc:.2f})")
     ax.plot([0, 1], [0, 1], color=ORANGE, ls="--", label="random scorer (AUC 0.5)")
     ax.fill_between(fpr, tpr, color=BLUE, alpha=0.10, lw=0)
-    ax.annotate("threshold = +∞\n(everything negative)", (0, 0), (0.12, 0.06), fontsize=9,
+    ax.annotate("threshold = +∞\n(everything negative)", (0, 0), (0.3, 0.04), fontsize=9,
                 arrowprops={"arrowstyle": "->", "color": GREY})
-    ax.annotate("threshold = −∞\n(everything positive)", (1, 1), (0.62, 0.72), fontsize=9,
+    ax.annotate("threshold = −∞\n(everything positive)", (1, 1), (0.6, 0.5), fontsize=9,
                 arrowprops={"arrowstyle": "->", "color": GREY})
     ax.set_xlabel("false positive rate  FP / (FP + TN)")
     ax.set_ylabel("true positive rate (recall)  TP / (TP + FN)")
@@ -223,7 +223,7 @@ def fig_roc_curve() -> Figure:
     ax.set_ylim(-0.02, 1.02)
     ax.set_aspect("equal")
     ax.grid(True)
-    legend(ax, loc="lower right")
+    legend(ax, loc="center left", bbox_to_anchor=(1.02, 0.5))
     ax.set_title("ROC curve: one point per decision threshold")
     return fig
 
@@ -256,12 +256,12 @@ def fig_roc_vs_pr() -> Figure:
         keep = tpr > 1e-3
         a2.plot(tpr[keep], prec[keep], color=color, ls=ls, label=f"{pi:.1%} positives".replace(".0%", "%"))
         a2.axhline(pi, color=color, lw=1, ls=":")
-    a2.text(0.02, 0.53, "baseline 0.5", fontsize=9, color=BLUE)
+    a2.text(0.3, 0.52, "baseline 0.5", fontsize=9, color=BLUE)
     a2.text(0.6, 0.03, "baseline 0.001", fontsize=9, color=ORANGE)
     a2.set_xlabel("recall")
     a2.set_ylabel("precision")
     a2.set_title("Precision-recall: exposes rare positives")
-    legend(a2, loc="center right")
+    legend(a2, loc="center", bbox_to_anchor=(0.55, 0.72))
     for ax in (a1, a2):
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.02)
@@ -641,14 +641,14 @@ def fig_gd_step_size() -> Figure:
     legend(a1, loc="lower right")
     for lr, color in ((0.05, BLUE), (0.1, GREEN), (0.18, ORANGE), (0.21, RED)):
         loss = _loss(hess, _gd(hess, x0, lr, 60))
-        a2.plot(loss, color=color, label=f"η = {lr}" + ("  > 2/λmax: diverges" if lr > 0.2 else ""))
+        a2.plot(loss, color=color, label=f"η = {lr}" + (" (> 2/λmax: diverges)" if lr > 0.2 else ""))
     a2.set_yscale("log")
     a2.set_xlabel("step")
     a2.set_ylabel("f(x) (log scale)")
     a2.set_title("Converges iff 0 < η < 2 / λmax = 0.2")
     a2.set_ylim(1e-6, 1e4)
     a2.grid(True)
-    legend(a2, loc="lower left", fontsize=8.5)
+    fig.legend(*a2.get_legend_handles_labels(), loc="outside lower center", ncols=4, fontsize=9)
     return fig
 
 
@@ -703,8 +703,8 @@ def fig_momentum() -> Figure:
 
 @figure("opt-warmup-why", "dl-training-optimization",
         "Learning rate against training step: a linear warm-up from 0 to the peak of 3e-4 over the first "
-        "1,000 steps, then cosine decay to 0 by step 10,000, compared with starting directly at the peak "
-        "rate, where the first large steps on random weights can diverge.")
+        "1,000 steps, then cosine decay to 0 by step 10,000, compared with a dashed schedule that starts "
+        "directly at the peak rate at step 0, where the first large steps on random weights can diverge.")
 def fig_warmup() -> Figure:
     fig, (ax,) = new(3.3)
     total, warm, peak = 10_000, 1_000, 3e-4
@@ -774,9 +774,11 @@ def fig_one_cycle() -> Figure:
     a1.plot(t, lr, color=BLUE)
     a1.set_ylabel("LR / max_lr")
     a1.axvline(up, color=GREY, ls=":", lw=1)
-    a1.text(up + 10, 0.85, "peak at 30% of steps (pct_start = 0.3)", fontsize=9)
-    a1.text(5, 0.1, "max_lr / 25", fontsize=9, color=BLUE)
-    a1.text(total - 5, 0.06, "→ max_lr / 250,000", fontsize=9, color=BLUE, ha="right")
+    a1.text(up + 10, 0.3, "peak at 30% of steps\n(pct_start = 0.3)", fontsize=9)
+    a1.annotate("start: max_lr / 25", (0, start), (8, 0.8), fontsize=9, color=BLUE,
+                arrowprops={"arrowstyle": "->", "color": BLUE})
+    a1.annotate("end: max_lr / 250,000", (total - 1, end), (total - 10, 0.45), fontsize=9, color=BLUE, ha="right",
+                arrowprops={"arrowstyle": "->", "color": BLUE})
     a2.plot(t, mom, color=ORANGE)
     a2.set_ylabel("momentum")
     a2.set_ylim(0.84, 0.96)
@@ -847,6 +849,7 @@ def fig_sigmoid_derivative() -> Figure:
     a1.annotate("max 0.25 at x = 0", (0, 0.25), (1.2, 0.45), fontsize=9,
                 arrowprops={"arrowstyle": "->", "color": GREY})
     a1.set_xlabel("x")
+    a1.set_ylabel("σ(x) and σ′(x)")
     a1.set_ylim(-0.03, 1.05)
     a1.grid(True)
     legend(a1, loc="upper left")
@@ -882,6 +885,8 @@ def fig_tanh_sigmoid() -> Figure:
         ax.set_xlabel("x")
         ax.grid(True)
         legend(ax, loc="upper left", fontsize=8.5)
+    a1.set_ylabel("f(x)")
+    a2.set_ylabel("f′(x)")
     a1.set_ylim(-1.1, 1.45)
     a2.set_ylim(-0.02, 1.3)
     return fig
@@ -913,6 +918,8 @@ def fig_relu() -> Figure:
         ax.set_xlabel("x")
         ax.grid(True)
         legend(ax, loc="upper left")
+    a1.set_ylabel("f(x)")
+    a2.set_ylabel("f′(x)")
     return fig
 
 
@@ -932,6 +939,7 @@ def fig_gelu() -> Figure:
                 arrowprops={"arrowstyle": "->", "color": GREY})
     ax.axhline(0, color=GREY, lw=0.8)
     ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
     ax.set_ylim(-0.5, 3)
     ax.grid(True)
     legend(ax, loc="upper left")
@@ -1146,6 +1154,9 @@ def fig_iou() -> Figure:
     ax.set_aspect("equal")
     ax.set_xticks(range(4))
     ax.set_yticks(range(4))
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.xaxis.set_label_coords(1.8 / 6.5, -0.1)
     ax.grid(True)
     ax.spines["left"].set_visible(False)
     ax.spines["bottom"].set_visible(False)
@@ -1770,9 +1781,10 @@ def fig_dbscan() -> Figure:
 
 
 @figure("unsup-pca-definition", "algorithms-unsupervised",
-        "Correlated 2-D data with its two principal components drawn as arrows from the mean, scaled by the "
-        "standard deviation along each: PC1 points along the direction of maximum variance, PC2 is "
-        "orthogonal to it, and each point's projection onto PC1 is shown as its 1-D reconstruction.")
+        "Correlated 2-D data with its two principal components drawn as arrows from the mean, each two "
+        "standard deviations long: PC1 points along the direction of maximum variance (4.45), PC2 is "
+        "orthogonal to it (variance 0.43), and each point's projection onto PC1 is shown as its 1-D "
+        "reconstruction.")
 def fig_pca() -> Figure:
     fig, (ax,) = new(4.0)
     g = rng(17)
@@ -1791,12 +1803,10 @@ def fig_pca() -> Figure:
     ax.scatter(proj[:, 0], proj[:, 1], s=12, color=ORANGE, label="projection onto PC1")
     t = np.linspace(-6, 6, 2)
     ax.plot(mean[0] + t * v1[0], mean[1] + t * v1[1], color=ORANGE, lw=1, alpha=0.6)
-    for k, (color, name, offset, ha) in enumerate(((RED, "PC1", (-0.35, 0.35), "right"),
-                                                   (GREEN, "PC2", (0.25, -0.3), "left"))):
+    for k, (color, name) in enumerate(((RED, "PC1"), (GREEN, "PC2"))):
         v = vecs[:, k] * (np.sign(vecs[0, k]) or 1) * 2 * sqrt(vals[k])
         arrow(ax, tuple(mean), (mean[0] + v[0], mean[1] + v[1]), color=color, width=2.6)
-        ax.text(mean[0] + v[0] + offset[0], mean[1] + v[1] + offset[1], f"{name}: variance {vals[k]:.2f}",
-                color=color, fontsize=10, ha=ha)
+        ax.plot([], [], color=color, lw=2.6, label=f"{name}: variance {vals[k]:.2f} (arrow: 2 SD)")
     ax.set_aspect("equal")
     ax.set_xlim(-5.5, 5.5)
     ax.set_ylim(-3.3, 3.3)
@@ -1865,14 +1875,16 @@ def fig_tsne() -> Figure:
     pca = centred @ vt[:2].T
     emb = tsne(x, 30, seed=19)
     colors = [BLUE, ORANGE, GREEN]
-    for ax, z, title in ((axes[0], pca, "PCA (linear): sizes and gaps kept"),
-                         (axes[1], emb, "t-SNE: clusters look alike")):
+    for ax, z, title, axis in ((axes[0], pca, "PCA (linear): sizes and gaps kept", "PC"),
+                               (axes[1], emb, "t-SNE: clusters look alike", "t-SNE")):
         for k in range(3):
             m = groups == k
             ax.scatter(z[m, 0], z[m, 1], s=9, color=colors[k], label=names[k])
         ax.set_title(title)
         ax.set_xticks([])
         ax.set_yticks([])
+        ax.set_xlabel(f"{axis} 1")
+        ax.set_ylabel(f"{axis} 2")
         ax.set_aspect("equal", adjustable="datalim")
     legend(axes[0], loc="best", fontsize=8.5)
     return fig
@@ -1925,6 +1937,8 @@ def fig_svm() -> Figure:
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
     legend(ax, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title("Maximum-margin hyperplane: only the support vectors matter")
     return fig
@@ -1979,12 +1993,11 @@ def fig_lasso_geometry() -> Figure:
         touch = region[int(np.argmin(values))]
         best = float(values.min())
         ax.add_patch(Polygon(region[::50], closed=True, facecolor=rgba(color, 0.25), edgecolor=color, lw=1.8))
-        ax.contour(xx, yy, rss(grid), levels=[best * f for f in (0.25, 0.5)] + [best, best * 1.6, best * 2.4],
-                   colors=GREY, linewidths=[0.8, 0.8, 1.8, 0.8, 0.8])
+        ax.contour(xx, yy, rss(grid), levels=[best * f for f in (0.5, 1, 1.6, 2.4)], colors=GREY,
+                   linewidths=[0.8, 1.8, 0.8, 0.8])
         ax.plot(*centre, "o", color=GREY)
-        ax.text(centre[0] + 0.1, centre[1] + 0.1, "β̂ (OLS)", fontsize=9.5)
+        ax.text(centre[0], centre[1] + 0.14, "β̂ (OLS)", fontsize=9.5, ha="center")
         ax.plot(*touch, "o", color=RED, ms=8)
-        ax.text(touch[0] + 0.12, touch[1] - 0.35, f"({touch[0]:.2f}, {touch[1]:.2f})", color=RED, fontsize=9.5)
         ax.axhline(0, color=GREY, lw=0.8)
         ax.axvline(0, color=GREY, lw=0.8)
         ax.set_aspect("equal")
@@ -1992,7 +2005,7 @@ def fig_lasso_geometry() -> Figure:
         ax.set_ylim(-1.6, 2.6)
         ax.set_xlabel("β₁")
         ax.set_ylabel("β₂")
-        ax.set_title(name, color=color)
+        ax.set_title(f"{name}\nfirst touch (red): ({touch[0]:.2f}, {touch[1]:.2f})", color=color)
     return fig
 
 
@@ -2078,8 +2091,8 @@ def fig_reliability() -> Figure:
         ax.plot(*curves[name], "o-", color=color, label=name)
     mx, my = curves["over-confident model"]
     hi, lo = int(np.argmax(mx - my)), int(np.argmax(my - mx))
-    ax.annotate(f"below the diagonal: predicted {mx[hi]:.2f},\nobserved {my[hi]:.2f}: probabilities too high",
-                (mx[hi], my[hi]), (0.42, 0.3), fontsize=9, arrowprops={"arrowstyle": "->", "color": GREY})
+    ax.annotate(f"below the diagonal:\npredicted {mx[hi]:.2f}, observed {my[hi]:.2f}:\nprobabilities too high",
+                (mx[hi], my[hi]), (0.42, 0.1), fontsize=9, arrowprops={"arrowstyle": "->", "color": GREY})
     ax.annotate(f"above: predicted {mx[lo]:.2f},\nobserved {my[lo]:.2f}: too low", (mx[lo], my[lo]),
                 (0.04, 0.6), fontsize=9, arrowprops={"arrowstyle": "->", "color": GREY})
     ax.set_xlabel("mean predicted probability in the bin")
@@ -2302,7 +2315,7 @@ def fig_pinball() -> Figure:
         loss = np.where(q <= 100, tau * (100 - q), (1 - tau) * (q - 100))
         a1.plot(q, loss, color=color, label=f"τ = {tau}")
     a1.plot([90, 110], [9, 1], "o", color=ORANGE)
-    a1.annotate("q = 90: 0.9 × 10 = 9", (90, 9), (70.5, 0.6), fontsize=9, color=ORANGE,
+    a1.annotate("q = 90:\n0.9 × 10 = 9", (90, 9), (71, 0.8), fontsize=9, color=ORANGE,
                 arrowprops={"arrowstyle": "->", "color": ORANGE})
     a1.annotate("q = 110:\n0.1 × 10 = 1", (110, 1), (104, 16), fontsize=9, color=ORANGE,
                 arrowprops={"arrowstyle": "->", "color": ORANGE})
@@ -2311,7 +2324,7 @@ def fig_pinball() -> Figure:
     a1.set_ylabel("pinball loss")
     a1.set_title("Asymmetric: under-predicting costs τ")
     a1.grid(True)
-    legend(a1, loc="upper center")
+    legend(a1, loc="upper right")
     g = rng(23)
     ys = g.lognormal(np.log(100), 0.35, 20000)
     grid = np.linspace(60, 200, 281)
@@ -2321,13 +2334,13 @@ def fig_pinball() -> Figure:
         a2.plot(grid, exp_loss, color=color, label=f"τ = {tau}")
         quant = float(np.quantile(ys, tau))
         a2.axvline(quant, color=color, ls="--", lw=1.2)
-        a2.text(quant + 2, exp_loss.max() * (0.85 if tau == 0.9 else 0.95), f"{tau}-quantile\n= {quant:.0f}",
+        a2.text(quant + 2, 14 if tau == 0.9 else exp_loss.max() * 0.95, f"{tau}-quantile\n= {quant:.0f}",
                 fontsize=9, color=color)
     a2.set_xlabel("constant prediction q")
     a2.set_ylabel("expected pinball loss")
     a2.set_title("Minimized at the τ-quantile of y")
     a2.grid(True)
-    legend(a2, loc="lower left")
+    legend(a2, loc="center", bbox_to_anchor=(0.46, 0.7))
     return fig
 
 
@@ -2359,7 +2372,7 @@ def fig_mean_median() -> Figure:
     a2.set_ylim(0.95, 1.8)
     a2.set_title("MSE → mean, MAE → median")
     a2.grid(True)
-    legend(a2, loc="upper center")
+    legend(a2, loc="lower right")
     return fig
 
 
@@ -2435,7 +2448,7 @@ def fig_cauchy() -> Figure:
     ax.set_xlabel("number of draws n (log scale)")
     ax.set_ylabel("running mean  X̄ₙ")
     ax.grid(True)
-    legend(ax, loc="upper right")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=2)
     ax.set_title("No mean, no law of large numbers: X̄ₙ of Cauchy draws is Cauchy for every n")
     return fig
 
@@ -2623,23 +2636,23 @@ def fig_two_tower() -> Figure:
     box(ax, 8.6, 0.7, 3.8, 1.2, "top-k items for this u\n(millions → hundreds, ms)", GREEN, size=9.5)
     arrow(ax, (10.5, 3.2), (10.5, 1.9))
     arrow(ax, (6.4, 4.6), (8.6, 3.9), color=ORANGE, connectionstyle="arc3,rad=-0.2")
-    ax.text(7.3, 4.75, "embed all items", fontsize=9, ha="center", color=ORANGE)
+    ax.text(7.45, 3.95, "embed\nall items", fontsize=9, ha="center", va="top", color=ORANGE)
     arrow(ax, (1.5, 4.7), (9.2, 4.4), color=BLUE, connectionstyle="arc3,rad=-0.25")
     ax.text(4.9, 5.65, "query the index with u", fontsize=9, color=BLUE, ha="center")
     return fig
 
 
 @figure("sysd-multistage-funnel", "mlops-system-design",
-        "A recommendation funnel drawn as shrinking bars: millions of items in the corpus, cut by cheap "
-        "high-recall candidate generation to about a thousand, ordered by a heavy ranking model with rich "
-        "features down to hundreds, and re-ranked for diversity, freshness and business rules into the ten "
-        "or so items shown.")
+        "A recommendation funnel drawn as shrinking bars: about ten million items in the corpus, cut by cheap "
+        "high-recall candidate generation to a few hundred, scored and ordered by a heavy ranking model with "
+        "rich features, whose top few dozen are re-ranked for diversity, freshness and business rules into "
+        "the ten or so items shown.")
 def fig_funnel() -> Figure:
     fig, ax = canvas((0, 13), (0, 5.4))
     stages = [("corpus", "~10,000,000 items", 8.6, GREY, "the whole catalogue"),
-              ("candidate generation", "~1,000", 6.6, BLUE, "ANN, co-visits, popularity:\n"
+              ("candidate generation", "~500", 6.6, BLUE, "ANN, co-visits, popularity:\n"
                "cheap per item, high recall"),
-              ("ranking", "~100s", 4.8, ORANGE, "heavy model, rich features:\nprecise order"),
+              ("ranking", "top ~50", 4.8, ORANGE, "heavy model, rich features:\nscores all ~500, precise order"),
               ("re-ranking", "~10 shown", 3.6, GREEN, "diversity, freshness,\nbusiness rules")]
     y = 4.4
     for name, count, width, color, note in stages:
@@ -2662,7 +2675,7 @@ def fig_canary() -> Figure:
     t = np.array([0, 2, 4, 6, 8, 10])
     share = np.array([1, 5, 25, 50, 100, 100])
     ax.step(t, share, where="post", color=GREEN, lw=2.4, label="healthy: ramp up in steps")
-    ax.step([0, 2, 3.2, 10], [1, 5, 0, 0], where="post", color=RED, lw=1.8, ls="--",
+    ax.step([0, 2, 4, 10], [1, 5, 0, 0], where="post", color=RED, lw=1.8, ls="--",
             label="check fails at 5%: automatic rollback")
     for x in (2, 4, 6, 8):
         ax.axvline(x, color=GREY, ls=":", lw=0.9)
