@@ -145,3 +145,79 @@ def test_a_blank_line_in_a_fence_after_the_front_is_card_text() -> None:
 
 def test_an_unclosed_fence_names_the_last_line() -> None:
     assert problems(HEADER + "## c-one\nQ: f\nA: b\n```\ncode\n") == [f"{PATH}:10: a fenced code block is never closed"]
+
+
+# -- hostile front matter (issue 13): limits refused before YAML runs, no anchors or aliases -----------
+
+def yaml_at(line: int, problem: str, yaml_line: int, column: int, source: str) -> str:
+    """The message for a YAML error PyYAML marks at ``yaml_line``/``column`` of the front matter."""
+    return (f"{PATH}:{line}: front matter is not valid YAML: {problem} in \"<unicode string>\", "
+            f"line {yaml_line}, column {column}: {source} ^")
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("title: T\narea: *a", yaml_at(3, "aliases (*name) are not allowed in a deck header", 2, 7, "area: *a")),
+    ("title: &a T\narea: math", yaml_at(2, "anchors (&name) are not allowed in a deck header", 1, 8, "title: &a T")),
+    ("title: T\narea: math\ntags: &t [a]",
+     yaml_at(4, "anchors (&name) are not allowed in a deck header", 3, 7, "tags: &t [a]")),
+    ("title: &m {a: b}\narea: math",
+     yaml_at(2, "anchors (&name) are not allowed in a deck header", 1, 8, "title: &m {a: b}")),
+])
+def test_anchors_and_aliases_are_refused_where_they_stand(header: str, expected: str) -> None:
+    assert problems(f"---\n{header}\n---\n") == [expected]
+
+
+def test_front_matter_of_4096_characters_is_read_and_4097_refused() -> None:
+    start = "title: T\narea: math\n# "
+    source = start + "x" * (4096 - len(start))
+    assert parse_deck(f"---\n{source}\n---\n", PATH).title == "T"
+    assert problems(f"---\n{source}x\n---\n") == [
+        f"{PATH}:1: front matter is 4,097 characters long: at most 4,096 (title, area, leaf, tags)"]
+
+
+@pytest.mark.parametrize("title", [
+    "[X, [X, [X, [X, [X, [X, [X, [X]]]]]]]]",  # 8 deep, letters between the brackets
+    "[[[[[[[[x]]]]]]]]",
+])
+def test_nesting_8_deep_is_read(title: str) -> None:
+    assert parse_deck(f"---\ntags: [a]\ntitle: {title}\narea: math\n---\n", PATH).tags == ("a",)
+
+
+@pytest.mark.parametrize("title", [
+    "[X, [X, [X, [X, [X, [X, [X, [X, [X]]]]]]]]]",
+    "[[a], [[[[[[[[x]]]]]]]]]",  # 9 deep inside the outer list after a closed sibling
+])
+def test_nesting_9_deep_is_refused(title: str) -> None:
+    assert problems(f"---\ntitle: {title}\narea: math\n---\n") == [
+        f"{PATH}:2: front matter nests [ or {{ 9 deep: at most 8"]
+
+
+@pytest.mark.parametrize(("header", "first"), [
+    ("title: [[[[[[[[[x]]]]]]]]]", f"{PATH}:2: front matter nests [ or {{ 9 deep: at most 8"),
+    ("title: T\n# " + "x" * 4100, f"{PATH}:1: front matter is 4,118 characters long: at most 4,096 (title, area, "
+                                  "leaf, tags)"),
+    ("title: !!float", f"{PATH}:2: front matter has a value YAML cannot read: string index out of range"),
+])
+def test_after_a_refused_front_matter_the_cards_start_on_the_line_after_it(header: str, first: str) -> None:
+    # '## c-x' inside the front matter is a YAML comment, not a card; '## Bad!' right after it is a card.
+    body_line = header.count("\n") + 5
+    assert problems(f"---\n{header}\n## c-x\n---\n## Bad!\nQ: f\nA: b\n") == [
+        first, f"{PATH}:{body_line}: invalid card id 'Bad!': {BAD_ID}"]
+
+
+def test_a_long_message_from_yaml_is_cut_at_300_characters() -> None:
+    prefix = "could not convert string to float: '"  # 36 characters
+    assert problems("---\ntitle: !!float " + "x" * 263 + "\narea: math\n---\n") == [
+        f"{PATH}:2: front matter has a value YAML cannot read: {prefix}{'x' * 263}'"]  # 300: whole
+    assert problems("---\ntitle: !!float " + "x" * 264 + "\narea: math\n---\n") == [
+        f"{PATH}:2: front matter has a value YAML cannot read: {prefix}{'x' * 264}…"]  # 301: cut
+
+
+def test_trailing_blanks_after_a_card_id_are_not_part_of_it() -> None:
+    assert [c.id for c in parse_deck(HEADER + "## c-one \t \nQ: f\nA: b\n", PATH).cards] == ["c-one"]
+
+
+def test_a_long_invalid_id_is_shown_cut_to_60_characters() -> None:
+    assert problems(HEADER + f"## {'C' * 90}\nQ: f\nA: b\n") == [f"{PATH}:6: invalid card id {'C' * 90!r}: {BAD_ID}"]
+    assert problems(HEADER + f"## {'C' * 91}\nQ: f\nA: b\n") == [
+        f"{PATH}:6: invalid card id {'C' * 60 + '…'!r}: {BAD_ID}"]
