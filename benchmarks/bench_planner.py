@@ -170,8 +170,9 @@ class RunResult:
     answers whose due date the plan moved off SM-2's, and ``placed_on_or_after``: those it moved to
     the interview day or later (0 if the plan does what it says); ``unseen_after_last_new``: cards
     still unseen at the end of the plan's last new day (``None`` without a plan); ``outlook``: the
-    plan's report when set (``None`` without); ``seconds``: wall time of the run; ``budget_minutes``:
-    the minutes a day each day is measured against."""
+    plan's report when set (``None`` without), ``outlook_day1`` its report at the start of day 1, with
+    the pace measured on day 0; ``seconds``: wall time of the run; ``budget_minutes``: the minutes a
+    day each day is measured against."""
 
     method: Method
     horizon: int
@@ -185,6 +186,7 @@ class RunResult:
     outlook: PlanOutlook | None
     seconds: float
     budget_minutes: int = BUDGET_MINUTES
+    outlook_day1: PlanOutlook | None = None
 
     @property
     def answers(self) -> int:
@@ -294,9 +296,12 @@ def simulate(decks: Path, *, method: Method, horizon: int, folder: Path, seed: i
         days: list[Day] = []
         placed = placed_late = 0
         unseen_after_last_new = None
+        outlook_day1 = None
         for offset in range(horizon):
             today = START + timedelta(days=offset)
             clock.set(_session_start(today))
+            if offset == 1 and method is Method.PLAN and (report := collection.plan_report()) is not None:
+                outlook_day1 = _outlook(report, cards)
             day, moved, moved_late = _study_day(collection, clock, learner, today, interview, true_time)
             days.append(day)
             placed, placed_late = placed + moved, placed_late + moved_late
@@ -306,7 +311,7 @@ def simulate(decks: Path, *, method: Method, horizon: int, folder: Path, seed: i
     finally:
         collection.close()
     return RunResult(method, horizon, cards, recall, cards - len(learner.memory), tuple(days), placed, placed_late,
-                     unseen_after_last_new, outlook, time.perf_counter() - began, budget_minutes)
+                     unseen_after_last_new, outlook, time.perf_counter() - began, budget_minutes, outlook_day1)
 
 
 def _session_start(day: date) -> datetime:
@@ -363,8 +368,9 @@ def table(results: Sequence[RunResult]) -> str:
 def plan_table(results: Sequence[RunResult]) -> str:
     """What the plan projected when set, against what the simulated learner got."""
     rows = ["| days | status when set | new on day 0 | last new day | projected unseen | projected days over "
-            "| predicted recall | true recall | unseen after last new day | placed reviews (on/after the day) |",
-            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            "| predicted recall | true recall | unseen after last new day | placed reviews (on/after the day) "
+            "| status on day 1 (pace measured) | predicted recall on day 1 |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     for r in results:
         o = r.outlook
         if o is None:
@@ -372,8 +378,17 @@ def plan_table(results: Sequence[RunResult]) -> str:
         status = o.status + (f": {o.advice}" if o.advice else "")
         rows.append(f"| {r.horizon} | {status} | {o.new_today} | day {(o.last_new_day - START).days} "
                     f"| {o.unseen_on_day} | {o.days_over_budget} | {o.predicted_recall:.3f} | {r.recall:.3f} "
-                    f"| {r.unseen_after_last_new} | {r.placed} ({r.placed_on_or_after}) |")
+                    f"| {r.unseen_after_last_new} | {r.placed} ({r.placed_on_or_after}) "
+                    f"| {_status(r.outlook_day1)} | {_predicted(r.outlook_day1)} |")
     return "\n".join(rows)
+
+
+def _status(outlook: PlanOutlook | None) -> str:
+    return "–" if outlook is None else outlook.status + (f": {outlook.advice}" if outlook.advice else "")
+
+
+def _predicted(outlook: PlanOutlook | None) -> str:
+    return "–" if outlook is None else f"{outlook.predicted_recall:.3f}"
 
 
 def fewest_answers(model: FsrsModel, *, first: FirstAnswer, days_before: int, target: float,

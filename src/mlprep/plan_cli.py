@@ -114,7 +114,8 @@ def text_report(report: PlanReport) -> str:
     pace_note = "" if report.pace_measured else " (the default until you have 50 answers)"
     lines = [
         f"Interview {plan.interview} ({report.summary().removeprefix('Interview ')})",
-        f"Budget {plan.budget_minutes} min a day at {pace.seconds_per_answer:.0f} s an answer{pace_note}; "
+        f"Budget {plan.budget_minutes} min a day at {pace.seconds_per_answer:.0f} s an answer, "
+        f"{pace.new_fail:.0%} of new cards and {pace.review_fail:.0%} of reviews re-drilled{pace_note}; "
         f"target recall on the day {plan.target_recall:.0%}",
         f"New cards today: {report.new_today}; the last new cards on {report.last_new_day}, then reviews only",
     ]

@@ -92,5 +92,6 @@ def scenarios(draw: st.DrawFn, *, seen: bool = True, max_cards: int = 10) -> Sce
     settings = PlanSettings(interview=interview, start=start, budget_minutes=draw(st.integers(3, 120)),
                             target_recall=draw(st.sampled_from([0.8, 0.85, 0.9, 0.95])),
                             area_weights=area_weights, deck_weights=deck_weights)
-    pace = Pace(draw(st.sampled_from([6.0, 10.0, 15.0, 30.0])), draw(st.sampled_from([0.0, 0.1, 0.25, 0.5])))
+    pace = Pace(draw(st.sampled_from([6.0, 10.0, 15.0, 30.0])), draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])),
+                draw(st.sampled_from([0.0, 0.1, 0.3])), draw(st.sampled_from([1.0, 2.0])))
     return Scenario(tuple(cards), settings, pace)

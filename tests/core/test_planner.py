@@ -21,15 +21,16 @@ from mlprep.core import sm2
 from mlprep.core.models import CardId, DeckId
 from mlprep.core.plan_forecast import Forecast, PlanCard, forecast, plan_status, readiness
 from mlprep.core.planner import (
+    RETURN_DAYS,
+    UNMEASURED_PACE,
     Pace,
     PlanError,
     PlanSettings,
     Weight,
     answer_budget,
-    answers_needed,
     day_instant,
     due_under_plan,
-    first_answer_capacity,
+    fits_in,
     interleave,
     last_new_day,
     measure_pace,
@@ -206,68 +207,79 @@ def test_answer_budget_is_whole_answers_in_the_minutes() -> None:
             answer_budget(*bad)
 
 
-def test_answers_needed_for_50_first_answers_with_10_percent_drills_is_55() -> None:
-    assert answers_needed(50, 0.1) == 55  # 50 × 1.1 = 55.00000000000001 in floating point
-    assert answers_needed(7, 0.0) == 7 and answers_needed(7, 1 / 3) == 10
+def test_fits_in_counts_whole_items_of_a_cost() -> None:
+    assert fits_in(20, 1.25) == 16
+    assert fits_in(33, 1.1) == 30  # 33 / 1.1 = 29.999999999999996 in floating point
+    assert fits_in(180, 1.0) == 180
+    assert fits_in(-5, 2.0) == 0  # never negative
+    with pytest.raises(ValueError, match="at least one answer"):
+        fits_in(20, 0.9)
 
 
-def test_first_answer_capacity_takes_drills_into_account() -> None:
-    assert first_answer_capacity(20, 0.25) == 16
-    assert first_answer_capacity(33, 0.1) == 30  # 33 / 1.1 = 29.999999999999996 in floating point
-    assert first_answer_capacity(180, 0.0) == 180
-    with pytest.raises(ValueError):
-        first_answer_capacity(20, -0.1)
+@given(st.integers(0, 2000), st.sampled_from([1.0, 1.1, 1.25, 4 / 3, 1.5, 2.0, 2.7]))
+def test_fits_in_is_the_most_items_whose_cost_fits(budget: int, cost: float) -> None:
+    n = fits_in(budget, cost)
+    assert n * cost <= budget + 1e-6
+    assert (n + 1) * cost > budget - 1e-6
 
 
-@given(st.integers(0, 2000), st.sampled_from([0.0, 0.1, 0.2, 0.25, 1 / 3, 0.5, 1.7]))
-def test_answers_needed_is_the_least_budget_that_holds_the_first_answers(first: int, rate: float) -> None:
-    needed = answers_needed(first, rate)
-    assert first_answer_capacity(needed, rate) >= first
-    assert needed == 0 or first_answer_capacity(needed - 1, rate) < first
+def test_sm2_brings_a_new_card_back_1_7_22_days_after_a_good_and_1_2_8_22_after_an_again() -> None:
+    # Good first: intervals 1, 6, 15 (6 × 2.5), 38 (ceil 15 × 2.5 = 37.5); Again first: a lapse restarts
+    # at EF 2.18 with interval 1, then 1, 6, 14 (ceil 6 × 2.18 = 13.08), 31 (ceil 14 × 2.18 = 30.52).
+    assert RETURN_DAYS[:7] == (1, 2, 7, 8, 22, 53, 60)
+    assert RETURN_DAYS[-1] <= 730
 
 
 def test_quota_spreads_100_cards_over_10_days_as_10_a_day() -> None:
-    assert new_quota(remaining=100, today=TODAY, last_new=day(9), reviews_due=20, budget_answers=180,
-                     drill_rate=0.0) == 10
-    assert new_quota(remaining=95, today=TODAY, last_new=day(9), reviews_due=0, budget_answers=180,
-                     drill_rate=0.0) == 10  # ceil(9.5)
+    assert new_quota(remaining=100, today=TODAY, last_new=day(9), review_answers=20, budget_answers=180) == 10
+    assert new_quota(remaining=95, today=TODAY, last_new=day(9), review_answers=0, budget_answers=180) == 10
 
 
 def test_quota_is_capped_by_what_the_budget_leaves_after_reviews_and_drills() -> None:
-    # 5 min at 15 s = 20 answers; with 0.25 drills per first answer, 16 first answers; 12 are reviews.
+    # 5 min at 15 s = 20 answers; 12 reviews with 1 drill in 4 take 15; a new card failed half the
+    # time takes 1.5 answers: 5 / 1.5 -> 3 new cards.
     budget = answer_budget(5, 15)
-    assert new_quota(remaining=100, today=TODAY, last_new=day(9), reviews_due=12, budget_answers=budget,
-                     drill_rate=0.25) == 4
-    assert new_quota(remaining=100, today=TODAY, last_new=day(9), reviews_due=30, budget_answers=budget,
-                     drill_rate=0.25) == 0
+    assert new_quota(remaining=100, today=TODAY, last_new=day(9), review_answers=15, budget_answers=budget,
+                     new_cost=1.5) == 3
+    assert new_quota(remaining=100, today=TODAY, last_new=day(9), review_answers=15, budget_answers=budget) == 5
+    assert new_quota(remaining=100, today=TODAY, last_new=day(9), review_answers=21, budget_answers=budget,
+                     new_cost=1.5) == 0
 
 
 def test_quota_is_everything_left_on_the_last_new_day_and_nothing_after() -> None:
-    assert new_quota(remaining=7, today=day(9), last_new=day(9), reviews_due=0, budget_answers=180,
-                     drill_rate=0.0) == 7
-    assert new_quota(remaining=7, today=day(10), last_new=day(9), reviews_due=0, budget_answers=180,
-                     drill_rate=0.0) == 0
-    assert new_quota(remaining=0, today=TODAY, last_new=day(9), reviews_due=0, budget_answers=180,
-                     drill_rate=0.0) == 0
+    assert new_quota(remaining=7, today=day(9), last_new=day(9), review_answers=0, budget_answers=180) == 7
+    assert new_quota(remaining=7, today=day(10), last_new=day(9), review_answers=0, budget_answers=180) == 0
+    assert new_quota(remaining=0, today=TODAY, last_new=day(9), review_answers=0, budget_answers=180) == 0
 
 
-def test_pace_defaults_to_15_seconds_until_50_answers_then_takes_the_median() -> None:
-    assert measure_pace(answer_ms=[4000] * 49, first_answers=40, drills=9) == Pace(15.0, 0.0)
-    assert measure_pace(answer_ms=[4000] * 50, first_answers=40, drills=10) == Pace(4.0, 0.25)
-    assert measure_pace(answer_ms=[4000] * 30 + [9000] * 20 + [60_000], first_answers=40, drills=11) == Pace(
-        4.0, 11 / 40)
-    assert Pace(12.0, 0.5).minutes(10) == pytest.approx(3.0)  # 10 × 1.5 × 12 s
-    for bad in ((0.0, 0.1), (10.0, -0.1), (float("inf"), 0.0)):
+def test_pace_is_the_stated_default_until_50_answers_then_measured() -> None:
+    counts = {"new": 40, "new_failed": 20, "reviews": 10, "reviews_failed": 1, "drills": 42}
+    assert measure_pace(answer_ms=[4000] * 49, **counts) == UNMEASURED_PACE == Pace(15.0, 0.5, 0.1, 1.0)
+    assert measure_pace(answer_ms=[4000] * 50, **counts) == Pace(4.0, 0.5, 0.1, 2.0)  # 42 drills / 21 failed
+    assert measure_pace(answer_ms=[4000] * 30 + [9000] * 20 + [60_000], **counts).seconds_per_answer == 4.0
+    # a kind with no answers yet keeps its default share; no failure yet: one drill per failure
+    assert measure_pace(answer_ms=[4000] * 50, new=40, new_failed=0, reviews=0, reviews_failed=0,
+                        drills=0) == Pace(4.0, 0.0, 0.1, 1.0)
+    with pytest.raises(ValueError, match="inconsistent"):
+        measure_pace(answer_ms=[4000] * 50, new=4, new_failed=5, reviews=0, reviews_failed=0, drills=0)
+
+
+def test_pace_costs_and_minutes() -> None:
+    pace = Pace(12.0, new_fail=0.5, review_fail=0.25, drills_per_fail=2.0)
+    assert (pace.new_cost, pace.review_cost) == (2.0, 1.5)
+    assert pace.minutes(10) == pytest.approx(2.0)  # 10 answers × 12 s
+    for bad in ((0.0,), (10.0, -0.1), (10.0, 1.1), (10.0, 0.0, 1.5), (10.0, 0.0, 0.0, -1.0), (float("inf"),)):
         with pytest.raises(ValueError):
             Pace(*bad)
 
 
 # --- place_due ----------------------------------------------------------------------------------
 
-def placed(*, answered_on: date, sm2_due: date, target: float = 0.9, load: dict[date, int] | None = None) -> date:
+def placed(*, answered_on: date, sm2_due: date, target: float = 0.9, load: dict[date, int] | None = None,
+           capacity: int | None = None) -> date:
     """place_due with LinearModel for a card answered on ``answered_on``, interview on day 20."""
     return place_due(answered_on=answered_on, sm2_due=sm2_due, memory=seen_on(answered_on), interview=day(20),
-                     target=target, model=LINEAR, load=load or {})
+                     target=target, model=LINEAR, load=load or {}, capacity=capacity)
 
 
 def test_place_due_keeps_an_sm2_due_before_the_interview() -> None:
@@ -295,6 +307,20 @@ def test_place_due_takes_the_day_before_when_even_that_falls_short() -> None:
     assert placed(answered_on=day(5), sm2_due=day(35), target=0.995, load={day(10): 0, day(19): 9}) == day(19)
 
 
+def test_place_due_uses_only_days_with_room_in_the_budget() -> None:
+    # Answered day 5: a review from day 10 on reaches the target. Capacity 3 a day.
+    full = {day(d): 3 for d in range(6, 20)}
+    assert placed(answered_on=day(5), sm2_due=day(35), load=full | {day(16): 2, day(12): 2},
+                  capacity=3) == day(16)  # least loaded with room, ties to the latest
+    # no day from 10 on has room: the latest day with room before it (a review that helps, if less)
+    assert placed(answered_on=day(5), sm2_due=day(35), load=full | {day(7): 0, day(8): 1}, capacity=3) == day(8)
+    # no day with room at all: SM-2's date stays (the forecast counts the card below target)
+    assert placed(answered_on=day(5), sm2_due=day(35), load=full, capacity=3) == day(35)
+    # even day 19 falls short of 0.995: the latest day with room
+    assert placed(answered_on=day(5), sm2_due=day(35), target=0.995, load=full | {day(13): 1}, capacity=3) == day(13)
+    assert placed(answered_on=day(5), sm2_due=day(35), load=full, capacity=4) == day(19)
+
+
 def test_place_due_keeps_sm2_due_when_no_day_is_left_before_the_interview() -> None:
     assert placed(answered_on=day(19), sm2_due=day(25), target=0.995) == day(25)
 
@@ -312,10 +338,10 @@ def test_due_under_plan_reschedules_a_card_due_after_the_interview_from_today() 
 @settings(max_examples=200, deadline=None)
 @given(st.integers(-30, 25), st.sampled_from([0, 1, 5, 14, 30, 60]), st.integers(1, 40),
        st.sampled_from([0.7, 0.85, 0.9, 0.95, 0.99]), st.lists(st.integers(0, 4), min_size=40, max_size=40),
-       st.lists(st.sampled_from([2, 3, 4, 5]), min_size=1, max_size=5))
+       st.lists(st.sampled_from([2, 3, 4, 5]), min_size=1, max_size=5), st.sampled_from([None, 1, 2, 3, 5]))
 def test_place_due_matches_its_rule_by_brute_force_with_fsrs(answered: int, sm2_gap: int, window: int,
                                                             target: float, loads: list[int],
-                                                            grades: list[int]) -> None:
+                                                            grades: list[int], capacity: int | None) -> None:
     answered_on, interview = day(answered), day(answered + window)
     memory = None
     for i, grade in enumerate(grades):
@@ -323,7 +349,10 @@ def test_place_due_matches_its_rule_by_brute_force_with_fsrs(answered: int, sm2_
     load = {answered_on + (i + 1) * D: n for i, n in enumerate(loads)}
     sm2_due = answered_on + (1 + sm2_gap) * D
     due = place_due(answered_on=answered_on, sm2_due=sm2_due, memory=memory, interview=interview, target=target,
-                    model=FSRS, load=load)
+                    model=FSRS, load=load, capacity=capacity)
+
+    def room(x: date) -> bool:
+        return capacity is None or load.get(x, 0) < capacity
 
     def on_day(x: date) -> float:
         return FSRS.retrievability(FSRS.review(memory, day_instant(x), 4), day_instant(interview))
@@ -332,11 +361,17 @@ def test_place_due_matches_its_rule_by_brute_force_with_fsrs(answered: int, sm2_
     if sm2_due < interview or FSRS.retrievability(memory, day_instant(interview)) >= target or not window_days:
         assert due == sm2_due
     elif on_day(window_days[-1]) < target:
-        assert due == window_days[-1]
+        assert due == max((x for x in window_days if room(x)), default=sm2_due)
     else:
         reaching = [x for x in window_days if on_day(x) >= target]
-        assert due == min(reaching, key=lambda x: (load.get(x, 0), -x.toordinal()))
         assert reaching == window_days[window_days.index(reaching[0]):]  # recall on the day grows with x
+        roomy = [x for x in reaching if room(x)]
+        earlier = [x for x in window_days if x < reaching[0] and room(x)]
+        if roomy:
+            assert due == min(roomy, key=lambda x: (load.get(x, 0), -x.toordinal()))
+        else:
+            assert due == max(earlier, default=sm2_due)
+    assert due == sm2_due or room(due)  # a moved review never goes to a day without room
 
 
 # --- forecast: worked by hand with LinearModel ----------------------------------------------------
@@ -351,7 +386,7 @@ def test_one_new_card_is_answered_on_sm2s_days_then_once_more_late_enough_for_th
     assert (outlook.sm2, outlook.due, outlook.recall) == (sm2.Sm2State(4, 2.5, 38), day(57), pytest.approx(0.99))
     assert [(d.day, d.reviews, d.new) for d in result.days if d.reviews or d.new] == [
         (day(0), 0, 1), (day(1), 1, 0), (day(7), 1, 0), (day(19), 1, 0)]
-    assert result.days[0].minutes == pytest.approx(0.3)  # 1 × 1.2 × 15 s
+    assert result.days[0].minutes == pytest.approx(0.25)  # 1 answer × 15 s
     assert len(result.days) == 20 and result.on_track
 
 
@@ -487,17 +522,18 @@ def test_forecast_has_one_row_a_day_and_answers_only_from_today_to_the_day_befor
 
 @SLOW
 @given(scenarios())
-def test_sm2_states_along_the_forecast_are_plain_sm2_on_good_answers(scenario: Scenario) -> None:
+def test_sm2_states_along_the_forecast_are_plain_sm2_on_the_projected_grades(scenario: Scenario) -> None:
     result, interview = run(scenario), scenario.settings.interview
     for card in scenario.cards:
         outlook = result.cards.get(card.id)
         if outlook is None:
             continue
         state, due = card.sm2, card.due
-        for answered in outlook.answers:
+        assert len(outlook.grades) == len(outlook.answers) and set(outlook.grades) <= {2, 4}
+        for answered, grade in zip(outlook.answers, outlook.grades, strict=True):
             if due is not None and due < interview:
                 assert answered == max(due, scenario.today)  # SM-2's date, kept before the interview
-            state = sm2.review(state, 4)
+            state = sm2.review(state, grade)
             due = answered + state.interval * D
         assert outlook.sm2 == state
         assert outlook.due == due  # the last due date is SM-2's own, on or after the day
@@ -520,16 +556,32 @@ def test_skipped_areas_and_decks_are_left_out_and_new_cards_come_by_the_last_new
 
 @SLOW
 @given(scenarios())
-def test_a_card_misses_the_target_only_when_answered_the_day_before_or_the_plan_is_behind(
+def test_without_failures_and_with_room_a_card_misses_the_target_only_when_answered_the_day_before(
         scenario: Scenario) -> None:
-    result, plan = run(scenario), scenario.settings
-    status = plan_status(cards=scenario.cards, settings=plan, today=scenario.today, pace=scenario.pace, model=FSRS)
+    plan = replace(scenario.settings, budget_minutes=1440)
+    result = forecast(cards=scenario.cards, settings=plan, today=scenario.today,
+                      pace=Pace(scenario.pace.seconds_per_answer), model=FSRS)
     for outlook in result.cards.values():
         recall = FSRS.retrievability(outlook.memory, day_instant(plan.interview))
         assert outlook.recall == recall
         if recall < plan.target_recall:
-            assert not status.on_track
             assert outlook.memory is None or outlook.answers[-1] == plan.interview - D
+
+
+@SLOW
+@given(scenarios())
+def test_projected_failures_follow_the_pace_and_on_track_is_its_definition(scenario: Scenario) -> None:
+    result, pace = run(scenario), scenario.pace
+    firsts = [o.grades[0] for c in scenario.cards if c.due is None
+              for o in [result.cards.get(c.id)] if o is not None and o.grades]
+    assert abs(firsts.count(2) - pace.new_fail * len(firsts)) < 1 + 1e-6  # the running total of the shares
+    for d in result.days:
+        assert d.minutes == pytest.approx(pace.minutes(d.reviews + d.new + d.failed * pace.drills_per_fail))
+    chosen = list(result.cards.values())
+    mean = sum(o.recall for o in chosen) / len(chosen) if chosen else 1.0
+    assert result.expected_recall == pytest.approx(mean)
+    assert result.on_track == (not result.unseen and not result.days_over_budget
+                               and mean >= scenario.settings.target_recall - 1e-9)
 
 
 @SLOW
@@ -562,12 +614,16 @@ def test_status_remedies_do_what_they_say(scenario: Scenario) -> None:
 
 
 def test_the_quota_front_loads_while_the_days_its_cards_come_back_have_room() -> None:
-    # 100 cards over 10 days: an even 10 a day; 30 answers a day. The days SM-2 brings today's cards
-    # back are tomorrow and 7 days on.
-    q = partial(new_quota, remaining=100, today=TODAY, last_new=day(9), budget_answers=30, drill_rate=0.0)
-    assert q(reviews_due=0) == 10  # without the planned load: the even share
-    assert q(reviews_due=0, planned={}) == 15  # ceil(1.5 × 10), the later days empty
-    assert q(reviews_due=0, planned={day(1): 18}) == 12  # tomorrow has 30 − 18 = 12 left
-    assert q(reviews_due=0, planned={day(7): 25}) == 10  # never under the even share
-    assert q(reviews_due=25, planned={}) == 5  # nor over today's room
-    assert q(reviews_due=0, planned={day(2): 30}) == 15  # other days do not matter
+    # 100 cards over 10 days: an even 10 a day; 30 answers a day. SM-2 brings today's cards back 1, 2,
+    # 7 and 8 days on (RETURN_DAYS) before an interview on day 10.
+    q = partial(new_quota, remaining=100, today=TODAY, last_new=day(9), budget_answers=30, interview=day(10))
+    assert q(review_answers=0) == 10  # without the planned load: the even share
+    assert q(review_answers=0, planned={}) == 15  # ceil(1.5 × 10), the later days empty
+    assert q(review_answers=0, planned={day(1): 18}) == 12  # tomorrow has 30 − 18 = 12 left
+    assert q(review_answers=0, planned={day(2): 17}) == 13
+    assert q(review_answers=0, planned={day(8): 16}) == 14  # the third return counts too
+    assert q(review_answers=0, planned={day(7): 25}) == 10  # never under the even share
+    assert q(review_answers=25, planned={}) == 5  # nor over today's room
+    assert q(review_answers=0, planned={day(3): 30, day(9): 30}) == 15  # other days do not matter
+    assert q(review_answers=0, planned={day(8): 30}, interview=day(8)) == 15  # nor days from the interview on
+    assert q(review_answers=0, planned={day(1): 7}, review_cost=1.5) == 13  # 20 reviews fit, 7 are planned

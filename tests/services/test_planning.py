@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from mlprep.core import sm2
 from mlprep.core.clock import FixedClock
 from mlprep.core.models import Button, CardId, ReviewKind
-from mlprep.core.planner import PlanError, PlanSettings, Weight
+from mlprep.core.planner import UNMEASURED_PACE, PlanError, PlanSettings, Weight
 from mlprep.services.collection import Collection, open_collection
 from tests.helpers import storage_of
 
@@ -77,8 +77,9 @@ def test_a_focus_area_gets_two_new_cards_for_each_of_a_normal_one_and_a_skipped_
 
 def test_the_quota_spreads_the_chosen_cards_over_the_introduction_days(col: Collection, clock: FixedClock) -> None:
     """9 cards, interview in 10 days: reviews only on days 7-9, new cards on days 0-6: an even ceil(9/7) = 2,
-    front-loaded to ceil(1.5 x 2) = 3 on day 0 while the 4 answers a day (1 min at 15 s) have room."""
-    col.set_plan(plan(10, budget_minutes=1))
+    front-loaded to ceil(1.5 x 2) = 3 on day 0 while the 8 answers a day (2 min at 15 s) have room: 5 new
+    cards at the default pace's 1.5 answers each, 7 reviews at 1.1."""
+    col.set_plan(plan(10, budget_minutes=2))
     assert col.plan_report() is not None and col.plan_report().last_new_day == TODAY + timedelta(days=6)  # type: ignore[union-attr]
     assert col.overview().new == 3
     new_per_day = []
@@ -176,3 +177,29 @@ def test_invariants_of_a_plan_followed_day_by_day(tmp_path_factory: pytest.TempP
             assert (entry.repetitions_after, entry.easiness_after, entry.interval_after) == \
                 (state.repetitions, state.easiness, state.interval)
     col.close()
+
+
+def test_the_pace_is_measured_from_the_log_with_the_failed_shares_and_drills(tmp_path: Path,
+                                                                             clock: FixedClock) -> None:
+    """60 new cards: every third first answer Again, one Hard (both re-drilled), the rest Good; 20 s each."""
+    col = make_collection(tmp_path, clock, (30, 20, 10))
+    col.save_settings(replace(col.settings, new_per_day=100))
+    since = datetime.combine(TODAY, datetime.min.time(), UTC)
+    assert col.planner.pace(since) == (UNMEASURED_PACE, False)  # no answers: the stated default
+    s = col.study()
+    firsts = itertools.cycle([Button.AGAIN, Button.GOOD, Button.GOOD])
+    hard_given = False
+    while s.next_card() is not None:
+        clock.advance(seconds=20)
+        if s.current_kind is ReviewKind.DRILL:
+            s.answer(Button.GOOD)
+        elif not hard_given:
+            hard_given = True
+            s.answer(Button.HARD)
+        else:
+            s.answer(next(firsts))
+    pace, measured = col.planner.pace(since + timedelta(days=1))
+    # 1 Hard + 59 cycled: 20 Again; 21 failed first answers (quality < 4), each drilled once.
+    assert measured
+    assert (pace.seconds_per_answer, pace.new_fail, pace.drills_per_fail) == (20.0, 21 / 60, 1.0)
+    assert pace.review_fail == 0.1  # no review yet: the default share

@@ -20,6 +20,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Protocol, TypeVar
 
+from mlprep.core import sm2
 from mlprep.core.memory import MemoryModel, MemoryState
 from mlprep.core.models import Button, DeckId
 
@@ -31,7 +32,8 @@ MIN_TARGET_RECALL, MAX_TARGET_RECALL = 0.5, 0.99
 DEFAULT_SECONDS_PER_ANSWER = 15.0
 MIN_ANSWERS_FOR_PACE = 50  # answers in the log before their median replaces the default
 REVIEW_ONLY_PERCENT, MIN_REVIEW_ONLY_DAYS = 15, 3
-GOOD = int(Button.GOOD)  # the grade every projected answer is assumed to get
+GOOD = int(Button.GOOD)  # the grade a projected answer gets when it passes
+AGAIN = int(Button.AGAIN)  # the grade a projected answer gets when it fails
 _EPS = 1e-9  # float noise in budget arithmetic (33 / 1.1 = 29.999999999999996, 50 × 1.1 = 55.00000000000001)
 _DAY = timedelta(days=1)
 
@@ -225,82 +227,131 @@ def answer_budget(budget_minutes: float, seconds_per_answer: float) -> int:
     return math.floor(60 * budget_minutes / seconds_per_answer + _EPS)
 
 
-def first_answer_capacity(budget_answers: int, drill_rate: float) -> int:
-    """First answers (reviews plus new cards) that fit in ``budget_answers`` when each brings
-    ``drill_rate`` more same-day answers (SM-2 step 7 re-drills): ``floor(answers / (1 + drill_rate))``.
-    A day is over budget when its first answers exceed this. Raises ``ValueError`` for a negative rate."""
-    if not drill_rate >= 0:
-        raise ValueError(f"drill rate must be ≥ 0, got {drill_rate!r}")
-    return max(0, math.floor(budget_answers / (1 + drill_rate) + _EPS))
+def fits_in(budget_answers: float, cost: float) -> int:
+    """How many items costing ``cost`` answers each (≥ 1: the first answer and its expected drills)
+    fit in ``budget_answers``: ``floor(budget / cost)``, never negative. Raises ``ValueError`` for a
+    cost under 1."""
+    if not cost >= 1:
+        raise ValueError(f"an item costs at least one answer, got {cost!r}")
+    return max(0, math.floor(budget_answers / cost + _EPS))
 
 
-def answers_needed(first_answers: int, drill_rate: float) -> int:
-    """The least answer budget whose :func:`first_answer_capacity` holds ``first_answers``:
-    ``ceil(first_answers × (1 + drill_rate))``. Raises ``ValueError`` for a negative rate."""
-    if not drill_rate >= 0:
-        raise ValueError(f"drill rate must be ≥ 0, got {drill_rate!r}")
-    return max(0, math.ceil(first_answers * (1 + drill_rate) - _EPS))
+def _cumulative_returns(first_quality: int) -> tuple[int, ...]:
+    """Days after its first answer on which SM-2 brings a card back, answered ``first_quality`` at
+    first sight and Good at every review after it, up to :data:`MAX_PLAN_DAYS`."""
+    state, day, days = sm2.review(sm2.NEW_CARD, first_quality), 0, []
+    while day + state.interval <= MAX_PLAN_DAYS:
+        day += state.interval
+        days.append(day)
+        state = sm2.review(state, GOOD)
+    return tuple(days)
 
 
+RETURN_DAYS = tuple(sorted(set(_cumulative_returns(GOOD)) | set(_cumulative_returns(AGAIN))))
+"""Days after an introduction on which SM-2 brings a new card back when every review after it is Good:
+1, 7, 22, 60, … after a Good first answer (intervals 1, 6, 15, 38 at EF 2.5) and 1, 2, 8, 22, … after
+an Again (a lapse restarts it at EF 2.18: 1, 1, 6, 14). Front-loading checks the room on each."""
 FRONT_LOAD = 1.5
 """How far above the even share a day may introduce while the budget has room (see :func:`new_quota`)."""
-LOOK_AHEAD_DAYS = (1, 7)
-"""The days after an introduction on which SM-2 brings a new card back (intervals 1, then 6)."""
 
 
-def new_quota(*, remaining: int, today: date, last_new: date, reviews_due: int, budget_answers: int,
-              drill_rate: float, planned: Mapping[date, int] | None = None) -> int:
+def new_quota(*, remaining: int, today: date, last_new: date, review_answers: float, budget_answers: int,
+              new_cost: float = 1.0, review_cost: float = 1.0, planned: Mapping[date, int] | None = None,
+              interview: date | None = None) -> int:
     """New cards to introduce on ``today``.
 
     ``remaining`` chosen cards not yet introduced are spread evenly over the introduction days left
     (``even = ceil(remaining / days)``, days = ``today`` to ``last_new`` inclusive), but never more than
-    the day's budget leaves after ``reviews_due`` (``room = first_answer_capacity(budget_answers,
-    drill_rate) − reviews_due``), and never negative; 0 after ``last_new``. Example: 100 cards, 10 days
-    -> 10 a day.
+    the day's budget leaves after its reviews: ``room = fits_in(budget_answers − review_answers,
+    new_cost)``, where ``review_answers`` is what today's reviews take, their drills included, and
+    ``new_cost`` the answers one new card takes on its first day (:attr:`Pace.new_cost`); never
+    negative; 0 after ``last_new``. Example: 100 cards, 10 days -> 10 a day.
 
-    With ``planned`` (reviews already due per future day) the day may also front-load: introduce up to
-    ``ceil(1.5 × even)`` cards while the days on which SM-2 brings them back (1 and 7 days later: its
-    first intervals are 1 and 6 days) still have that much room in the budget. The even share leaves
-    the first weeks' budget idle while the reviews of later weeks crowd out the last introductions;
-    front-loading within the room of those days fixed that in the planner's projection of 1,300
-    cards over 30 days at 45 minutes (56 cards unseen on the day -> 0, no day over budget;
-    ``benchmarks/bench_planner.py`` measures it on a simulated learner).
+    With ``planned`` (reviews already due per future day, up to the day before ``interview``) the
+    day may also front-load: introduce up to ``ceil(1.5 × even)`` cards while every day on which SM-2
+    brings them back before the interview (:data:`RETURN_DAYS`) still has room for that many more
+    reviews at ``review_cost`` answers each. The even share leaves the first weeks' budget idle while
+    the reviews of later weeks crowd out the last introductions; ``benchmarks/bench_planner.py``
+    measures the effect on a simulated learner (``docs/benchmarks.md``).
     """
     days_left = (last_new - today).days + 1
     if days_left <= 0 or remaining <= 0:
         return 0
-    capacity = first_answer_capacity(budget_answers, drill_rate)
-    room, even = capacity - reviews_due, math.ceil(remaining / days_left)
+    room, even = fits_in(budget_answers - review_answers, new_cost), math.ceil(remaining / days_left)
     quota = even
     if planned is not None:
-        later = min(capacity - planned.get(today + timedelta(days=k), 0) for k in LOOK_AHEAD_DAYS)
-        quota = max(even, min(math.ceil(FRONT_LOAD * even), later))
+        end = interview or max(planned, default=today) + _DAY
+        later = [fits_in(budget_answers, review_cost) - planned.get(today + timedelta(days=k), 0)
+                 for k in RETURN_DAYS if today + timedelta(days=k) < end]
+        quota = max(even, min(math.ceil(FRONT_LOAD * even), min(later, default=room)))
     return max(0, min(quota, room, remaining))
+
+
+DEFAULT_NEW_FAIL = 0.5
+"""Share of new cards answered below Good at first sight, assumed until the log has 50 answers."""
+DEFAULT_REVIEW_FAIL = 0.1
+"""Share of reviews answered below Good, assumed until the log has 50 answers (a 90 % pass rate)."""
 
 
 @dataclass(frozen=True)
 class Pace:
-    """How long studying takes: ``seconds_per_answer`` (> 0; the median answer time) and
-    ``drill_rate`` (≥ 0: extra same-day answers per first answer). ``ValueError`` otherwise."""
+    """How long studying takes, as measured from the review log (:func:`measure_pace`).
+
+    ``seconds_per_answer`` (> 0): the median answer time; ``new_fail`` and ``review_fail`` (0–1): the
+    shares of new cards' first answers and of reviews graded below Good (these are re-drilled the
+    same day, SM-2 step 7); ``drills_per_fail`` (≥ 0): same-day drill answers per answer below Good.
+    ``ValueError`` otherwise. ``Pace()`` is a learner who passes everything (no drills).
+    """
 
     seconds_per_answer: float = DEFAULT_SECONDS_PER_ANSWER
-    drill_rate: float = 0.0
+    new_fail: float = 0.0
+    review_fail: float = 0.0
+    drills_per_fail: float = 1.0
 
     def __post_init__(self) -> None:
-        if not 0 < self.seconds_per_answer < math.inf or not 0 <= self.drill_rate < math.inf:
-            raise ValueError(f"need 0 < seconds per answer and 0 ≤ drill rate, got {self!r}")
+        if not (0 < self.seconds_per_answer < math.inf and 0 <= self.new_fail <= 1 and 0 <= self.review_fail <= 1
+                and 0 <= self.drills_per_fail < math.inf):
+            raise ValueError(f"need 0 < seconds per answer, fail shares in 0–1 and 0 ≤ drills per fail, "
+                             f"got {self!r}")
 
-    def minutes(self, first_answers: int) -> float:
-        """Minutes ``first_answers`` take with their drills: ``n × (1 + drill_rate) × seconds / 60``."""
-        return first_answers * (1 + self.drill_rate) * self.seconds_per_answer / 60
+    @property
+    def new_cost(self) -> float:
+        """Answers a new card takes on its first day: ``1 + new_fail × drills_per_fail``."""
+        return 1 + self.new_fail * self.drills_per_fail
+
+    @property
+    def review_cost(self) -> float:
+        """Answers a review takes with its expected drills: ``1 + review_fail × drills_per_fail``."""
+        return 1 + self.review_fail * self.drills_per_fail
+
+    def minutes(self, answers: float) -> float:
+        """Minutes ``answers`` (first answers and drills) take: ``answers × seconds / 60``."""
+        return answers * self.seconds_per_answer / 60
 
 
-def measure_pace(*, answer_ms: Sequence[int], first_answers: int, drills: int) -> Pace:
-    """The user's pace from the review log: the median of ``answer_ms`` (every answer's time, ms) and
-    ``drills / first_answers``, once there are at least 50 answers; before that, 15 s and no drills."""
-    if len(answer_ms) < MIN_ANSWERS_FOR_PACE or first_answers <= 0:
-        return Pace()
-    return Pace(max(statistics.median(answer_ms), 1) / 1000, drills / first_answers)
+UNMEASURED_PACE = Pace(DEFAULT_SECONDS_PER_ANSWER, DEFAULT_NEW_FAIL, DEFAULT_REVIEW_FAIL, 1.0)
+"""The pace assumed before the log has 50 answers: 15 s an answer, half the new cards and a tenth of
+the reviews failed, one drill each."""
+
+
+def measure_pace(*, answer_ms: Sequence[int], new: int, new_failed: int, reviews: int, reviews_failed: int,
+                 drills: int) -> Pace:
+    """The user's pace from the review log, once it holds at least 50 answers (``answer_ms``: every
+    answer's time in ms, drills included) and at least one first answer: the median answer time;
+    ``new_failed / new`` and ``reviews_failed / reviews`` (first answers graded below Good, each share
+    the default while its count is 0); ``drills / (new_failed + reviews_failed)`` (1 while none
+    failed). Before that, :data:`UNMEASURED_PACE`. Raises ``ValueError`` for counts that contradict
+    each other (more failed than answered)."""
+    if new_failed > new or reviews_failed > reviews or min(new, new_failed, reviews, reviews_failed, drills) < 0:
+        raise ValueError(f"inconsistent counts: {new_failed}/{new} new failed, {reviews_failed}/{reviews} "
+                         f"reviews failed, {drills} drills")
+    if len(answer_ms) < MIN_ANSWERS_FOR_PACE or new + reviews <= 0:
+        return UNMEASURED_PACE
+    failed = new_failed + reviews_failed
+    return Pace(max(statistics.median(answer_ms), 1) / 1000,
+                new_failed / new if new else DEFAULT_NEW_FAIL,
+                reviews_failed / reviews if reviews else DEFAULT_REVIEW_FAIL,
+                drills / failed if failed else 1.0)
 
 
 @lru_cache(maxsize=4096)
@@ -311,21 +362,25 @@ def day_instant(day: date) -> datetime:
 
 
 def place_due(*, answered_on: date, sm2_due: date, memory: MemoryState | None, interview: date,
-              target: float, model: MemoryModel, load: Mapping[date, int]) -> date:
+              target: float, model: MemoryModel, load: Mapping[date, int], capacity: int | None = None) -> date:
     """The due date to store for a card answered (first pass) on ``answered_on``.
 
     ``sm2_due``: SM-2's next due date; ``memory``: the card's state after the answer; ``load``:
-    cards already due each day. SM-2's own state is never touched, only the due date. Rule:
+    cards already due each day; ``capacity``: the reviews a day's budget holds (``None``: no limit).
+    SM-2's own state is never touched, only the due date. Rule:
 
     1. ``sm2_due`` before ``interview``: keep it.
     2. Recall predicted on the interview day without another review
        (``model.retrievability(memory, day_instant(interview))``) ≥ ``target``: keep ``sm2_due``.
     3. Window empty (``answered_on`` is the day before the interview or later): keep ``sm2_due``.
-    4. Otherwise review inside the window ``answered_on < x < interview``: the days at which a Good
-       review would bring the recall on the day to ≥ ``target`` are ``[L, interview − 1]`` (recall on
-       the day grows with ``x``: a later review meets lower recall, so stability grows more, and
-       leaves less time to forget); ``L`` is found by binary search. Take the day of least ``load``,
-       ties to the latest. If even ``interview − 1`` falls short, take ``interview − 1``.
+    4. Otherwise review inside the window ``answered_on < x < interview``, on a day with room
+       (``load < capacity``). The days at which a Good review would bring the recall on the day to
+       ≥ ``target`` are ``[L, interview − 1]`` (recall on the day grows with ``x``: a later review meets
+       lower recall, so stability grows more, and leaves less time to forget); ``L`` is found by
+       binary search. Take the day with room of least ``load`` in ``[L, interview − 1]``, ties to the
+       latest; if none has room (or even ``interview − 1`` falls short of the target), the latest day
+       with room before that; if no day in the window has room, keep ``sm2_due``: the plan never
+       puts a day over its budget, and the forecast counts the card as below target.
     """
     if sm2_due < interview:
         return sm2_due
@@ -336,12 +391,18 @@ def place_due(*, answered_on: date, sm2_due: date, memory: MemoryState | None, i
     if first > last:
         return sm2_due
 
+    def has_room(x: date) -> bool:
+        return capacity is None or load.get(x, 0) < capacity
+
     def reaches(x: date) -> bool:
         return model.retrievability(model.review(memory, day_instant(x), GOOD), on_day) >= target
 
-    if not reaches(last):
-        return last
-    return _least_loaded(_first_true(first, last, reaches), last, load)
+    if reaches(last):
+        low = _first_true(first, last, reaches)
+        best = _least_loaded(low, last, load, has_room) or _latest(first, low - _DAY, has_room)
+    else:
+        best = _latest(first, last, has_room)
+    return sm2_due if best is None else best
 
 
 def _first_true(first: date, last: date, predicate: Callable[[date], bool]) -> date:
@@ -356,20 +417,32 @@ def _first_true(first: date, last: date, predicate: Callable[[date], bool]) -> d
     return first + timedelta(days=lo)
 
 
-def _least_loaded(first: date, last: date, load: Mapping[date, int]) -> date:
-    best, day = last, last
-    while day > first:
-        day -= _DAY
-        if load.get(day, 0) < load.get(best, 0):
+def _least_loaded(first: date, last: date, load: Mapping[date, int], allowed: Callable[[date], bool]) -> date | None:
+    """The allowed day of least load in ``[first, last]``, ties to the latest; ``None`` if none is allowed."""
+    best: date | None = None
+    day = last
+    while day >= first:
+        if allowed(day) and (best is None or load.get(day, 0) < load.get(best, 0)):
             best = day
+        day -= _DAY
     return best
 
 
+def _latest(first: date, last: date, allowed: Callable[[date], bool]) -> date | None:
+    """The latest allowed day in ``[first, last]``, or ``None``."""
+    day = last
+    while day >= first:
+        if allowed(day):
+            return day
+        day -= _DAY
+    return None
+
+
 def due_under_plan(*, due: date, memory: MemoryState | None, today: date, interview: date, target: float,
-                   model: MemoryModel, load: Mapping[date, int]) -> date:
+                   model: MemoryModel, load: Mapping[date, int], capacity: int | None = None) -> date:
     """The due date under the plan of a card already scheduled for ``due``: :func:`place_due` as if
     the card had been answered yesterday, so that a card due on or after the interview that would not
     reach ``target`` gets a review from ``today`` to the day before. Call it for every chosen card
     when a plan is set or changed; the forecast does the same."""
     return place_due(answered_on=today - _DAY, sm2_due=due, memory=memory, interview=interview,
-                     target=target, model=model, load=load)
+                     target=target, model=model, load=load, capacity=capacity)

@@ -130,9 +130,9 @@ class Collection:
 
     def study(self, scope: StudyScope = ALL_DECKS) -> StudySession:
         """Today's reviews in ``scope`` (under the interview plan when one is active)."""
-        settings, today, _ = self._day()
+        settings, today, since = self._day()
         return StudySession(self._storage, self.clock, settings=settings, scope=scope, tz=self.tz,
-                            placer=self.planner.placer(today))
+                            placer=self.planner.placer(today, since))
 
     # -- the interview plan ----------------------------------------------------------------------------
 
@@ -158,7 +158,8 @@ class Collection:
         """Save ``plan`` (``PlanError`` naming the field for bad input; then nothing is saved) and
         return its report. A plan's ``start`` is the study day it was first set: pass the stored
         one's when editing (see :class:`mlprep.core.planner.PlanSettings`)."""
-        self.planner.save(plan, self.today())
+        today = self.today()
+        self.planner.save(plan, today, day_start(today, self.tz, self.settings.rollover_hour))
         report = self.plan_report()
         assert report is not None  # a valid plan is active until its day
         return report

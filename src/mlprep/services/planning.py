@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from mlprep.core.grades import DRILL_PASS
 from mlprep.core.memory import FsrsModel, MemoryModel, MemoryState, Recall
 from mlprep.core.models import CardId, DeckId
 from mlprep.core.plan_forecast import (
@@ -28,12 +29,14 @@ from mlprep.core.plan_forecast import (
     readiness,
 )
 from mlprep.core.planner import (
+    MIN_ANSWERS_FOR_PACE,
     Pace,
     PlanError,
     PlanSettings,
     Weight,
     answer_budget,
     due_under_plan,
+    fits_in,
     measure_pace,
     new_card_order,
     new_quota,
@@ -47,7 +50,7 @@ from mlprep.storage.collection_db import CollectionDb
 from mlprep.storage.plan_queries import PlannedCard
 
 PLAN_KEY = "plan"
-PACE_WINDOW = timedelta(days=30)  # drills per first answer are measured over the last 30 days
+PACE_WINDOW = timedelta(days=30)  # failure shares and drills are measured over the last 30 days
 
 __all__ = ["DuePlacer", "PlanError", "PlanReport", "Planner", "plan_from_json", "plan_to_json"]
 
@@ -81,8 +84,9 @@ class PlanReport:
     ``new_today``: the new-card quota today; ``status``: ``"on track"`` or ``"behind"``, ``advice``
     what would put it on track (``minutes_needed`` a day, or skipping ``skip_area``); ``days``: the
     projected load to the day before the interview; ``readiness``: predicted recall per area now and on
-    the day; ``pace``: the seconds per answer and drill rate used (``pace_measured`` False while the
-    log has under 50 answers and the stated defaults are used)."""
+    the day; ``pace``: the seconds per answer, failure shares and drills used (``pace_measured`` False
+    while the log has under 50 answers and the stated defaults are used); ``expected_recall``: the mean
+    predicted recall on the day over the chosen cards if the plan is followed (unseen cards 0)."""
 
     plan: PlanSettings
     today: date
@@ -98,6 +102,7 @@ class PlanReport:
     readiness: tuple[AreaReadiness, ...]
     pace: Pace
     pace_measured: bool
+    expected_recall: float = 0.0
 
     @property
     def days_left(self) -> int:
@@ -124,9 +129,10 @@ class PlanReport:
             "new_per_day": self.new_today, "last_new_day": self.last_new_day.isoformat(),
             "status": self.status, "advice": self.advice, "minutes_needed": self.minutes_needed,
             "skip_area": self.skip_area, "unseen_on_day": self.unseen_on_day,
-            "days_over_budget": self.days_over_budget,
-            "seconds_per_answer": round(self.pace.seconds_per_answer, 2), "drill_rate": round(self.pace.drill_rate, 3),
-            "pace_measured": self.pace_measured,
+            "days_over_budget": self.days_over_budget, "expected_recall": round(self.expected_recall, 4),
+            "seconds_per_answer": round(self.pace.seconds_per_answer, 2),
+            "new_fail": round(self.pace.new_fail, 3), "review_fail": round(self.pace.review_fail, 3),
+            "drills_per_fail": round(self.pace.drills_per_fail, 3), "pace_measured": self.pace_measured,
             "forecast": [{"date": d.day.isoformat(), "reviews": d.reviews, "new": d.new, "minutes": round(d.minutes, 1),
                           "over_budget": d.over_budget} for d in self.days],
             "readiness": [{**asdict(r), "now": round(r.now, 4), "on_day": round(r.on_day, 4)} for r in self.readiness],
@@ -157,7 +163,7 @@ class Planner:
         plan = self.stored()
         return plan if plan is not None and today < plan.interview else None
 
-    def save(self, plan: PlanSettings, today: date) -> None:
+    def save(self, plan: PlanSettings, today: date, since: datetime) -> None:
         """Validate ``plan`` (:func:`mlprep.core.planner.validate_plan`: :class:`PlanError` naming the
         field, and then nothing is saved), store it, re-rank the new cards and place the reviews that
         fall on or after the interview."""
@@ -165,7 +171,7 @@ class Planner:
         validate_plan(plan, today, set(AREAS_BY_SLUG) | set(decks.values()), decks)
         self._storage.settings.set_json(PLAN_KEY, plan_to_json(plan))
         self.rank_new_cards(today)
-        self._place_existing(plan, today)
+        self._place_existing(plan, today, since)
 
     def clear(self, today: date) -> None:
         """Remove the plan; new cards go back to the default order (due dates it moved stay)."""
@@ -201,31 +207,39 @@ class Planner:
         due = (sum(n[LimitKind.REVIEW] for n in available.values())
                + sum(d[LimitKind.REVIEW] for d in answered.values()))
         pace, _ = self.pace(since)
-        quota = new_quota(remaining=left, today=today, last_new=plan.last_new_day, reviews_due=due,
+        quota = new_quota(remaining=left, today=today, last_new=plan.last_new_day,
+                          review_answers=due * pace.review_cost,
                           budget_answers=answer_budget(plan.budget_minutes, pace.seconds_per_answer),
-                          drill_rate=pace.drill_rate,
-                          planned=study.due_load(today + timedelta(days=1), plan.interview - timedelta(days=1)))
+                          new_cost=pace.new_cost, review_cost=pace.review_cost,
+                          planned=study.due_load(today + timedelta(days=1), plan.interview - timedelta(days=1)),
+                          interview=plan.interview)
         return min(9999, quota)
 
-    def placer(self, today: date) -> DuePlacer | None:
-        """For a study session on ``today``: what places its answers' due dates, or ``None`` without
-        an active plan."""
+    def placer(self, today: date, since: datetime) -> DuePlacer | None:
+        """For a study session on ``today`` (begun at ``since``): what places its answers' due dates,
+        or ``None`` without an active plan."""
         plan = self.active(today)
         if plan is None:
             return None
         load = self._storage.study.due_load(today, plan.interview - timedelta(days=1))
-        return DuePlacer(plan, self.model, self._storage, load)
+        return DuePlacer(plan, self.model, self._storage, load, self._capacity(plan, since))
 
-    def _place_existing(self, plan: PlanSettings, today: date) -> None:
+    def _capacity(self, plan: PlanSettings, since: datetime) -> int:
+        """The reviews a day of ``plan``'s budget holds at the user's pace, drills included."""
+        pace, _ = self.pace(since)
+        return fits_in(answer_budget(plan.budget_minutes, pace.seconds_per_answer), pace.review_cost)
+
+    def _place_existing(self, plan: PlanSettings, today: date, since: datetime) -> None:
         histories = self._storage.plans.answers()
         load = self._storage.study.due_load(today, plan.interview - timedelta(days=1))
+        capacity = self._capacity(plan, since)
         moved: dict[CardId, date] = {}
         for card in self._storage.plans.cards():
             if card.due is None or card.due < plan.interview or not self._chosen(plan, card):
                 continue
             memory = self.model.replay([Recall(at, q) for at, q in histories.get(card.card_id, [])])
             due = due_under_plan(due=card.due, memory=memory, today=today, interview=plan.interview,
-                                 target=plan.target_recall, model=self.model, load=load)
+                                 target=plan.target_recall, model=self.model, load=load, capacity=capacity)
             if due != card.due:
                 moved[card.card_id] = due
                 load[due] = load.get(due, 0) + 1
@@ -238,11 +252,14 @@ class Planner:
     # -- the report ---------------------------------------------------------------------------------------
 
     def pace(self, since: datetime) -> tuple[Pace, bool]:
-        """The user's pace (:func:`mlprep.core.planner.measure_pace`) and whether it was measured (at
-        least 50 answers) rather than the stated default (15 s an answer, no drills)."""
-        sample = self._storage.plans.pace(since - PACE_WINDOW)
-        pace = measure_pace(answer_ms=sample.answer_ms, first_answers=sample.first_answers, drills=sample.drills)
-        return pace, pace != Pace()
+        """The user's pace (:func:`mlprep.core.planner.measure_pace`: answers graded below Good count
+        as failed, as they are re-drilled) over the last 30 days before ``since``, and whether it was
+        measured (at least 50 answers) rather than the stated default (:data:`UNMEASURED_PACE`)."""
+        sample = self._storage.plans.pace(since - PACE_WINDOW, DRILL_PASS)
+        measured = len(sample.answer_ms) >= MIN_ANSWERS_FOR_PACE and sample.new + sample.reviews > 0
+        pace = measure_pace(answer_ms=sample.answer_ms, new=sample.new, new_failed=sample.new_failed,
+                            reviews=sample.reviews, reviews_failed=sample.reviews_failed, drills=sample.drills)
+        return pace, measured
 
     def plan_cards(self, today: date) -> list[PlanCard]:
         """Every present, unsuspended card as the planner sees it (memory replayed from the log), in
@@ -271,7 +288,8 @@ class Planner:
         return PlanReport(plan, today, projected.days[0].new if projected.days else 0, plan.last_new_day, status,
                           _advice(projected.on_track, minutes, skip), minutes, skip, projected.unseen,
                           projected.days_over_budget, projected.days,
-                          readiness(cards=cards, forecast=projected, model=self.model), pace, measured)
+                          readiness(cards=cards, forecast=projected, model=self.model), pace, measured,
+                          projected.expected_recall)
 
 
 def _advice(on_track: bool, minutes: int | None, skip: str | None) -> str:
@@ -293,11 +311,13 @@ def _plan_card(card: PlannedCard, memory: MemoryState | None) -> PlanCard:
 
 class DuePlacer:
     """Places the due dates of one study session's answers under an active ``plan`` (see
-    :func:`mlprep.core.planner.place_due`), keeping the planned load per day (``load``) up to date."""
+    :func:`mlprep.core.planner.place_due`), keeping the planned load per day (``load``) up to date;
+    ``capacity``: the reviews a day's budget holds (a moved review goes only to a day under it)."""
 
     def __init__(self, plan: PlanSettings, model: MemoryModel, storage: CollectionDb,
-                 load: dict[date, int]) -> None:
+                 load: dict[date, int], capacity: int | None = None) -> None:
         self.plan, self._model, self._storage, self._load = plan, model, storage, load
+        self._capacity = capacity
 
     def place(self, card_id: CardId, *, answered_on: date, at: datetime, quality: int, sm2_due: date,
               old_due: date | None) -> date:
@@ -309,7 +329,8 @@ class DuePlacer:
             history = [Recall(t, q) for t, q in self._storage.plans.answers(card_id).get(card_id, [])]
             memory = self._model.replay([*history, Recall(at, quality)])
             due = place_due(answered_on=answered_on, sm2_due=sm2_due, memory=memory, interview=self.plan.interview,
-                            target=self.plan.target_recall, model=self._model, load=self._load)
+                            target=self.plan.target_recall, model=self._model, load=self._load,
+                            capacity=self._capacity)
         self._move(old_due, due)
         return due
 

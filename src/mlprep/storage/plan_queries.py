@@ -31,10 +31,14 @@ class PlannedCard:
 @dataclass(frozen=True)
 class PaceSample:
     """The review log's pace: ``answer_ms`` of the latest answers (first answers and drills, newest
-    first), and how many first answers (kinds new and review) and drills were logged since a day."""
+    first), and since a day: first answers of new cards (``new``) and of reviews (``reviews``), how many
+    of each were graded below ``passing`` (``new_failed``, ``reviews_failed``), and the ``drills``."""
 
     answer_ms: tuple[int, ...]
-    first_answers: int
+    new: int
+    new_failed: int
+    reviews: int
+    reviews_failed: int
     drills: int
 
 
@@ -66,12 +70,15 @@ class PlanQueries:
             out.setdefault(CardId(card), []).append((datetime.fromisoformat(at), int(quality)))
         return out
 
-    def pace(self, since: datetime, latest: int = 1000) -> PaceSample:
-        """The ``latest`` answer times and the first-answer and drill counts since ``since`` (UTC)."""
+    def pace(self, since: datetime, passing: int, latest: int = 1000) -> PaceSample:
+        """The ``latest`` answer times, and the first-answer, failure (quality < ``passing``) and drill
+        counts since ``since`` (UTC)."""
         ms = tuple(int(r[0]) for r in self._db.execute(
             "SELECT answer_ms FROM review_log WHERE kind IN ('new', 'review', 'drill') AND answer_ms > 0 "
             "ORDER BY id DESC LIMIT ?", [latest]).fetchall())
-        first, drills = self._db.execute(
-            "SELECT COALESCE(SUM(kind IN ('new', 'review')), 0), COALESCE(SUM(kind = 'drill'), 0) "
-            "FROM review_log WHERE reviewed_at >= ?", [since.isoformat()]).fetchone()
-        return PaceSample(ms, int(first), int(drills))
+        new, new_failed, reviews, reviews_failed, drills = self._db.execute(
+            "SELECT COALESCE(SUM(kind = 'new'), 0), COALESCE(SUM(kind = 'new' AND quality < :p), 0), "
+            "COALESCE(SUM(kind = 'review'), 0), COALESCE(SUM(kind = 'review' AND quality < :p), 0), "
+            "COALESCE(SUM(kind = 'drill'), 0) FROM review_log WHERE reviewed_at >= :since",
+            {"p": passing, "since": since.isoformat()}).fetchone()
+        return PaceSample(ms, int(new), int(new_failed), int(reviews), int(reviews_failed), int(drills))

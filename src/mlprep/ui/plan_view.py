@@ -208,7 +208,8 @@ class PlanView(QWidget):
         pace_note = "" if report.pace_measured else " (a default until you have 50 answers)"
         self.detail.setText(
             f"New cards today: {report.new_today}. The last new cards come on {report.last_new_day:%a %d %b}; "
-            f"the days after it are for reviews only. Pace: {pace.seconds_per_answer:.0f} s an answer{pace_note}. "
+            f"the days after it are for reviews only. Pace: {pace.seconds_per_answer:.0f} s an answer, "
+            f"{pace.new_fail:.0%} of new cards and {pace.review_fail:.0%} of reviews re-drilled{pace_note}. "
             f"Cards unseen on the day: {report.unseen_on_day}; days over budget: {report.days_over_budget}.")
         colors = ChartColors.of(self, is_dark(self))
         _set_chart(self.readiness_view, plan_charts.readiness_chart(report.readiness, colors,
