@@ -8,6 +8,7 @@ SM-2 intervals for Good answers from a new card: 1, 6, 15, 38 days (tests/core/t
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from dataclasses import replace
 from datetime import date, timedelta
@@ -32,11 +33,13 @@ from mlprep.core.planner import (
     due_under_plan,
     fits_in,
     interleave,
+    lapse_reserve,
     last_new_day,
     measure_pace,
     new_card_order,
     new_quota,
     place_due,
+    review_capacity,
     validate_plan,
 )
 from tests.core.planner_strategies import FSRS, TODAY, LinearModel, Scenario, new_cards, scenarios, seen_on
@@ -221,6 +224,32 @@ def test_fits_in_is_the_most_items_whose_cost_fits(budget: int, cost: float) -> 
     n = fits_in(budget, cost)
     assert n * cost <= budget + 1e-6
     assert (n + 1) * cost > budget - 1e-6
+
+
+def test_the_lapse_reserve_is_two_standard_deviations_of_the_days_drills() -> None:
+    # 150 reviews failed at 15 %, one drill each: 2 × sqrt(150 × 0.15 × 0.85) = 2 × 4.373 = 8.746 answers
+    assert lapse_reserve(150, Pace(15, 0.5, 0.15, 1.0)) == pytest.approx(8.746, abs=1e-3)
+    assert lapse_reserve(150, Pace(15, 0.5, 0.15, 2.0)) == pytest.approx(17.493, abs=1e-3)  # two drills a fail
+    assert lapse_reserve(0, Pace(15, 0.5, 0.15, 1.0)) == 0
+    assert lapse_reserve(150, Pace(15, 0.5, 0.0, 1.0)) == 0 == lapse_reserve(150, Pace(15, 0.5, 1.0, 1.0))
+
+
+def test_review_capacity_keeps_the_reserve_free() -> None:
+    # 180 answers at 10 % review lapses: cost 1.1; 156 × 1.1 + 2·sqrt(156 × 0.09) = 171.6 + 7.49 = 179.1 fits,
+    # 157 × 1.1 + 7.52 = 180.2 does not; without lapses the budget is all reviews
+    assert review_capacity(180, Pace(15, 0.5, 0.1, 1.0)) == 156
+    assert review_capacity(180, Pace()) == 180
+    assert review_capacity(0, Pace(15, 0.5, 0.1, 1.0)) == 0 == review_capacity(-3, Pace())
+    assert review_capacity(sys.maxsize, Pace(15, 0.5, 0.1, 1.0)) > 8 * 10**18  # an unlimited budget: no search
+
+
+@given(st.integers(0, 5000), st.floats(0, 1), st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+def test_review_capacity_is_the_most_reviews_that_fit_with_their_reserve(budget: int, fail: float,
+                                                                          drills: float) -> None:
+    pace = Pace(15, 0.5, fail, drills)
+    n = review_capacity(budget, pace)
+    assert n * pace.review_cost + lapse_reserve(n, pace) <= budget + 1e-6
+    assert (n + 1) * pace.review_cost + lapse_reserve(n + 1, pace) > budget - 1e-6
 
 
 def test_sm2_brings_a_new_card_back_1_7_22_days_after_a_good_and_1_2_8_22_after_an_again() -> None:

@@ -35,10 +35,11 @@ from mlprep.core.planner import (
     answer_budget,
     day_instant,
     due_under_plan,
-    fits_in,
+    lapse_reserve,
     new_card_order,
     new_quota,
     place_due,
+    review_capacity,
 )
 
 _DAY = timedelta(days=1)
@@ -205,7 +206,7 @@ def forecast(*, cards: Sequence[PlanCard], settings: PlanSettings, today: date, 
     ``today`` to the day before the interview: the due cards are answered (Good, or Again at the
     pace's ``review_fail`` share, see the module's docstring; ``sm2.review`` and ``model.review`` at
     :func:`day_instant`) and their next due date set by :func:`place_due` with the cards due each day
-    as load and the reviews the budget holds (``fits_in(budget, pace.review_cost)``) as capacity;
+    as load and the reviews the budget holds (:func:`review_capacity`) as capacity;
     then :func:`new_quota` new cards, in :func:`new_card_order`, are answered for the first time
     (Again at the ``new_fail`` share) and placed likewise (front-loading within the budget's room
     unless ``front_load`` is False: the plain even share).
@@ -220,7 +221,7 @@ def forecast(*, cards: Sequence[PlanCard], settings: PlanSettings, today: date, 
 
 def _project(cards: Sequence[PlanCard], settings: PlanSettings, today: date, pace: Pace, model: MemoryModel,
              budget_answers: int, front_load: bool = True) -> Forecast:
-    capacity = fits_in(budget_answers, pace.review_cost)
+    capacity = review_capacity(budget_answers, pace)
     sim = _Simulation(model, settings.interview, settings.target_recall, pace, capacity)
     tracks = {card.id: _Track(card) for card in cards}
     for card in cards:
@@ -236,7 +237,8 @@ def _project(cards: Sequence[PlanCard], settings: PlanSettings, today: date, pac
         due_today = sim.due_on.pop(day, [])
         failed = sum(sim.answer(track, day, new=False) for track in due_today)
         quota = new_quota(remaining=len(queue) - introduced, today=day, last_new=last_new,
-                          review_answers=len(due_today) + failed * pace.drills_per_fail,
+                          review_answers=len(due_today) + failed * pace.drills_per_fail
+                          + lapse_reserve(len(due_today), pace),
                           budget_answers=budget_answers, new_cost=pace.new_cost, review_cost=pace.review_cost,
                           planned=sim.load if front_load else None, interview=settings.interview)
         failed += sum(sim.answer(track, day, new=True) for track in queue[introduced:introduced + quota])

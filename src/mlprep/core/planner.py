@@ -263,7 +263,8 @@ def new_quota(*, remaining: int, today: date, last_new: date, review_answers: fl
     ``remaining`` chosen cards not yet introduced are spread evenly over the introduction days left
     (``even = ceil(remaining / days)``, days = ``today`` to ``last_new`` inclusive), but never more than
     the day's budget leaves after its reviews: ``room = fits_in(budget_answers − review_answers,
-    new_cost)``, where ``review_answers`` is what today's reviews take, their drills included, and
+    new_cost)``, where ``review_answers`` is what today's reviews take, their drills included (and
+    the :func:`lapse_reserve` the caller keeps), and
     ``new_cost`` the answers one new card takes on its first day (:attr:`Pace.new_cost`); never
     negative; 0 after ``last_new``. Example: 100 cards, 10 days -> 10 a day.
 
@@ -332,6 +333,35 @@ class Pace:
 UNMEASURED_PACE = Pace(DEFAULT_SECONDS_PER_ANSWER, DEFAULT_NEW_FAIL, DEFAULT_REVIEW_FAIL, 1.0)
 """The pace assumed before the log has 50 answers: 15 s an answer, half the new cards and a tenth of
 the reviews failed, one drill each."""
+
+
+def lapse_reserve(reviews: int, pace: Pace) -> float:
+    """Answers a day keeps free for the chance in its reviews' lapses: two standard deviations of their
+    drills, ``2 × sqrt(n × p × (1 − p)) × drills_per_fail`` for ``n`` reviews each failed with
+    ``p = pace.review_fail`` (a binomial count). 150 reviews at p = 0.15: 8.7 answers (2 min at 15 s);
+    0 with no reviews or ``p`` 0 or 1. Without it a day filled to the budget with expected answers
+    runs over about one day in two."""
+    p = pace.review_fail
+    return 2 * math.sqrt(max(0, reviews) * p * (1 - p)) * pace.drills_per_fail
+
+
+def review_capacity(budget_answers: int, pace: Pace) -> int:
+    """The most reviews a day of ``budget_answers`` holds at ``pace``: the largest ``n`` with
+    ``n × review_cost + lapse_reserve(n) ≤ budget_answers``. A review the plan moves goes only to a
+    day with fewer planned (:func:`place_due`)."""
+    cost = pace.review_cost
+    spread = 2 * math.sqrt(pace.review_fail * (1 - pace.review_fail)) * pace.drills_per_fail
+    if budget_answers <= 0:
+        return 0
+    # n·cost + spread·√n ≤ budget is a quadratic in x = √n: x ≤ (√(spread² + 4·cost·budget) − spread) / (2·cost)
+    root = (math.sqrt(spread * spread + 4 * cost * budget_answers) - spread) / (2 * cost)
+    n = min(fits_in(budget_answers, cost), math.floor(root * root))
+    for _ in range(3):  # the root's float rounding: at most a step either way (bounded: floats lose 1s past 2^53)
+        if n > 0 and n * cost + lapse_reserve(n, pace) > budget_answers + _EPS:
+            n -= 1
+        elif (n + 1) * cost + lapse_reserve(n + 1, pace) <= budget_answers + _EPS:
+            n += 1
+    return n
 
 
 def measure_pace(*, answer_ms: Sequence[int], new: int, new_failed: int, reviews: int, reviews_failed: int,

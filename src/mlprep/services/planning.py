@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from mlprep.core import sm2
 from mlprep.core.grades import DRILL_PASS
 from mlprep.core.memory import FsrsModel, MemoryModel, MemoryState, Recall
 from mlprep.core.models import CardId, DeckId
@@ -29,6 +30,7 @@ from mlprep.core.plan_forecast import (
     readiness,
 )
 from mlprep.core.planner import (
+    GOOD,
     MIN_ANSWERS_FOR_PACE,
     Pace,
     PlanError,
@@ -36,11 +38,12 @@ from mlprep.core.planner import (
     Weight,
     answer_budget,
     due_under_plan,
-    fits_in,
+    lapse_reserve,
     measure_pace,
     new_card_order,
     new_quota,
     place_due,
+    review_capacity,
     validate_plan,
 )
 from mlprep.core.sm2 import Sm2State
@@ -195,8 +198,10 @@ class Planner:
     def new_card_limit(self, today: date, since: datetime) -> int | None:
         """The active plan's new-card limit for study day ``today`` (which began at ``since``), or
         ``None`` without a plan: :func:`mlprep.core.planner.new_quota` over the chosen new cards left at
-        the day's start and the reviews due today, within the budget at the user's pace. The same
-        all day: cards introduced today count as left at its start."""
+        the day's start and the reviews due today, within the budget at the user's pace, with the
+        reviews planned on later days (those due today still to answer counted on the day SM-2 brings
+        them back after a Good) for front-loading. About the same all day: cards introduced and
+        reviews answered today count as at its start."""
         plan = self.active(today)
         if plan is None:
             return None
@@ -207,12 +212,17 @@ class Planner:
         due = (sum(n[LimitKind.REVIEW] for n in available.values())
                + sum(d[LimitKind.REVIEW] for d in answered.values()))
         pace, _ = self.pace(since)
+        planned = study.due_load(today + timedelta(days=1), plan.interview - timedelta(days=1))
+        for card in self._storage.plans.cards():  # today's reviews still to answer come back too (if Good)
+            if card.due is not None and card.due <= today:
+                back = today + timedelta(days=sm2.review(Sm2State(card.repetitions, card.easiness, card.interval),
+                                                          GOOD).interval)
+                planned[back] = planned.get(back, 0) + 1
         quota = new_quota(remaining=left, today=today, last_new=plan.last_new_day,
-                          review_answers=due * pace.review_cost,
+                          review_answers=due * pace.review_cost + lapse_reserve(due, pace),
                           budget_answers=answer_budget(plan.budget_minutes, pace.seconds_per_answer),
                           new_cost=pace.new_cost, review_cost=pace.review_cost,
-                          planned=study.due_load(today + timedelta(days=1), plan.interview - timedelta(days=1)),
-                          interview=plan.interview)
+                          planned=planned, interview=plan.interview)
         return min(9999, quota)
 
     def placer(self, today: date, since: datetime) -> DuePlacer | None:
@@ -227,7 +237,7 @@ class Planner:
     def _capacity(self, plan: PlanSettings, since: datetime) -> int:
         """The reviews a day of ``plan``'s budget holds at the user's pace, drills included."""
         pace, _ = self.pace(since)
-        return fits_in(answer_budget(plan.budget_minutes, pace.seconds_per_answer), pace.review_cost)
+        return review_capacity(answer_budget(plan.budget_minutes, pace.seconds_per_answer), pace)
 
     def _place_existing(self, plan: PlanSettings, today: date, since: datetime) -> None:
         histories = self._storage.plans.answers()
