@@ -4,7 +4,8 @@
 
 Uses a throw-away collection with the shipped decks and a fixed clock: a plan for an interview 30 days
 ahead (deep learning in focus, SQL skipped) is set, five study days are answered (all Good but every
-sixth card, Again), then docs/plan.png, docs/plan-dark.png and docs/deck-list-plan.png are saved.
+sixth card, Again; 12 s an answer, so the pace is measured), then docs/plan.png, docs/plan-dark.png and
+docs/deck-list-plan.png are saved.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main() -> None:
             session, n = collection.study(), 0
             while session.next_card() is not None:
                 n += 1
+                clock.advance(seconds=12)  # a measured pace: 12 s an answer
                 fail = n % 6 == 0 and session.current_kind is not ReviewKind.DRILL
                 session.answer(Button.AGAIN if fail else Button.GOOD)
             clock.advance(days=1)

@@ -203,3 +203,44 @@ def test_the_pace_is_measured_from_the_log_with_the_failed_shares_and_drills(tmp
     assert measured
     assert (pace.seconds_per_answer, pace.new_fail, pace.drills_per_fail) == (20.0, 21 / 60, 1.0)
     assert pace.review_fail == 0.1  # no review yet: the default share
+
+
+def test_a_plan_that_is_behind_says_what_would_fit_and_the_quick_report_points_to_it(col: Collection) -> None:
+    """9 cards in 4 days at 1 minute (4 answers at 15 s) cannot fit; the full report names the minutes a day
+    it needs, the deck list's quick one (remedies not searched) must not claim that nothing would fit."""
+    col.set_plan(plan(4, budget_minutes=1))
+    full, quick = col.plan_report(), col.plan_report(advice=False)
+    assert full is not None and quick is not None
+    assert full.status == quick.status == "behind"
+    assert full.advice.startswith("needs ") and full.minutes_needed is not None and full.minutes_needed > 1
+    assert quick.advice == "open the plan to see what would fit" and quick.minutes_needed is None
+    assert quick.summary().endswith("behind: open the plan to see what would fit")
+
+
+def test_front_loading_counts_the_day_a_review_due_today_comes_back(tmp_path: Path, clock: FixedClock) -> None:
+    """The quota's look ahead includes where today's due reviews return after a Good, not only the reviews
+    already planned. Day 6 (budget 2 min = 8 answers at the default 15 s; 7 reviews' room): 4 cards due on
+    day 7 (second Good on day 1: 6 days) and card X due today after a lapse (Good -> back in 1 day, day 7).
+    25 new cards over the 18 introduction days: even 2, front-loaded 3 only if day 7 has room for 3 more
+    reviews: 7 - 4 = 3 without X, 2 with it: so the quota stays at 2. (Room today: (8 - 1.1 - 0.6) / 1.5 = 4.)"""
+    col = make_collection(tmp_path, clock, sizes=(10, 10, 10))
+    for new_limit, grade in ((4, Button.GOOD), (0, Button.GOOD), (0, Button.GOOD), (0, Button.GOOD),
+                             (1, Button.GOOD), (0, Button.AGAIN)):
+        col.save_settings(replace(col.settings, new_per_day=new_limit))
+        drain_first(col, grade)
+        clock.advance(days=1)
+    day6 = col.today()
+    col.save_settings(replace(col.settings, new_per_day=20))
+    col.set_plan(PlanSettings(interview=day6 + timedelta(days=20), start=day6, budget_minutes=2))
+    answered = {e.card_id for e in storage_of(col).cards.review_log()}
+    dues = sorted(storage_of(col).cards.progress(c).due for c in answered)
+    assert dues == [day6] + [day6 + timedelta(days=1)] * 4
+    assert col.overview().new == 2
+
+
+def drain_first(col: Collection, grade: int) -> None:
+    """Answer every card the session offers: ``grade`` at first sight of the day, Good for drills."""
+    s, seen = col.study(), set()
+    while (card := s.next_card()) is not None:
+        s.answer(grade if card.id not in seen else Button.GOOD)
+        seen.add(card.id)

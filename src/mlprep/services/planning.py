@@ -296,15 +296,17 @@ class Planner:
             minutes, skip = None, None
         status = "on track" if projected.on_track else "behind"
         return PlanReport(plan, today, projected.days[0].new if projected.days else 0, plan.last_new_day, status,
-                          _advice(projected.on_track, minutes, skip), minutes, skip, projected.unseen,
+                          _advice(projected.on_track, minutes, skip, searched=advice), minutes, skip, projected.unseen,
                           projected.days_over_budget, projected.days,
                           readiness(cards=cards, forecast=projected, model=self.model), pace, measured,
                           projected.expected_recall)
 
 
-def _advice(on_track: bool, minutes: int | None, skip: str | None) -> str:
+def _advice(on_track: bool, minutes: int | None, skip: str | None, *, searched: bool) -> str:
     if on_track:
         return ""
+    if not searched:  # the remedies were not looked for: say where they are, not that there are none
+        return "open the plan to see what would fit"
     parts = []
     if minutes is not None:
         parts.append(f"needs {minutes} min a day")
