@@ -76,11 +76,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mlprep`` command; return the process exit status.
 
     Output piped into a program that stops reading early (``mlprep cards | head``) ends the
-    command quietly with status 141, as a shell reports a SIGPIPE, instead of a traceback.
+    command quietly with status 141, as a shell reports a SIGPIPE, instead of a traceback. A damaged
+    collection file is named with its problem and the way back (status 1), never a traceback.
     """
+    from mlprep.services.errors import DamagedCollection
+
     try:
         status = _run(argv)
         sys.stdout.flush()
+    except DamagedCollection as error:
+        print(f"mlprep: cannot open the collection: {error}\n"
+              "  Nothing was changed. `mlprep backup --list` lists your backups; `mlprep restore FILE` moves "
+              "the damaged file aside (it is kept) and puts the backup in its place.", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         # Python's recipe (library/signal, "Note on SIGPIPE"): stdout now goes nowhere, so the
         # flush at exit cannot raise a second time.
@@ -162,6 +170,7 @@ def _render(data_dir: Path | None, card_id: str, out: Path, *, back: bool, dark:
 
 def _maintenance(args: argparse.Namespace) -> int:
     from mlprep.services.backups import CollectionInUse, backups, restore_backup
+    from mlprep.services.errors import DamagedCollection
     from mlprep.services.paths import resolve_data_dir
 
     data_dir = resolve_data_dir(args.data_dir, os.environ)
@@ -174,6 +183,10 @@ def _maintenance(args: argparse.Namespace) -> int:
     except CollectionInUse as error:
         print(f"mlprep {args.command}: {error}", file=sys.stderr)
         return 1
+    except DamagedCollection as error:
+        if args.command != "restore":
+            raise
+        return _restore_over_damage(error.damage.file, args.file)
     try:
         if args.command == "check-db":
             report = collection.check_database()
@@ -191,6 +204,32 @@ def _maintenance(args: argparse.Namespace) -> int:
             print(f"mlprep restore: {error}", file=sys.stderr)
             return 1
         print(f"restored {args.file}")
+    return 0
+
+
+def _restore_over_damage(damaged: Path, backup: Path) -> int:
+    """``mlprep restore`` when the collection is damaged: it cannot be backed up first, so it is moved
+    aside (kept under another name, :func:`mlprep.services.recovery.move_aside`), holding the lock."""
+    from datetime import UTC, datetime
+
+    from mlprep.services.backups import CollectionInUse, InstanceLock, restore_backup
+    from mlprep.services.recovery import move_aside
+
+    try:
+        lock = InstanceLock(damaged.parent)
+    except CollectionInUse as error:
+        print(f"mlprep restore: {error}", file=sys.stderr)
+        return 1
+    try:
+        aside = move_aside(damaged, datetime.now(UTC))
+        print(f"moved the damaged collection aside to {aside}", file=sys.stderr)
+        restore_backup(backup, damaged)
+    except (OSError, ValueError) as error:
+        print(f"mlprep restore: {error}", file=sys.stderr)
+        return 1
+    finally:
+        lock.release()
+    print(f"restored {backup}")
     return 0
 
 

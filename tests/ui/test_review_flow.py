@@ -228,3 +228,25 @@ def test_the_review_screen_counts_what_the_deck_list_counts_under_a_deck_limit(
         if window.stack.currentWidget() is review:
             assert "1 due" in review.counts.text()
     assert shown == ["a-one", "b-one"]
+
+
+def test_a_write_that_fails_shows_a_dialog_and_keeps_the_card_unanswered(
+        qtbot: QtBot, tmp_path: Path, deck_dir: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr("mlprep.ui.review_view.QMessageBox.critical",
+                        lambda _parent, title, text: shown.append((title, text)))
+    qtbot.mouseClick(window.deck_list.study_button, Qt.MouseButton.LeftButton)
+    review = window.review
+    db = storage_of(window.collection).db
+    db.execute("PRAGMA query_only = ON")  # every write now fails, as on a disk gone read-only
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    assert len(shown) == 1 and shown[0][0] == "Answer not saved"
+    assert "readonly" in shown[0][1] or "read-only" in shown[0][1]
+    assert review.card is not None and review.card.id == "a-one" and review.revealed  # still on screen
+    assert storage_of(window.collection).cards.review_log() == []
+    db.execute("PRAGMA query_only = OFF")  # the disk is back: the same key saves the answer
+    qtbot.keyClick(review, Qt.Key.Key_3)
+    assert [e.card_id for e in storage_of(window.collection).cards.review_log()] == ["a-one"]
+    assert review.card is not None and review.card.id != "a-one"

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO
 
 from mlprep.storage.collection_db import CollectionDb
-from mlprep.storage.maintenance import backup_to, integrity_problems, rebuild_derived
+from mlprep.storage.maintenance import backup_file, backup_to, integrity_problems, rebuild_derived
 
 BACKUP_DIR = "backups"
 KEEP_NEWEST, KEEP_DAILY, KEEP_WEEKLY = 10, 7, 4
@@ -64,13 +64,35 @@ def kept(found: list[Backup], now: datetime) -> set[Path]:
 def create_backup(storage: CollectionDb, data_dir: Path, now: datetime) -> Backup:
     """Back the open collection up into ``data_dir/backups`` at UTC instant ``now``, then prune by
     retention. Returns the new backup."""
-    target = data_dir / BACKUP_DIR / f"collection-{now.astimezone(UTC):{_STAMP}}.sqlite3"
+    target = _target(data_dir, now)
     backup_to(storage.db, target)
+    return _pruned(data_dir, target, now)
+
+
+def backup_collection_file(collection_file: Path, data_dir: Path, now: datetime) -> Backup:
+    """As :func:`create_backup`, from the collection's file through a connection of its own
+    (:func:`mlprep.storage.maintenance.backup_file`): safe on a worker thread while the app writes."""
+    target = _target(data_dir, now)
+    backup_file(collection_file, target)
+    return _pruned(data_dir, target, now)
+
+
+def _target(data_dir: Path, now: datetime) -> Path:
+    return data_dir / BACKUP_DIR / f"collection-{now.astimezone(UTC):{_STAMP}}.sqlite3"
+
+
+def _pruned(data_dir: Path, target: Path, now: datetime) -> Backup:
     found = backups(data_dir)
     for old in found:
         if old.path not in kept(found, now):
             old.path.unlink(missing_ok=True)
     return Backup(target, now, target.stat().st_size)
+
+
+def newest_sound_backup(data_dir: Path) -> Backup | None:
+    """The newest backup in ``data_dir`` that passes ``integrity_check`` and holds a collection, or
+    ``None``."""
+    return next((b for b in backups(data_dir) if not integrity_problems(b.path)), None)
 
 
 def restore_backup(source: Path, collection_file: Path) -> None:

@@ -12,6 +12,7 @@ writes, never syncs and never migrates the file.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -26,21 +27,27 @@ from mlprep.services.backups import (
     Backup,
     CheckReport,
     InstanceLock,
+    backup_collection_file,
     backups,
     check_database,
     create_backup,
+    restore_backup,
 )
 from mlprep.services.cram import CramSession
 from mlprep.services.deck_loader import shipped_decks_dir
 from mlprep.services.deck_sync import SyncReport, sync_decks
+from mlprep.services.errors import Damage, DamagedCollection
 from mlprep.services.overview import Overview, deck_overview
 from mlprep.services.planning import Planner, PlanReport
 from mlprep.services.reading import ReadingService, load_reading_list
+from mlprep.services.recovery import diagnose
 from mlprep.services.stats import ScopeChoice, compute_stats, scope_choices
 from mlprep.services.stats_export import export_csv
 from mlprep.services.stats_model import Stats
 from mlprep.services.study import StudySession
 from mlprep.storage.collection_db import CollectionDb, open_collection_db
+from mlprep.storage.errors import NotACollection
+from mlprep.storage.maintenance import integrity_problems
 
 DB_FILE = "collection.sqlite3"
 
@@ -74,6 +81,10 @@ class Collection:
         self._reading: ReadingService | None = None
         self._planner: Planner | None = None
         self._lock: InstanceLock | None = None
+        self._backup_worker: ThreadPoolExecutor | None = None
+        self._changes_at_backup = self._changes()
+        self._deck_dirs: list[Path] = []
+        self._closed = False
         self.clock = clock
         self.data_dir = data_dir
         self.sync = sync
@@ -228,7 +239,61 @@ class Collection:
 
     def backup(self) -> Backup:
         """Back the collection up now into ``data_dir/backups`` (see :mod:`mlprep.services.backups`)."""
+        self._changes_at_backup = self._changes()
         return create_backup(self._storage, self.data_dir, self.clock.now())
+
+    @property
+    def changed_since_backup(self) -> bool:
+        """Whether anything was written since the collection was opened (after its deck sync) or last
+        backed up."""
+        return self._changes() != self._changes_at_backup
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran: nothing more can be read or written."""
+        return self._closed
+
+    def backup_in_background(self) -> Future[Backup] | None:
+        """Start a backup on a worker thread if anything changed since the last one (the app's periodic
+        backup: the review screen never waits for it), or return ``None`` (nothing changed, closed,
+        read-only or in memory). The copy is taken through a connection of its own
+        (:func:`mlprep.services.backups.backup_collection_file`); the future holds the
+        :class:`Backup` or the error. :meth:`close` waits for it."""
+        if self._closed or self.read_only or self._storage.path is None or not self.changed_since_backup:
+            return None
+        self._changes_at_backup = self._changes()
+        if self._backup_worker is None:
+            self._backup_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlprep-backup")
+        return self._backup_worker.submit(backup_collection_file, self.file, self.data_dir, self.clock.now())
+
+    def _changes(self) -> int:
+        return self._storage.total_changes()
+
+    def restore(self, backup: Backup) -> Backup:
+        """Put ``backup`` in place of the collection, keeping the current state as a new backup first
+        (returned), then reopen the file and sync the decks into it (Anki's restore). Sessions and
+        reports taken before are stale: ask the collection again. Raises ``ValueError`` when
+        ``backup`` fails ``integrity_check`` (the collection is then as it was) or the collection is
+        read-only."""
+        if self.read_only or self._storage.path is None:
+            raise ValueError("a read-only or in-memory collection cannot be restored")
+        problems = integrity_problems(backup.path)
+        if problems:
+            raise ValueError(f"{backup.path} is not a sound collection: {problems[0]}")
+        saved = self.backup()
+        if self._backup_worker is not None:
+            self._backup_worker.shutdown(wait=True)
+            self._backup_worker = None
+        self._storage.close()
+        try:
+            restore_backup(backup.path, self.file)
+        finally:
+            self._storage = _open_db(self.file, read_only=False)
+            self._planner, self._reading = None, None
+            self.sync = sync_decks(self._storage.cards, self._deck_dirs, self.clock)
+            self.planner.rank_new_cards(self.today())
+            self._changes_at_backup = self._changes()
+        return saved
 
     def backups(self) -> list[Backup]:
         """The backups, newest first."""
@@ -239,7 +304,14 @@ class Collection:
         return check_database(self._storage, self.file if self._storage.path is not None else None)
 
     def close(self) -> None:
-        """Close the collection (its file is complete on disk) and give up its lock."""
+        """Close the collection (its file is complete on disk) and give up its lock, after any
+        backup still running. Closing twice is harmless."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._backup_worker is not None:
+            self._backup_worker.shutdown(wait=True)
+            self._backup_worker = None
         self._storage.close()
         if self._lock is not None:
             self._lock.release()
@@ -256,11 +328,13 @@ def open_collection(data_dir: Path, clock: Clock, deck_dirs: list[Path] | None =
     collection in memory, into which the decks are synced so that their cards can be counted).
     With ``lock`` (the app, and commands that write) the data folder's :class:`InstanceLock` is taken
     first, before any migration: :class:`CollectionInUse` if another mlprep holds it. Raises
-    ``sqlite3.DatabaseError`` if the file is not a collection.
+    :class:`~mlprep.services.errors.DamagedCollection` (nothing written) if the file is empty,
+    unreadable, not SQLite, fails ``PRAGMA quick_check`` or cannot be opened as a collection.
     """
     dirs = deck_dirs if deck_dirs is not None else [shipped_decks_dir(), data_dir / "decks"]
     if read_only:
-        storage = open_collection_db(data_dir / DB_FILE, read_only=True)
+        _refuse_damaged(data_dir / DB_FILE)
+        storage = _open_db(data_dir / DB_FILE, read_only=True)
         fresh = storage.path is None and not (data_dir / DB_FILE).exists()
         report = sync_decks(storage.cards, dirs, clock) if fresh else SyncReport(0, 0, 0, 0, 0, ())
         collection = Collection(storage, clock, data_dir, report, tz=tz)
@@ -271,12 +345,29 @@ def open_collection(data_dir: Path, clock: Clock, deck_dirs: list[Path] | None =
     (data_dir / "decks").mkdir(exist_ok=True)
     held = InstanceLock(data_dir) if lock else None
     try:
-        storage = open_collection_db(data_dir / DB_FILE)
+        _refuse_damaged(data_dir / DB_FILE)
+        storage = _open_db(data_dir / DB_FILE, read_only=False)
     except BaseException:
         if held is not None:
             held.release()
         raise
     collection = Collection(storage, clock, data_dir, sync_decks(storage.cards, dirs, clock), tz=tz)
     collection._lock = held
+    collection._deck_dirs = dirs
     collection.planner.rank_new_cards(collection.today())
+    collection._changes_at_backup = collection._changes()  # the deck sync is not a change to back up
     return collection
+
+
+def _refuse_damaged(file: Path) -> None:
+    damage = diagnose(file)
+    if damage is not None:
+        raise DamagedCollection(damage)
+
+
+def _open_db(file: Path, *, read_only: bool) -> CollectionDb:
+    """:func:`open_collection_db`, with a file SQLite finds corrupt raised as :class:`DamagedCollection`."""
+    try:
+        return open_collection_db(file, read_only=read_only)
+    except NotACollection as error:
+        raise DamagedCollection(Damage(file, f"it cannot be opened as a collection: {error}")) from error

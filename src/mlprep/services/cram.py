@@ -24,6 +24,7 @@ from mlprep.services.session import (
     SessionMode,
     answer_ms,
     log_entry,
+    record,
     repeat_previews,
 )
 from mlprep.storage.collection_db import CollectionDb
@@ -107,12 +108,13 @@ class CramSession:
 
     def answer(self, quality: int) -> Answered:
         """Log ``quality`` (0–5) for the current card without changing its schedule.
-        Raises ``ValueError`` for a bad quality, ``LookupError`` when done."""
+        Raises ``ValueError`` for a bad quality, ``LookupError`` when done and
+        :class:`~mlprep.services.session.AnswerNotSaved` when the write fails (the card stays current)."""
         card = self._current_card()
         quality = check_quality(quality)
         p: CardProgress = self._storage.cards.progress(card.id)
         now = self._clock.now()
-        log_id = self._storage.cards.record_answer(p, log_entry(
+        log_id = record(self._storage.cards, p, log_entry(
             p, p, kind=ReviewKind.CRAM, quality=quality, at=now, ms=answer_ms(self._shown_at, now)))
         self._undo.append(_Undo(card.id, log_id, tuple(self._queue)))
         self._queue.popleft()

@@ -11,14 +11,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from mlprep.core.grades import DRILL_PASS, Grade, grades
 from mlprep.core.models import Card, CardProgress, ReviewKind, ReviewLogEntry
 from mlprep.core.study_settings import StudyScope, StudySettings
+from mlprep.storage.errors import WriteFailed
+
+if TYPE_CHECKING:
+    from mlprep.storage.cards import CardStore
 
 MAX_ANSWER_MS = 60_000
 """An answer's recorded time is capped at a minute (a user who walked away is not a slow card)."""
+
+
+class AnswerNotSaved(RuntimeError):
+    """An answer could not be written (the disk is full or read-only, the file is damaged, another
+    program holds a lock). Nothing of it was stored and the card is still the session's current one:
+    answering again retries. The message says why, in one line."""
+
+
+def record(cards: CardStore, after: CardProgress, entry: ReviewLogEntry) -> int:
+    """Store an answer (:meth:`mlprep.storage.cards.CardStore.record_answer`, one transaction) and
+    return its log row id. Raises :class:`AnswerNotSaved` when SQLite or the OS refuses the write; the
+    transaction is then rolled back, so nothing is half-written."""
+    try:
+        return cards.record_answer(after, entry)
+    except WriteFailed as error:
+        raise AnswerNotSaved(f"the answer was not saved: {error}") from error
 
 
 class SessionMode(StrEnum):

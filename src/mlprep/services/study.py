@@ -34,6 +34,7 @@ from mlprep.services.session import (
     answer_ms,
     grade_range,
     log_entry,
+    record,
     repeat_previews,
 )
 from mlprep.storage.collection_db import CollectionDb
@@ -148,8 +149,9 @@ class StudySession:
         """Answer the current card with SM-2 ``quality`` (0–5; a ``Button`` is one).
 
         Stores the new state and the review-log row in one transaction and moves on.
-        Raises ``ValueError`` for a quality outside 0–5 and ``LookupError`` when there
-        is no card.
+        Raises ``ValueError`` for a quality outside 0–5, ``LookupError`` when there
+        is no card and :class:`~mlprep.services.session.AnswerNotSaved` when the write fails (nothing
+        stored; the card stays current).
         """
         before, pick = self._current_state()
         quality = check_quality(quality)
@@ -167,7 +169,7 @@ class StudySession:
                                                           quality=quality, sm2_due=after.due, old_due=before.due))
         entry = log_entry(before, after, kind=pick.kind, quality=quality, at=now, ms=answer_ms(self._shown_at, now),
                           due_sm2=sm2_due)
-        log_id = self._storage.cards.record_answer(after, entry)
+        log_id = record(self._storage.cards, after, entry)
         self._undo.append(_Undo(before, log_id, pick, tuple(self.queue.drill), after.due))
         self.queue.taken(pick, drill_again=quality < DRILL_PASS and not after.suspended)
         self.answered += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,6 +13,7 @@ from sqlite_utils import Database
 
 from mlprep.core.models import Card, CardId, CardProgress, Deck, DeckCounts, DeckId, ReviewLogEntry
 from mlprep.storage.db import checkpoint
+from mlprep.storage.errors import WriteFailed
 
 
 def _iso(d: date | None) -> str | None:
@@ -210,8 +212,15 @@ class CardStore:
     def record_answer(self, after: CardProgress, entry: ReviewLogEntry) -> int:
         """Store the card's new state and append ``entry`` to the review log, atomically.
 
-        Returns the log row's id.
+        Returns the log row's id. Raises :class:`~mlprep.storage.errors.WriteFailed` when SQLite or
+        the OS refuses the write (the transaction is rolled back: nothing is stored).
         """
+        try:
+            return self._record_answer(after, entry)
+        except (sqlite3.Error, OSError) as error:
+            raise WriteFailed(str(error)) from error
+
+    def _record_answer(self, after: CardProgress, entry: ReviewLogEntry) -> int:
         with self._db.atomic():
             self._write_progress(after, last_review=entry.reviewed_at.isoformat())
             # Plain SQL on the review hot path: Table.insert costs ~0.15 ms building its query.

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from mlprep.storage.cards import CardStore
 from mlprep.storage.db import checkpoint, open_db
+from mlprep.storage.errors import NotACollection
 from mlprep.storage.legacy import upgrade
 from mlprep.storage.migrations import migrations
 from mlprep.storage.plan_queries import PlanQueries
@@ -52,6 +53,11 @@ class CollectionDb:
             return None
         return CollectionDb(_connect_read_only(self.path), self.path, read_only=True)
 
+    def total_changes(self) -> int:
+        """Rows this connection has inserted, updated or deleted since it opened (SQLite's
+        ``total_changes``): a change counter for "anything written since"."""
+        return int(self.db.conn.total_changes)
+
     def checkpoint_if_due(self) -> bool:
         """Idle-time upkeep: see :meth:`mlprep.storage.cards.CardStore.checkpoint_if_due`."""
         return self.cards.checkpoint_if_due()
@@ -76,9 +82,21 @@ def open_collection_db(path: Path | None, *, read_only: bool = False) -> Collect
     migrations (:func:`mlprep.storage.db.open_db`). Read-only never writes the file: a missing file
     gives an empty collection in memory, and a file whose schema is older than this version's is
     copied into memory (SQLite's online backup) and upgraded there
-    (:func:`mlprep.storage.legacy.upgrade`). Raises ``sqlite3.DatabaseError``
-    if the file is not a collection.
+    (:func:`mlprep.storage.legacy.upgrade`). Raises :class:`~mlprep.storage.errors.NotACollection`
+    if SQLite finds the file corrupt or not a database (a locked or busy one raises SQLite's
+    ``OperationalError`` as it is).
     """
+    try:
+        return _open(path, read_only=read_only)
+    except sqlite3.DatabaseError as error:
+        busy = isinstance(error, sqlite3.OperationalError) and any(
+            word in str(error) for word in ("locked", "busy", "readonly", "disk I/O", "unable to open"))
+        if busy:
+            raise
+        raise NotACollection(str(error)) from error
+
+
+def _open(path: Path | None, *, read_only: bool) -> CollectionDb:
     if not read_only or path is None:
         return CollectionDb(open_db(path), path, read_only=read_only)
     if not path.exists():

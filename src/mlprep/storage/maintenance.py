@@ -15,15 +15,16 @@ from pathlib import Path
 from sqlite_utils import Database
 
 
-def backup_to(db: Database, target: Path) -> None:
+def backup_to(db: Database, target: Path, *, pages: int = 1024) -> None:
     """Copy the open collection ``db`` to ``target`` (written to a temporary name, fsynced, then renamed
-    in place: a crash never leaves a half-written backup under the final name)."""
+    in place: a crash never leaves a half-written backup under the final name), ``pages`` pages a step
+    (-1: all in one step, one read transaction, so writes by other connections never restart it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     dest = sqlite3.connect(partial)
     try:
-        db.conn.backup(dest, pages=1024)
+        db.conn.backup(dest, pages=pages)
         dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
@@ -32,13 +33,25 @@ def backup_to(db: Database, target: Path) -> None:
     os.replace(partial, target)
 
 
-def integrity_problems(path: Path) -> list[str]:
+def backup_file(source: Path, target: Path) -> None:
+    """Copy the collection file ``source`` to ``target`` through a connection of its own (read-only),
+    as :func:`backup_to`: for a backup taken on another thread while the app keeps writing (WAL lets
+    one writer and readers work at once; the copy is the state when it began)."""
+    conn = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        backup_to(Database(conn), target, pages=-1)
+    finally:
+        conn.close()
+
+
+def integrity_problems(path: Path, *, quick: bool = False) -> list[str]:
     """What ``PRAGMA integrity_check`` reports for the file at ``path`` (empty when it is sound); a file
-    SQLite cannot open at all gives one line saying why."""
+    SQLite cannot open at all gives one line saying why. ``quick`` runs ``PRAGMA quick_check`` instead
+    (every page read, but index contents not matched against their tables: O(N), not O(N log N))."""
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+            rows = [r[0] for r in conn.execute(f"PRAGMA {'quick_check' if quick else 'integrity_check'}").fetchall()]
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'cards'").fetchone():
                 rows.append("not a collection: it has no cards table")
         finally:

@@ -20,6 +20,7 @@ from mlprep.ui.card_render import MATH_SCALE, LearnMoreLink
 from mlprep.ui.card_view import READING_SCHEME
 from mlprep.ui.deck_list import DeckListView
 from mlprep.ui.done_view import DoneView
+from mlprep.ui.maintenance import BackupsDialog, PeriodicBackup, check_database
 from mlprep.ui.math_images import default_typesetter, use_cache_dir
 from mlprep.ui.math_warmer import MathWarmer
 from mlprep.ui.review_view import ReviewView
@@ -66,6 +67,8 @@ class MainWindow(QMainWindow):
         self._warm_timer.setSingleShot(True)
         self._warm_timer.timeout.connect(self._warm_math)
         self._warm_timer.start(WARM_DELAY_MS)
+        self.periodic_backup = PeriodicBackup(lambda: self.collection,
+                                              lambda text: self.statusBar().showMessage(text, 15_000), self)
 
         self.deck_list.study_requested.connect(lambda kind, value: self.study(StudyScope(ScopeKind(kind), value)))
         self.deck_list.deck_action.connect(lambda action, deck: self.deck_action(DeckAction(action), DeckId(deck)))
@@ -113,6 +116,9 @@ class MainWindow(QMainWindow):
         self._action(view, "Default card text size", lambda: self.zoom(-self.display.zoom), "Ctrl+0")
         tools = self.menuBar().addMenu("&Tools")
         self._action(tools, "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        tools.addSeparator()
+        self._action(tools, "Backups…", self.open_backups)
+        self._action(tools, "Check Database", lambda: check_database(self, self.collection))
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object],
                 shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
@@ -267,13 +273,27 @@ class MainWindow(QMainWindow):
                                       self.review.text_px * MATH_SCALE, self)
         self.math_warmer.start()
 
+    def open_backups(self) -> None:
+        """Tools ▸ Backups…: list, back up now, restore."""
+        BackupsDialog(self.collection, self._restored, self).exec()
+
+    def _restored(self) -> None:
+        """After a restore the collection holds other data: drop the screens built over the old one."""
+        for view in (self.reading, self.stats_view, self.plan_view):
+            if view is not None:
+                self.stack.removeWidget(view)
+                view.deleteLater()
+        self.reading = self.stats_view = self.plan_view = None
+        self.show_decks()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self._warm_timer.stop()
+        self.periodic_backup.stop()
         if self.reading is not None:
             self.reading.save_notes()
         if self.math_warmer is not None:
             self.math_warmer.stop()
-        if not self.collection.read_only:
+        if not self.collection.closed and not self.collection.read_only:
             self.collection.backup()  # Anki's habit: a backup each time the app closes
         self.collection.close()
         super().closeEvent(event)

@@ -13,6 +13,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QWheelEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from mlprep.core.grades import Grade
 from mlprep.core.models import Card, ReviewKind
-from mlprep.services.session import Preview, ReviewSession, grade_range
+from mlprep.services.session import AnswerNotSaved, Preview, ReviewSession, grade_range
 from mlprep.ui.card_render import LearnMoreLink
 from mlprep.ui.card_view import BASE_TEXT_PX, CardBrowser
 from mlprep.ui.theme import LIGHT, Theme
@@ -211,7 +212,15 @@ class ReviewView(QWidget):
         """Answer the current card with ``quality`` (only once the back is shown)."""
         if self._card is None or self._session is None or not self.revealed:
             return
-        result = self._session.answer(quality)
+        try:
+            result = self._session.answer(quality)
+        except AnswerNotSaved as error:  # nothing was stored: the card stays on screen, unanswered
+            self.notice.setText("Answer not saved")
+            QMessageBox.critical(self, "Answer not saved",
+                                 f"{str(error)[:1].upper()}{str(error)[1:]}.\n\nThe card stays on screen: answer "
+                                 "it again to retry. If this keeps happening, close mlprep and run "
+                                 "Check Database (Tools menu, or `mlprep check-db`).")
+            return
         self.notice.setText("Leech: this card lapsed too often" + (
             " and is suspended" if result.progress.suspended else " and is tagged “leech”")
             if result.became_leech else "")
