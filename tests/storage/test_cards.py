@@ -23,6 +23,7 @@ def test_migrations_create_the_schema_wal_and_the_due_index(tmp_path: Path) -> N
     db = open_db(tmp_path / "c.sqlite3")
     assert {"decks", "cards", "review_log"} <= set(db.table_names())
     assert db.journal_mode == "wal"
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL: an acknowledged answer survives a power cut
     plan = " ".join(str(r) for r in db.execute(
         "EXPLAIN QUERY PLAN SELECT id FROM cards WHERE due <= '2026-01-01' ORDER BY due LIMIT 20").fetchall())
     assert "idx_cards_due" in plan and "SCAN cards" not in plan

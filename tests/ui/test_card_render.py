@@ -244,3 +244,32 @@ def test_a_formula_too_costly_to_typeset_is_shown_as_code_without_calling_the_ty
     html = renderer.render(f"Size: ${deep}$", None, LIGHT, 17).html
     assert typesetter.typeset_count == 0  # refused before ziamath runs: no 40-second freeze
     assert "⚠" in html and "nested 14 deep" in html
+
+
+def test_a_formula_or_a_literal_token_in_a_link_or_alt_text_stays_text_not_an_image_in_the_attribute(qtbot):
+    """Issue 13, item 8: formulas are swapped for tokens before Markdown; a token that landed in an
+    attribute (a link URL, an image's alt text), or one typed literally, was replaced with an ``<img>``."""
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.tags.append((tag, dict(attrs)))
+
+    text = ("[a](http://example.com/MLPREPMATH0X) ![alt $x$](img.png) [b](http://e.com/$z$) "
+            "literal MLPREPMATH0X and $y$")
+    html = CardRenderer().render(text, None, LIGHT, 17).html
+    parser = Tags()
+    parser.feed(html)
+    links = [attrs.get("href") for tag, attrs in parser.tags if tag == "a"]
+    images = [attrs for tag, attrs in parser.tags if tag == "img"]
+    assert links == ["http://example.com/MLPREPMATH0X", "http://e.com/$z$"]
+    assert [a.get("alt") for a in images if a.get("src", "").startswith("deckimg:")] == ["alt $x$"]
+    assert len([a for a in images if a.get("src", "").startswith("mlmath:")]) == 1  # only $y$ is typeset
+    browser = CardBrowser()
+    qtbot.addWidget(browser)
+    browser.show_card(text, None, LIGHT, 17)
+    assert "literal MLPREPMATH0X and" in browser.toPlainText()

@@ -201,3 +201,27 @@ def test_the_review_screen_stays_usable_through_every_payload(qtbot, tmp_path: P
         seen += 1
     assert window.collection.sync.errors == [] or seen > 0
     assert seen >= 20 and window.stack.currentWidget() is window.done
+
+
+def test_an_svg_in_the_deck_folder_cannot_pull_in_a_file_from_outside_it(qtbot, tmp_path: Path):
+    """Issue 13, item 8: Qt's SVG reader follows ``<image xlink:href>`` to any file; such an SVG is refused."""
+    secret = QImage(40, 40, QImage.Format.Format_RGB32)
+    secret.fill(QColor("red"))
+    secret.save(str(tmp_path / "secret.png"))
+    folder = tmp_path / "d"
+    folder.mkdir()
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+           'width="40" height="40"><image x="0" y="0" width="40" height="40" xlink:href="{href}"/></svg>')
+    (folder / "outside.svg").write_text(svg.format(href=tmp_path / "secret.png"), encoding="utf-8")
+    (folder / "relative.svg").write_text(svg.format(href="../secret.png"), encoding="utf-8")
+    (folder / "plain.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+                                      '<rect width="40" height="40" fill="#00f"/></svg>', encoding="utf-8")
+    browser = CardBrowser()
+    qtbot.addWidget(browser)
+    browser.show_card("![o](outside.svg) ![r](relative.svg) ![p](plain.svg)", None, LIGHT, 17, deck_dir=folder)
+    kind = QTextDocument.ResourceType.ImageResource.value
+    assert browser.document().resource(kind, QUrl("deckimg:outside.svg")) is None
+    assert browser.document().resource(kind, QUrl("deckimg:relative.svg")) is None
+    assert {"deckimg:outside.svg", "deckimg:relative.svg"} <= set(browser.card_document.blocked)
+    plain = browser.document().resource(kind, QUrl("deckimg:plain.svg"))
+    assert isinstance(plain, QImage) and QColor(plain.pixel(20, 20)) == QColor("#0000ff")

@@ -8,12 +8,20 @@ from sqlite_utils import Database
 
 from mlprep.storage.legacy import upgrade
 
+SYNCHRONOUS = "FULL"
+"""The answer commit's durability (https://sqlite.org/pragma.html#pragma_synchronous). In WAL mode
+``NORMAL`` survives a crash of the app but can lose the last commits on a power cut or an OS crash;
+``FULL`` syncs the write-ahead log at every commit, so an answer the review screen acknowledged survives
+both (Anki's choice too). Measured on these machines' disk (``scripts/durability.py``, 500 answers each,
+alternating, warm cache): answer + next card p50 0.20 ms under NORMAL, 0.44 ms under FULL."""
+
 
 def open_db(path: Path | str | None) -> Database:
     """Open (creating if needed) the collection at ``path``; ``None`` opens an in-memory one.
 
-    Turns on WAL journaling (file databases) and foreign keys, and applies pending
-    migrations. Raises ``sqlite3.DatabaseError`` if the file is not a SQLite database.
+    Turns on WAL journaling (file databases) with ``synchronous = FULL`` (:data:`SYNCHRONOUS`) and foreign
+    keys, and applies pending migrations. Raises ``sqlite3.DatabaseError`` if the file is not a SQLite
+    database.
     """
     if path is None:
         db = Database(memory=True)
@@ -21,7 +29,7 @@ def open_db(path: Path | str | None) -> Database:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         db = Database(path)
         db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
     upgrade(db)
     return db
 

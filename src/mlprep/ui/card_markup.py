@@ -35,8 +35,8 @@ MAX_FORMULA_CHARS = 2_000  # longer "formulas" stay code (latex_check refuses > 
 DECK_IMAGE_SCHEME = "deckimg"
 # Pygments' "default" background is too faint on a white card: a slightly deeper grey.
 _PANEL_BACKGROUNDS = {"#f8f8f8": "#f3f5f8"}
-_TOKEN = "MLPREPMATH{}X"
-_TOKEN_RE = re.compile(r"MLPREPMATH(\d+)X")
+_TOKEN_PREFIX = "MLPREPMATH"  # a formula's token is PREFIX<n>X; the prefix grows until the text lacks it
+_TAG_RE = re.compile(r"<[^>]*>")
 _CODE_DIV_RE = re.compile(
     r'<div class="codehilite" style="background: (#[0-9a-fA-F]{3,8})"><pre[^>]*>(.*?)</pre></div>', re.S)
 
@@ -51,12 +51,14 @@ class Formula:
 
 @dataclass(frozen=True)
 class Markup:
-    """A card side as HTML with formula tokens still in it (``MLPREPMATH<n>X``), the
-    formulas by index, and whether the text was cut at ``MAX_CARD_CHARS``."""
+    """A card side as HTML with formula tokens still in it (``<token><n>X``, ``token`` a prefix that
+    occurs nowhere in the card's text), the formulas by index, and whether the text was cut at
+    ``MAX_CARD_CHARS``."""
 
     html: str
     formulas: tuple[Formula, ...]
     truncated: bool
+    token: str = _TOKEN_PREFIX
 
 
 def _sanitize(root: Element) -> None:
@@ -134,16 +136,18 @@ class MarkupRenderer:
         truncated = len(text) > MAX_CARD_CHARS
         if truncated:
             text = text[:MAX_CARD_CHARS]
-        tokened, formulas = _take_out_math(text)
+        token = _token_for(text)
+        tokened, formulas = _take_out_math(text, token)
         if tokened.count("[") > MAX_BRACKETS:
-            return Markup(html=_plain(tokened), formulas=tuple(formulas), truncated=truncated)
+            return Markup(html=_plain(tokened), formulas=tuple(formulas), truncated=truncated, token=token)
         try:
             self._md.reset()
             body = self._md.convert(tokened)
         except (RecursionError, ValueError, IndexError, KeyError, AttributeError):
             body = _plain(tokened)
         body = _CODE_DIV_RE.sub(_code_panel, body)
-        return Markup(html=body, formulas=tuple(formulas), truncated=truncated)
+        body = _formulas_in_tags_as_text(body, formulas, token)
+        return Markup(html=body, formulas=tuple(formulas), truncated=truncated, token=token)
 
 
 def _plain(text: str) -> str:
@@ -151,15 +155,41 @@ def _plain(text: str) -> str:
     return f'<p style="white-space: pre-wrap">{html.escape(text)}</p>'
 
 
-def _take_out_math(text: str) -> tuple[str, list[Formula]]:
-    """Swap each formula for a token; formulas past the limits stay as code spans."""
+def _token_for(text: str) -> str:
+    """The shortest ``MLPREPMATH``, ``MLPREPMATHZ``, ... that does not occur in ``text``, so that no token
+    can be typed in a card (issue 13, item 8: a literal ``MLPREPMATH0X`` became formula 0)."""
+    token = _TOKEN_PREFIX
+    while token in text:
+        token += "Z"
+    return token
+
+
+def _token_re(token: str) -> re.Pattern[str]:
+    return re.compile(re.escape(token) + r"(\d+)X")
+
+
+def _formulas_in_tags_as_text(body: str, formulas: list[Formula], token: str) -> str:
+    """A formula that Markdown put inside a tag (a link URL, an image's alt or title) goes back to its
+    source text there: an image cannot sit in an attribute (it spliced markup into it)."""
+    pattern = _token_re(token)
+
+    def source(match: re.Match[str]) -> str:
+        formula = formulas[int(match.group(1))]
+        fence = "$$" if formula.display else "$"
+        return html.escape(f"{fence}{formula.tex}{fence}", quote=True)
+
+    return _TAG_RE.sub(lambda tag: pattern.sub(source, tag.group(0)), body)
+
+
+def _take_out_math(text: str, token: str = _TOKEN_PREFIX) -> tuple[str, list[Formula]]:
+    """Swap each formula for a token (``token<n>X``); formulas past the limits stay as code spans."""
     out: list[str] = []
     formulas: list[Formula] = []
     pos = 0
     for span in find_math(text):
         out.append(text[pos:span.start])
         if len(formulas) < MAX_FORMULAS and len(span.tex) <= MAX_FORMULA_CHARS:
-            out.append(_TOKEN.format(len(formulas)))
+            out.append(f"{token}{len(formulas)}X")
             formulas.append(Formula(span.tex, span.display))
         else:
             out.append(_code_span(text[span.start:span.end]))
@@ -180,13 +210,16 @@ def _code_panel(match: re.Match[str]) -> str:
             f"<tr><td><pre>{code}</pre></td></tr></table>")
 
 
-def fill_formulas(body: str, replace: dict[int, str], *, display: dict[int, bool]) -> str:
-    """Put each formula's HTML back in place of its token. A display formula inside a
-    paragraph gets a centred paragraph of its own (trailing punctuation goes with it);
+def fill_formulas(body: str, replace: dict[int, str], *, display: dict[int, bool],
+                  token: str = _TOKEN_PREFIX) -> str:
+    """Put each formula's HTML back in place of its token (``token<n>X``, :attr:`Markup.token`). A display
+    formula inside a paragraph gets a centred paragraph of its own (trailing punctuation goes with it);
     elsewhere (a list item, a table cell) it gets a line of its own."""
 
+    token_re = _token_re(token)
+
     def split_paragraph(match: re.Match[str]) -> str:
-        pieces = _TOKEN_RE.split(match.group(1))
+        pieces = token_re.split(match.group(1))
         out, text = [], pieces[0]
         for i in range(1, len(pieces), 2):
             n, after = int(pieces[i]), pieces[i + 1]
@@ -202,7 +235,8 @@ def fill_formulas(body: str, replace: dict[int, str], *, display: dict[int, bool
             out.append(f"<p>{text}</p>")
         return "".join(out)
 
-    body = re.sub(r"<p>(.*?)</p>", lambda m: split_paragraph(m) if _has_display(m.group(1), display) else m.group(0),
+    body = re.sub(r"<p>(.*?)</p>",
+                  lambda m: split_paragraph(m) if _has_display(m.group(1), display, token_re) else m.group(0),
                   body, flags=re.S)
 
     def inline(match: re.Match[str]) -> str:
@@ -210,8 +244,8 @@ def fill_formulas(body: str, replace: dict[int, str], *, display: dict[int, bool
         piece = replace.get(n, "")
         return f"<br/>{piece}<br/>" if display.get(n) else piece
 
-    return _TOKEN_RE.sub(inline, body)
+    return token_re.sub(inline, body)
 
 
-def _has_display(text: str, display: dict[int, bool]) -> bool:
-    return any(display.get(int(n)) for n in _TOKEN_RE.findall(text))
+def _has_display(text: str, display: dict[int, bool], token_re: re.Pattern[str]) -> bool:
+    return any(display.get(int(n)) for n in token_re.findall(text))

@@ -102,7 +102,7 @@ class CardRenderer:
             renderer = self._markup[theme.code_style] = MarkupRenderer(theme.code_style)
         markup = renderer.render(text)
         body = fill_formulas(markup.html, _formula_html(self.typesetter, markup, theme, px, images),
-                             display={i: f.display for i, f in enumerate(markup.formulas)})
+                             display={i: f.display for i, f in enumerate(markup.formulas)}, token=markup.token)
         if markup.truncated:
             body += (f'<p class="notice">This card is longer than {MAX_CARD_CHARS:,} characters; '
                      "the rest is not shown.</p>")

@@ -3,11 +3,12 @@ widget the review screen uses, and an offscreen renderer to PNG (``mlprep render
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
-from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -29,6 +30,20 @@ MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_IMAGE_SIDE = 4096  # pixels; bigger deck images are refused before they are decoded
 MAX_IMAGE_WIDTH = 900  # device-independent pixels; wider deck images are scaled down
 READING_SCHEME = "mlprep-reading"
+_SVG_REFERENCE = re.compile(rb"""(?:href\s*=\s*["']\s*([^"']*)|url\(\s*['"]?\s*([^)'"]*))""", re.IGNORECASE)
+
+
+def svg_is_self_contained(data: bytes) -> bool:
+    """Whether an SVG file refers to nothing outside itself: every ``href`` and CSS ``url()`` is a
+    fragment (``#id``) or a ``data:`` URI, and it declares no entities. Qt's SVG reader would
+    otherwise load an ``<image xlink:href>`` from any path (issue 13, item 8)."""
+    if b"<!ENTITY" in data.upper() or data[:2] == b"\x1f\x8b":  # entities; gzip (svgz) cannot be checked
+        return False
+    for match in _SVG_REFERENCE.finditer(data):
+        target = (match.group(1) if match.group(1) is not None else match.group(2)).strip().lower()
+        if not (target.startswith(b"#") or target.startswith(b"data:")):
+            return False
+    return True
 
 
 class CardDocument(QTextDocument):
@@ -70,7 +85,13 @@ class CardDocument(QTextDocument):
         path = (root / relative).resolve()
         if not path.is_relative_to(root) or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
             return None
-        reader = QImageReader(str(path))
+        data = path.read_bytes()
+        buffer = QBuffer()
+        buffer.setData(QByteArray(data))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+        if reader.format().data() in (b"svg", b"svgz") and not svg_is_self_contained(data):
+            return None
         size = reader.size()
         if not size.isValid() or size.width() > MAX_IMAGE_SIDE or size.height() > MAX_IMAGE_SIDE:
             return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
+import threading
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -44,16 +44,40 @@ class MathImage:
     height: float
 
 
-def _ziamath() -> Any:
-    """Import ziamath on first use (it loads its math font: ~0.1 s), never at start-up."""
-    if "ziamath" in sys.modules:
-        return sys.modules["ziamath"]
-    with warnings.catch_warnings():  # ziamath 0.13 finds its font with a deprecated importlib call
-        warnings.simplefilter("ignore", DeprecationWarning)
-        import ziamath
+_import_lock = threading.Lock()
+_loaded: Any = None
+_preloader: threading.Thread | None = None
 
-    ziamath.config.svg2 = False  # type: ignore[attr-defined]  # ziamath exports config untyped
-    return ziamath
+
+def _ziamath() -> Any:
+    """Import ziamath on first use (it loads its math font: ~0.1-0.2 s), never at start-up. Safe from any
+    thread: a caller that comes while :func:`preload` is importing waits for the whole module."""
+    global _loaded
+    if _loaded is not None:
+        return _loaded
+    with _import_lock:
+        if _loaded is None:
+            with warnings.catch_warnings():  # ziamath 0.13 finds its font with a deprecated importlib call
+                warnings.simplefilter("ignore", DeprecationWarning)
+                import ziamath
+
+            ziamath.config.svg2 = False  # type: ignore[attr-defined]  # ziamath exports config untyped
+            _loaded = ziamath
+    return _loaded
+
+
+def preload() -> None:
+    """Start importing ziamath on a worker thread (once), so that the first formula typeset on the UI
+    thread does not stop the event loop for the import (~0.17 s on these machines: issue 13, item 3)."""
+    global _preloader
+    if _preloader is None and _loaded is None:
+        _preloader = threading.Thread(target=_ziamath, name="mlprep-ziamath-import", daemon=True)
+        _preloader.start()
+
+
+def typesetter_ready() -> bool:
+    """True when ziamath is imported, so typesetting costs only the formula itself."""
+    return _loaded is not None
 
 
 class MathTypesetter:

@@ -14,7 +14,10 @@ from collections.abc import Iterable
 from PySide6.QtCore import QObject, QTimer
 
 from mlprep.core.math_text import find_math
-from mlprep.ui.math_images import MathError, MathTypesetter
+from mlprep.ui.math_images import MathError, MathTypesetter, preload, typesetter_ready
+
+IMPORT_POLL_MS = 20
+"""How often (ms) the warmer looks whether the typesetter's import has finished."""
 
 
 class MathWarmer(QObject):
@@ -37,8 +40,10 @@ class MathWarmer(QObject):
         return len(self._jobs) - self.done
 
     def start(self) -> None:
-        """Begin (or resume) typesetting in idle time."""
+        """Begin (or resume) typesetting in idle time; the typesetter is imported on a worker thread first
+        (:func:`~mlprep.ui.math_images.preload`), polled every :data:`IMPORT_POLL_MS`."""
         if self.pending:
+            preload()
             self._timer.start()
 
     def stop(self) -> None:
@@ -49,6 +54,10 @@ class MathWarmer(QObject):
         if not self.pending:
             self._timer.stop()
             return
+        if not typesetter_ready():
+            self._timer.setInterval(IMPORT_POLL_MS)  # the import is still running: do not spin
+            return
+        self._timer.setInterval(0)
         tex, display = self._jobs[self.done]
         self.done += 1
         # A bad formula is shown as marked code when its card comes up; `mlprep check` reports it.
