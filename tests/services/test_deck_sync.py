@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from mlprep.core.clock import FixedClock
-from mlprep.core.models import CardId
+from mlprep.core.models import CardId, DeckId
 from mlprep.services.collection import open_collection
 from mlprep.services.deck_sync import sync_decks
 from mlprep.services.study import StudySession
@@ -63,3 +63,47 @@ def test_a_card_id_used_in_two_decks_is_reported_and_the_first_wins(tmp_path: Pa
     col = open_collection(tmp_path / "data", clock, [deck_dir])
     assert any("card id 'a-one' is already used in deck-a.md" in str(e) for e in col.sync.errors)
     assert storage_of(col).cards.card(CardId("a-one")).front == "What is one?"
+
+
+def test_a_new_deck_that_reuses_a_studied_card_id_does_not_take_its_progress(tmp_path: Path, deck_dir: Path,
+                                                                             clock: FixedClock) -> None:
+    """Issue 13, item 8: a later-added deck whose file sorts first used to win the id, so its card
+    inherited the studied card's progress and the studied card left the queue."""
+    col = open_collection(tmp_path / "data", clock, [deck_dir])
+    session = StudySession(storage_of(col), clock)
+    while (card := session.next_card()) is not None and card.id != "b-one":
+        session.answer(4)
+    session.answer(5)
+    studied = storage_of(col).cards.progress(CardId("b-one"))
+    (deck_dir / "aa-new.md").write_text("---\ntitle: New\narea: sql\n---\n## b-one\nQ: a different question?\nA: no\n")
+    report = sync_decks(storage_of(col).cards, [deck_dir], clock)
+    assert [str(e) for e in report.errors] == [
+        f"{deck_dir / 'aa-new.md'}:5: card id 'b-one' is already used in deck-b.md"]
+    card = storage_of(col).cards.card(CardId("b-one"))
+    assert (card.deck, card.front) == ("deck-b", "B one?")
+    assert storage_of(col).cards.progress(CardId("b-one")) == studied
+    col.close()
+
+
+def test_renaming_a_deck_file_keeps_its_per_deck_limits_and_plan_weight(tmp_path: Path, deck_dir: Path,
+                                                                        clock: FixedClock) -> None:
+    """Issue 13, item 8: the deck id is the file's stem, so a renamed file lost its per-deck limits."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from mlprep.core.planner import PlanSettings, Weight
+    from mlprep.core.study_settings import DeckLimits
+    from mlprep.services.collection import open_collection as reopen
+
+    col = open_collection(tmp_path / "data", clock, [deck_dir])
+    col.save_settings(replace(col.settings, deck_limits=MappingProxyType({"deck-a": DeckLimits(1, 5)})))
+    col.set_plan(PlanSettings(interview=date(2026, 4, 20), start=date(2026, 3, 10),
+                              deck_weights={DeckId("deck-a"): Weight.FOCUS}))
+    col.close()
+    (deck_dir / "deck-a.md").rename(deck_dir / "linear-algebra.md")
+    col = reopen(tmp_path / "data", clock, [deck_dir])
+    assert dict(col.settings.deck_limits) == {"linear-algebra": DeckLimits(1, 5)}
+    plan = col.plan()
+    assert plan is not None and dict(plan.deck_weights) == {"linear-algebra": Weight.FOCUS}
+    assert {d.deck_id for d in col.decks()} == {"linear-algebra", "deck-b"}
+    col.close()

@@ -259,3 +259,15 @@ def test_a_card_shown_before_the_rollover_and_answered_after_it_is_scheduled_fro
     result = s.answer(Button.GOOD)
     assert (result.progress.interval, result.progress.due) == (6, date(2026, 3, 17))  # from March 11
     assert s.today == date(2026, 3, 11) and s.next_card() is None
+
+
+def test_with_the_clock_set_back_a_day_that_days_new_card_limit_is_not_used_up(col: Collection,
+                                                                              clock: FixedClock) -> None:
+    """Issue 13, item 8: answers from a later day counted against an earlier day's limits."""
+    clock.set(datetime(2026, 3, 11, 12, 0, tzinfo=UTC))
+    assert drain(session(col, clock, new_per_day=2)) == ["a-one", "b-one"]
+    clock.set(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))  # the clock set back a day
+    s = session(col, clock, new_per_day=2)
+    assert s.today == date(2026, 3, 10)
+    assert s.counts() == QueueCounts(new=2, learn=0, review=0)
+    assert drain(s) == ["a-two", "b-two"]

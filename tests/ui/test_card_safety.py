@@ -225,3 +225,20 @@ def test_an_svg_in_the_deck_folder_cannot_pull_in_a_file_from_outside_it(qtbot, 
     assert {"deckimg:outside.svg", "deckimg:relative.svg"} <= set(browser.card_document.blocked)
     plain = browser.document().resource(kind, QUrl("deckimg:plain.svg"))
     assert isinstance(plain, QImage) and QColor(plain.pixel(20, 20)) == QColor("#0000ff")
+
+
+def test_a_huge_table_keeps_the_rows_that_fit_and_says_how_many_it_left_out(qtbot):
+    """Issue 13, item 8: a 60 x 100 table took seconds to lay out; it is cut at MAX_TABLE_CELLS."""
+    from mlprep.ui.card_markup import MAX_TABLE_CELLS
+
+    header = "|" + "h|" * 60 + "\n|" + "-|" * 60 + "\n"
+    rows = "\n".join(f"|r{j}|" + "1|" * 58 + f"e{j}|" for j in range(100))  # 12 kB: under MAX_CARD_CHARS
+    html = CardRenderer().render(header + rows + "\n\nAfter the table.", None, LIGHT, 17).html
+    assert html.count("<td") + html.count("<th") <= MAX_TABLE_CELLS
+    assert "e4<" in html and "r5<" not in html  # whole rows: the header and rows 0-4 (360 cells; 420 > 400)
+    assert "After the table." in html
+    assert "This table has 101 rows and 6,060 cells; only the first 6 rows are shown" in html
+    browser = CardBrowser()
+    qtbot.addWidget(browser)
+    browser.show_card("| a | b |\n|---|---|\n| 1 | 2 |\n\nsmall", None, LIGHT, 17)
+    assert "This table has" not in browser.toPlainText() and "2" in browser.toPlainText()

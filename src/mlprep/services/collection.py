@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 
 from mlprep.core.clock import Clock, day_start, study_day
 from mlprep.core.display_settings import DisplaySettings
@@ -291,9 +292,21 @@ class Collection:
             self._storage = _open_db(self.file, read_only=False)
             self._planner, self._reading = None, None
             self.sync = sync_decks(self._storage.cards, self._deck_dirs, self.clock)
+            self._carry_renamed()
             self.planner.rank_new_cards(self.today())
             self._changes_at_backup = self._changes()
         return saved
+
+    def _carry_renamed(self) -> None:
+        """Per-deck limits and plan weights follow a deck whose file was renamed (:attr:`SyncReport.renamed`)."""
+        renamed = dict(self.sync.renamed)
+        if not renamed:
+            return
+        limits = self.settings.deck_limits
+        if any(old in limits for old in renamed):
+            moved = {renamed.get(DeckId(deck), deck): value for deck, value in limits.items()}
+            self.save_settings(replace(self.settings, deck_limits=MappingProxyType(moved)))
+        self.planner.rename_decks(renamed)
 
     def backups(self) -> list[Backup]:
         """The backups, newest first."""
@@ -354,6 +367,7 @@ def open_collection(data_dir: Path, clock: Clock, deck_dirs: list[Path] | None =
     collection = Collection(storage, clock, data_dir, sync_decks(storage.cards, dirs, clock), tz=tz)
     collection._lock = held
     collection._deck_dirs = dirs
+    collection._carry_renamed()
     collection.planner.rank_new_cards(collection.today())
     collection._changes_at_backup = collection._changes()  # the deck sync is not a change to back up
     return collection

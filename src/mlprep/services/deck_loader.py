@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 
 from mlprep.core.deck_format import DeckError, parse_deck
-from mlprep.core.models import Deck
+from mlprep.core.models import CardId, Deck, DeckId
 
 
 @dataclass(frozen=True)
@@ -82,19 +82,21 @@ def read_deck_text(path: Path) -> str:
         raise DeckError(path, 0, f"cannot read deck: {exc.strerror or exc}") from exc
 
 
-def load_decks(dirs: Iterable[Path]) -> LoadResult:
+def load_decks(dirs: Iterable[Path], owner: Callable[[CardId], DeckId | None] | None = None) -> LoadResult:
     """Parse every deck under ``dirs``.
 
     A deck that fails to parse (or cannot be read) is left out and its problems are
-    returned; the others load. A card id that appears in two decks is an error on the
-    later deck's card, which is dropped. A deck whose file stem repeats an earlier
+    returned; the others load. A card id that appears in two decks is kept by the deck that
+    ``owner`` says holds it already (the collection: its progress stays with the card that earned
+    it), else by the first deck in file order; the other deck's card is an error and dropped.
+    ``owner`` is asked only for repeated ids. A deck whose file stem repeats an earlier
     folder's deck is reported and skipped.
     """
-    decks: list[Deck] = []
+    parsed: list[tuple[Path, Deck]] = []
     errors: list[DeckError] = []
-    seen_ids: dict[str, str] = {}
     seen_decks: dict[str, Path] = {}
-    for path in deck_files(dirs):
+    files = list(deck_files(dirs))
+    for path in files:
         if path.stem in seen_decks:
             errors.append(DeckError(path, 0, f"deck id {path.stem!r} is already used by {seen_decks[path.stem]}"))
             continue
@@ -107,12 +109,30 @@ def load_decks(dirs: Iterable[Path]) -> LoadResult:
             errors.append(DeckError(path, 0, f"cannot load deck ({type(exc).__name__}): {exc}"))
             continue
         seen_decks[path.stem] = path
+        parsed.append((path, deck))
+    holders: dict[CardId, list[int]] = {}
+    for index, (_, deck) in enumerate(parsed):
+        for card in deck.cards:
+            holders.setdefault(card.id, []).append(index)
+    keeper = {card_id: _keeper(card_id, indexes, parsed, owner)
+              for card_id, indexes in holders.items() if len(indexes) > 1}
+    decks: list[Deck] = []
+    for index, (path, deck) in enumerate(parsed):
         kept = []
         for card in deck.cards:
-            if card.id in seen_ids:
-                errors.append(DeckError(path, card.line, f"card id {card.id!r} is already used in {seen_ids[card.id]}"))
+            if keeper.get(card.id, index) != index:
+                errors.append(DeckError(path, card.line,
+                                        f"card id {card.id!r} is already used in {parsed[keeper[card.id]][0].name}"))
             else:
-                seen_ids[card.id] = f"{path.name}"
                 kept.append(card)
         decks.append(deck if len(kept) == len(deck.cards) else replace(deck, cards=tuple(kept)))
+    rank = {str(path): i for i, path in enumerate(files)}
+    errors.sort(key=lambda e: (rank.get(e.path, len(rank)), e.line))  # file order, then line
     return LoadResult(tuple(decks), tuple(errors))
+
+
+def _keeper(card_id: CardId, indexes: list[int], parsed: list[tuple[Path, Deck]],
+            owner: Callable[[CardId], DeckId | None] | None) -> int:
+    """Which of the decks ``indexes`` keeps ``card_id``: its owner in the collection, else the first."""
+    held_by = owner(card_id) if owner is not None else None
+    return next((i for i in indexes if parsed[i][1].id == held_by), indexes[0])

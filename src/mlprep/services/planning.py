@@ -13,7 +13,7 @@ day before it. After the interview day the plan is inactive and SM-2's own dates
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -176,6 +176,14 @@ class Planner:
         self.rank_new_cards(today)
         self._place_existing(plan, today, since)
 
+    def rename_decks(self, renamed: Mapping[DeckId, DeckId]) -> None:
+        """Carry the stored plan's deck weights from each old deck id to its new one (a renamed file)."""
+        plan = self.stored()
+        if plan is None or not any(old in plan.deck_weights for old in renamed):
+            return
+        weights = {renamed.get(deck, deck): weight for deck, weight in plan.deck_weights.items()}
+        self._storage.settings.set_json(PLAN_KEY, plan_to_json(replace(plan, deck_weights=weights)))
+
     def clear(self, today: date) -> None:
         """Remove the plan; new cards go back to the default order (due dates it moved stay)."""
         self._storage.settings.set_json(PLAN_KEY, None)
@@ -206,7 +214,7 @@ class Planner:
         if plan is None:
             return None
         study = self._storage.study
-        answered = study.answered_since(since)
+        answered = study.answered_since(since, since + timedelta(days=1))  # that day only (a clock set back)
         available = study.available_by_deck(today, ALL_DECKS)
         left = sum(n[LimitKind.NEW] for n in available.values()) + sum(d[LimitKind.NEW] for d in answered.values())
         due = (sum(n[LimitKind.REVIEW] for n in available.values())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from mlprep.core.models import CardId, DeckId, ReviewKind
 from mlprep.core.study_settings import LimitKind, NewOrder, StudyScope, StudySettings
@@ -71,8 +71,10 @@ class Pick:
 
 
 class TodayQueue:
-    """The cards of ``scope`` that study day ``today`` (which began at the UTC instant ``since``)
-    still owes, in the order :meth:`pick` gives them, within ``settings``' limits.
+    """The cards of ``scope`` that study day ``today`` (which began at the UTC instant ``since`` and ends
+    at ``until``, by default 24 hours later: pass the exact end across a daylight-saving change) still
+    owes, in the order :meth:`pick` gives them, within ``settings``' limits. Only that day's answers
+    count against its limits, so a clock set back does not find a later day's answers.
 
     Counted from the collection once (or from ``available``, per deck, when the caller has counted
     already), then kept up to date by :meth:`taken`, :meth:`returned`
@@ -81,12 +83,13 @@ class TodayQueue:
     """
 
     def __init__(self, storage: CollectionDb, settings: StudySettings, scope: StudyScope, today: date,
-                 since: datetime, *, available: DeckTally | None = None) -> None:
+                 since: datetime, *, available: DeckTally | None = None, until: datetime | None = None) -> None:
         self._study = storage.study
         self._cards = storage.cards
         self.settings, self.scope, self.today = settings, scope, today
-        self.limits = DailyLimits(settings, self._study.answered_since(since))
-        self.drill: deque[CardId] = deque(self._study.drill_since(since, today))
+        end = since + timedelta(days=1) if until is None else until
+        self.limits = DailyLimits(settings, self._study.answered_since(since, end))
+        self.drill: deque[CardId] = deque(self._study.drill_since(since, today, end))
         tally = self._study.available_by_deck(today, scope) if available is None else available
         self._available = {kind: {deck: n[kind] for deck, n in tally.items()} for kind in LimitKind}
         new_today = self.limits.total(LimitKind.NEW, self._available[LimitKind.NEW])

@@ -88,7 +88,8 @@ class StudySession:
     def _start_day(self) -> None:
         self.today = study_day(self._clock.now(), self._tz, self.settings.rollover_hour)
         since = day_start(self.today, self._tz, self.settings.rollover_hour)
-        self.queue = TodayQueue(self._storage, self.settings, self.scope, self.today, since)
+        until = day_start(self.today + timedelta(days=1), self._tz, self.settings.rollover_hour)
+        self.queue = TodayQueue(self._storage, self.settings, self.scope, self.today, since, until=until)
         self._current = None
 
     # -- picking -------------------------------------------------------------------

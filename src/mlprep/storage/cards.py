@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -197,6 +197,22 @@ class CardStore:
             "SELECT front, back FROM cards WHERE present = 1 AND suspended = 0 "
             "ORDER BY due IS NULL, due, deck_id, position LIMIT ?", [limit]).fetchall()
         return [text for row in rows for text in row]
+
+    def deck_of(self, card_id: CardId) -> DeckId | None:
+        """The deck that holds ``card_id`` in the collection, or ``None`` for an unknown id."""
+        row = self.db.execute("SELECT deck_id FROM cards WHERE id = ?", [card_id]).fetchone()
+        return None if row is None else DeckId(row[0])
+
+    def deck_ids(self) -> set[DeckId]:
+        """Every deck the collection has held (present or not)."""
+        return {DeckId(row[0]) for row in self.db.execute("SELECT id FROM decks")}
+
+    def decks_holding(self, card_ids: Sequence[CardId]) -> dict[DeckId, int]:
+        """How many of ``card_ids`` each deck holds in the collection (unknown ids are not counted)."""
+        rows = self.db.execute(
+            "SELECT deck_id, COUNT(*) FROM cards WHERE id IN (SELECT value FROM json_each(?)) GROUP BY deck_id",
+            [json.dumps(list(card_ids))])
+        return {DeckId(deck): int(n) for deck, n in rows}
 
     def deck_path(self, deck_id: DeckId) -> str | None:
         """The file the deck was last loaded from, or ``None`` for an unknown deck."""

@@ -96,29 +96,32 @@ class StudyQueries:
                                {"today": today.isoformat(), **params}).fetchone()
         return int(row[0]), date.fromisoformat(row[1]) if row[1] else None
 
-    def answered_since(self, since: datetime) -> DeckTally:
-        """First-pass answers per deck since the UTC instant ``since``: new cards introduced
-        (log kind ``new``) and reviews (kind ``review``), the two things daily limits count."""
+    def answered_since(self, since: datetime, until: datetime | None = None) -> DeckTally:
+        """First-pass answers per deck from the UTC instant ``since`` up to ``until`` (excluded; no end
+        when ``None``): new cards introduced (log kind ``new``) and reviews (kind ``review``), the two
+        things daily limits count. The end matters when the clock was set back: a later day's answers
+        do not use up an earlier day's limits."""
         out: DeckTally = {}
         rows = self._db.execute(
             "SELECT c.deck_id, l.kind, COUNT(*) FROM review_log l JOIN cards c ON c.id = l.card_id "
-            "WHERE l.reviewed_at >= ? AND l.kind IN (?, ?) GROUP BY c.deck_id, l.kind",
-            [since.isoformat(), ReviewKind.NEW.value, ReviewKind.REVIEW.value]).fetchall()
+            "WHERE l.reviewed_at >= ? AND l.reviewed_at < ? AND l.kind IN (?, ?) GROUP BY c.deck_id, l.kind",
+            [since.isoformat(), _end(until), ReviewKind.NEW.value, ReviewKind.REVIEW.value]).fetchall()
         for deck_id, kind, n in rows:
             out.setdefault(DeckId(deck_id), {LimitKind.NEW: 0, LimitKind.REVIEW: 0})[LimitKind(kind)] = int(n)
         return out
 
-    def drill_since(self, since: datetime, today: date) -> list[CardId]:
-        """SM-2 step 7: visible cards whose latest answer since ``since`` (first pass or drill)
+    def drill_since(self, since: datetime, today: date, until: datetime | None = None) -> list[CardId]:
+        """SM-2 step 7: visible cards whose latest answer in ``[since, until)`` (first pass or drill)
         was graded below 4, oldest answer first."""
         rows = self._db.execute(
             """
             WITH todays AS (SELECT id, card_id, quality FROM review_log
-                            WHERE reviewed_at >= :since AND kind IN ('new', 'review', 'drill')),
+                            WHERE reviewed_at >= :since AND reviewed_at < :until
+                              AND kind IN ('new', 'review', 'drill')),
                  latest AS (SELECT card_id, MAX(id) AS id FROM todays GROUP BY card_id)
             SELECT t.card_id FROM todays t JOIN latest USING (id) JOIN cards c ON c.id = t.card_id
             WHERE t.quality < 4 AND """ + _VISIBLE + " ORDER BY t.id",
-            {"since": since.isoformat(), "today": today.isoformat()}).fetchall()
+            {"since": since.isoformat(), "until": _end(until), "today": today.isoformat()}).fetchall()
         return [CardId(r[0]) for r in rows]
 
     def scope_card_ids(self, today: date, scope: StudyScope, due_until: date | None = None) -> list[CardId]:
@@ -130,3 +133,8 @@ class StudyQueries:
             f"SELECT c.id FROM cards c WHERE {_VISIBLE}{scope_sql}{due_sql} ORDER BY c.deck_id, c.position",
             {"today": today.isoformat(), "until": due_until.isoformat() if due_until else None, **params}).fetchall()
         return [CardId(r[0]) for r in rows]
+
+
+def _end(until: datetime | None) -> str:
+    """``until`` as the log's ISO text, or one after every instant the log can hold."""
+    return "9999" if until is None else until.isoformat()
