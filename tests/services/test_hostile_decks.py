@@ -80,3 +80,11 @@ def test_an_empty_tagged_float_found_by_the_fuzzer_is_a_deck_error() -> None:
     with pytest.raises(DeckError) as error:
         parse_deck("---\ntitle: !!float\narea: sql\n---\n", "decks/x.md")
     assert error.value.line == 2 and "cannot read" in error.value.message
+
+
+def test_a_deck_saved_with_a_utf8_byte_order_mark_loads(tmp_path: Path) -> None:
+    """Issue 13, item 8: Windows editors save UTF-8 with a BOM; the deck was refused."""
+    (tmp_path / "bom.md").write_bytes(b"\xef\xbb\xbf" + GOOD.encode("utf-8"))
+    result = load_decks([tmp_path])
+    assert result.errors == ()
+    assert [(d.title, [c.id for c in d.cards]) for d in result.decks] == [("Good", ["good-one"])]
