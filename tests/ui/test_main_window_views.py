@@ -50,7 +50,10 @@ def test_learn_more_link_opens_the_item_and_studies_its_cards(qtbot, tmp_path: P
     assert "Learn more" not in window.review.browser.toPlainText()  # not on the front
     qtbot.keyClick(window.review, Qt.Key.Key_Space)
     browser = window.review.browser
-    assert "Learn more: The Elements of Statistical Learning" in browser.toPlainText()
+    # The source line names the item by its title, keeps the chapter, and is the link (issue 17, item 2).
+    assert ("Source: The Elements of Statistical Learning: Data Mining, Inference, and Prediction (2nd ed.), ch. 7"
+            in browser.toPlainText())
+    assert "Learn more" not in browser.toPlainText() and "@esl" not in browser.toPlainText()
     cursor = browser.document().find("Elements of Statistical")
     cursor.setPosition(cursor.selectionStart() + 3)
     qtbot.mouseClick(browser.viewport(), Qt.MouseButton.LeftButton, pos=browser.cursorRect(cursor).center())
@@ -63,6 +66,18 @@ def test_learn_more_link_opens_the_item_and_studies_its_cards(qtbot, tmp_path: P
     qtbot.keyClick(window.review, Qt.Key.Key_Space)
     qtbot.keyClick(window.review, Qt.Key.Key_4)
     assert window.review.card is None  # only the citing card was in that study
+
+
+def test_a_card_without_a_reading_item_shows_its_source_on_the_answer_side(qtbot, tmp_path: Path, clock):
+    window = cites_window(qtbot, tmp_path, clock)
+    window.show()
+    window.study()
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    qtbot.keyClick(window.review, Qt.Key.Key_4)
+    assert window.review.card is not None and window.review.card.id == "c-plain"
+    assert "Source:" not in window.review.browser.toPlainText()  # the front does not give it away
+    qtbot.keyClick(window.review, Qt.Key.Key_Space)
+    assert "Source: A textbook" in window.review.browser.toPlainText()
 
 
 def test_an_item_whose_cards_are_all_scheduled_later_offers_to_cram_them(qtbot, tmp_path: Path, clock):

@@ -250,3 +250,34 @@ def test_a_write_that_fails_shows_a_dialog_and_keeps_the_card_unanswered(
     qtbot.keyClick(review, Qt.Key.Key_3)
     assert [e.card_id for e in storage_of(window.collection).cards.review_log()] == ["a-one"]
     assert review.card is not None and review.card.id != "a-one"
+
+
+def test_the_answer_buttons_say_what_will_really_happen(qtbot: QtBot, tmp_path: Path, deck_dir: Path,
+                                                        clock: FixedClock) -> None:
+    """Issue 17, item 1: "Again 1d" and "Hard 1d" hid that SM-2's step 7 brings the card back today."""
+    window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
+    qtbot.mouseClick(window.deck_list.study_button, Qt.MouseButton.LeftButton)
+    review = window.review
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    lines = [b.text().split("\n")[1] for b in review.grade_buttons.values()]
+    assert lines == ["today, then 1d", "today, then 1d", "1d", "1d"]  # a new card: SM-2 gives 1 day to all
+    tips = [b.toolTip() for b in review.grade_buttons.values()]
+    assert "comes back later in this session" in tips[0].lower() and "until you answer Good or Easy" in tips[0]
+    assert tips[2] == "Next review in 1 day."
+    first = review.card.id  # type: ignore[union-attr]
+    qtbot.keyClick(review, Qt.Key.Key_3)  # Good: 1 day
+    clock.advance(days=1)
+    window.show_decks()
+    qtbot.mouseClick(window.deck_list.study_button, Qt.MouseButton.LeftButton)
+    assert review.card is not None and review.card.id == first  # due again: a review
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert [b.text().split("\n")[1] for b in review.grade_buttons.values()] == [
+        "today, then 1d", "today, then 6d", "6d", "6d"]  # the second review: SM-2's I(2) = 6
+    qtbot.keyClick(review, Qt.Key.Key_1)  # Again: re-drilled in this session
+    while review.card is not None and review.card.id != first:
+        qtbot.keyClick(review, Qt.Key.Key_Space)
+        qtbot.keyClick(review, Qt.Key.Key_4)
+    assert review.card is not None and review.card.id == first
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    assert [b.text().split("\n")[1] for b in review.grade_buttons.values()] == [
+        "again today", "again today", "done for today", "done for today"]

@@ -34,7 +34,8 @@ def render_to_png(card: Card, deck: Deck, out: Path, *, back: bool, dark: bool, 
 
     _app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
     image = render_card_image(card.front, card.back if back else None, DARK if dark else LIGHT,
-                              width=width, scale=scale, deck_dir=Path(deck.path).parent)
+                              width=width, scale=scale, deck_dir=Path(deck.path).parent,
+                              source=card.source if back else "")
     if not image.save(str(out), "PNG"):  # type: ignore[call-overload]  # PySide6's stub says bytes; the binding takes str
         raise OSError(f"{out}: cannot write the PNG")
     return image.width(), image.height()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtGui import QImage
 
+from mlprep.core.deck_format import CITATION_RE, cited_ids
 from mlprep.ui.card_markup import MAX_CARD_CHARS, Formula, Markup, MarkupRenderer, fill_formulas
 from mlprep.ui.math_images import MathError, MathTypesetter, default_typesetter
 from mlprep.ui.theme import Theme
@@ -27,10 +28,12 @@ TYPESET_BUDGET_S = 2.0
 
 @dataclass(frozen=True)
 class LearnMoreLink:
-    """A reading-list item a card cites: its title and the link the card shows."""
+    """A reading-list item a card cites: its title, the link the card shows, and its reading-list id
+    (``ref``: the ``@id`` in the card's source that the link replaces on the source line)."""
 
     title: str
     href: str
+    ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,28 @@ table.code {{ border: 1px solid {theme.border}; }}
 """
 
 
+def _anchor(link: LearnMoreLink) -> str:
+    return f'<a href="{html.escape(link.href, quote=True)}">{html.escape(link.title)}</a>'
+
+
+def source_html(source: str, links: Sequence[LearnMoreLink]) -> str:
+    """A card's ``source:`` text as HTML: escaped, each ``@id`` that has a link in ``links`` replaced by
+    that item's linked title (``@clrs, ch. 3`` -> "<a>Introduction to Algorithms</a>, ch. 3"); an ``@id``
+    without one stays as written."""
+    by_ref = {link.ref: link for link in links if link.ref}
+    out, pos = [], 0
+    for match in CITATION_RE.finditer(source):
+        ref = match.group(1).rstrip("-")
+        link = by_ref.get(ref)
+        if link is None:
+            continue
+        out.append(html.escape(source[pos:match.start()]))
+        out.append(_anchor(link))
+        pos = match.start() + 1 + len(ref)
+    out.append(html.escape(source[pos:]))
+    return "".join(out)
+
+
 class CardRenderer:
     """Renders card sides for one theme at a time; keeps the last ``CACHE_SIZE`` results."""
 
@@ -70,13 +95,15 @@ class CardRenderer:
         self._cache: OrderedDict[tuple[object, ...], RenderedCard] = OrderedDict()
 
     def render(self, front: str, back: str | None, theme: Theme, px: float,
-               links: Sequence[LearnMoreLink] = ()) -> RenderedCard:
-        """The card with its ``back`` (and ``links`` under it) when ``back`` is not ``None``.
+               links: Sequence[LearnMoreLink] = (), source: str = "") -> RenderedCard:
+        """The card with its ``back`` when ``back`` is not ``None``, and under the back the card's
+        ``source`` line, each ``@id`` it cites shown as the linked title of its reading item in
+        ``links`` (links the source does not cite follow as "Learn more").
 
         ``px`` is the body text size in device-independent pixels; formulas follow it.
         Never raises on card text: bad LaTeX is shown as marked code.
         """
-        key = (front, back, theme.name, round(px, 2), tuple(links))
+        key = (front, back, theme.name, round(px, 2), tuple(links), source)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -86,10 +113,12 @@ class CardRenderer:
         if back is not None:
             parts.append("<hr/>")
             parts.append(f'<div class="back">{self._side(back, theme, px, images)}</div>')
-            if links:
-                anchors = " · ".join(f'<a href="{html.escape(link.href, quote=True)}">{html.escape(link.title)}</a>'
-                                     for link in links)
-                parts.append(f'<p class="learn">Learn more: {anchors}</p>')
+            cited = set(cited_ids(source))
+            if source.strip():
+                parts.append(f'<p class="learn">Source: {source_html(source, links)}</p>')
+            rest = [link for link in links if link.ref not in cited or not link.ref]
+            if rest:
+                parts.append(f'<p class="learn">Learn more: {" · ".join(_anchor(link) for link in rest)}</p>')
         result = RenderedCard(html="\n".join(parts), images=images)
         self._cache[key] = result
         if len(self._cache) > CACHE_SIZE:

@@ -127,9 +127,10 @@ class CardBrowser(QTextBrowser):
         self.anchorClicked.connect(self._clicked)
 
     def show_card(self, front: str, back: str | None, theme: Theme, px: float,
-                  deck_dir: Path | None = None, links: tuple[LearnMoreLink, ...] = ()) -> None:
-        """Show ``front`` (and ``back`` below a rule when not ``None``)."""
-        rendered = self.renderer.render(front, back, theme, px, links)
+                  deck_dir: Path | None = None, links: tuple[LearnMoreLink, ...] = (), source: str = "") -> None:
+        """Show ``front`` (and ``back`` below a rule when not ``None``, then the ``source`` line with
+        ``links``: :meth:`CardRenderer.render`)."""
+        rendered = self.renderer.render(front, back, theme, px, links, source)
         self.card_document.show(rendered, theme, px, deck_dir)
 
     def _clicked(self, url: QUrl) -> None:
@@ -144,11 +145,11 @@ class CardBrowser(QTextBrowser):
 
 def render_card_image(front: str, back: str | None, theme: Theme, *, width: int = 760,
                       px: float = BASE_TEXT_PX, scale: float = 2.0, deck_dir: Path | None = None,
-                      links: tuple[LearnMoreLink, ...] = ()) -> QImage:
+                      links: tuple[LearnMoreLink, ...] = (), source: str = "") -> QImage:
     """The card drawn offscreen on the theme's card background: ``width`` device-independent
     pixels wide, as tall as the content, at ``scale`` device pixels per pixel. Needs a
     ``QGuiApplication``."""
-    rendered = CardRenderer().render(front, back, theme, px, links)
+    rendered = CardRenderer().render(front, back, theme, px, links, source)
     doc = CardDocument()
     doc.setDocumentMargin(DOCUMENT_MARGIN)
     doc.show(rendered, theme, px, deck_dir)

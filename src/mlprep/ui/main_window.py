@@ -185,7 +185,7 @@ class MainWindow(QMainWindow):
         shortcut.activated.connect(self.show_decks)
 
     def _learn_more(self, card: Card) -> tuple[LearnMoreLink, ...]:
-        return tuple(LearnMoreLink(item.title, f"{READING_SCHEME}:{item.id}")
+        return tuple(LearnMoreLink(item.title, f"{READING_SCHEME}:{item.id}", item.id)
                      for item in self.collection.reading().items_for_source(card.source))
 
     def study(self, scope: StudyScope = ALL_DECKS) -> None:

@@ -38,11 +38,25 @@ def format_interval(days: int) -> str:
 
 
 def preview_text(preview: Preview, kind: ReviewKind | None) -> str:
-    """The line under a grade button: on a first answer the interval it gives (as Anki);
-    on a drill or cram repeat, whether the card comes back today."""
+    """The line under a grade button: what will really happen. On a first answer the interval it gives
+    (as Anki), after "today, then" when SM-2's step 7 brings the card back in this session first; on a
+    drill or cram repeat, whether the card comes back today."""
     if kind in (ReviewKind.DRILL, ReviewKind.CRAM):
         return "again today" if preview.again_today else "done for today"
-    return format_interval(preview.interval)
+    interval = format_interval(preview.interval)
+    return f"today, then {interval}" if preview.again_today else interval
+
+
+def preview_tooltip(preview: Preview, kind: ReviewKind | None) -> str:
+    """The grade button's tooltip: the same, said in full, with SM-2's re-drill explained once."""
+    if kind in (ReviewKind.DRILL, ReviewKind.CRAM):
+        return ("Comes back later in this session." if preview.again_today
+                else "Leaves today's session; its schedule is already set.")
+    days = f"{preview.interval} day{'s' if preview.interval != 1 else ''}"
+    if preview.again_today:
+        return (f"Comes back later in this session (SM-2 re-drills a card answered below Good until you "
+                f"answer Good or Easy); its next review is then in {days}.")
+    return f"Next review in {days}."
 
 
 class ReviewView(QWidget):
@@ -205,7 +219,9 @@ class ReviewView(QWidget):
         kind = self._session.current_kind
         for preview in self._session.previews():
             grade = self._grades[preview.quality]
-            self.grade_buttons[preview.quality].setText(f"{grade.name}  ({grade.key})\n{preview_text(preview, kind)}")
+            button = self.grade_buttons[preview.quality]
+            button.setText(f"{grade.name}  ({grade.key})\n{preview_text(preview, kind)}")
+            button.setToolTip(preview_tooltip(preview, kind))
         self.bottom.setCurrentIndex(1)
 
     def grade(self, quality: int) -> None:
@@ -268,14 +284,16 @@ class ReviewView(QWidget):
             return
         back = card.back if self.revealed else None
         links = self._links_for(card) if self.revealed else ()
-        self.browser.show_card(card.front, back, self._theme, self._px, self._deck_dir_for(card), links)
+        self.browser.show_card(card.front, back, self._theme, self._px, self._deck_dir_for(card), links,
+                               card.source)
 
     def _idle(self) -> None:
         """While the user thinks: render the answer side, so revealing it costs a cache hit,
         and let the session do its upkeep (a database checkpoint now and then)."""
         card = self._card
         if card is not None and not self.revealed:
-            self.browser.renderer.render(card.front, card.back, self._theme, self._px, self._links_for(card))
+            self.browser.renderer.render(card.front, card.back, self._theme, self._px, self._links_for(card),
+                                         card.source)
         if self._session is not None:
             self._session.idle()
 
