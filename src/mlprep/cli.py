@@ -136,6 +136,7 @@ def _check(paths: list[Path], data_dir: Path | None, *, style: bool = False) -> 
 
     dirs = [p for p in paths if p.is_dir()] if paths else _deck_dirs(data_dir)
     files = [p for p in paths if p.is_file()]
+    missing = [p for p in paths if not p.exists()]
     if style:
         report = check_style(dirs, files)
         for problem in report.problems:
@@ -143,12 +144,12 @@ def _check(paths: list[Path], data_dir: Path | None, *, style: bool = False) -> 
         print(f"{report.cards} cards, {report.flagged} flagged ({report.share:.1f} %; the bar is 5 % at most)",
               file=sys.stderr)
         return 1 if report.share > 5 else 0
-    problems, n_decks, n_cards = check_decks(dirs, files)
-    for problem in problems:
+    found = check_decks(dirs, files, missing=missing)
+    for problem in found.problems + found.warnings:
         print(problem)
-    summary = f"{n_decks} decks, {n_cards} cards, {len(problems)} problem(s)"
-    print(summary, file=sys.stderr)
-    return 1 if problems else 0
+    warned = f", {len(found.warnings)} warning(s)" if found.warnings else ""
+    print(f"{found.decks} decks, {found.cards} cards, {len(found.problems)} problem(s){warned}", file=sys.stderr)
+    return 1 if found.problems else 0
 
 
 def _render(data_dir: Path | None, card_id: str, out: Path, *, back: bool, dark: bool, width: int) -> int:

@@ -193,7 +193,7 @@ def test_with_no_history_the_starter_order_is_given(tmp_path: Path, decks: Path,
 
 def test_check_reports_a_broken_list_and_citations_it_lacks(tmp_path: Path, decks: Path) -> None:
     broken = write_reading(tmp_path / "broken", READING_YAML.replace("  - id: ml-forum", "  - id: sql-book"))
-    problems, _, _ = check_decks([decks], reading=broken)
+    problems = check_decks([decks], reading=broken).problems
     assert [str(p) for p in problems] == [f"{broken}:42: item id 'sql-book' repeats the item at line 2"]
 
     without_prob = write_reading(tmp_path / "small", READING_YAML.replace("id: prob-book", "id: stats-book"))
@@ -202,4 +202,4 @@ def test_check_reports_a_broken_list_and_citations_it_lacks(tmp_path: Path, deck
         f"{decks / 'math-cards.md'}:8: card prob-bayes: source cites @prob-book, which is not in the reading list "
         "(reading.yaml)"]
     good = write_reading(tmp_path / "good")
-    assert check_decks([decks], reading=good)[0] == []
+    assert check_decks([decks], reading=good).problems == []

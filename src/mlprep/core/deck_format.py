@@ -79,7 +79,8 @@ class DeckError(Exception):
     """A problem in a deck file, at a 1-based ``line`` (0 when the whole file).
 
     ``str(err)`` is ``"path:line: message"``. When :func:`parse_deck` finds several
-    problems it raises the first, and ``problems`` lists all of them in file order.
+    problems it raises the first, ``problems`` lists all of them in file order, and ``cards`` holds
+    the cards that parsed (so that a checker can look at them too).
     """
 
     def __init__(self, path: PurePath | str, line: int, message: str) -> None:
@@ -87,6 +88,7 @@ class DeckError(Exception):
         self.line = line
         self.message = message
         self.problems: list[DeckError] = [self]
+        self.cards: tuple[Card, ...] = ()
         super().__init__(f"{self.path}:{line}: {message}")
 
 
@@ -142,6 +144,7 @@ def parse_deck(text: str, path: PurePath | str) -> Deck:
         problems.sort(key=lambda p: p.line)
         first = problems[0]
         first.problems = problems
+        first.cards = tuple(cards)
         raise first
     return Deck(
         id=deck_id,

@@ -10,55 +10,90 @@ from pathlib import Path
 from mlprep.core.card_style import style_problems
 from mlprep.core.deck_format import DeckError, cited_ids, parse_deck
 from mlprep.core.latex_check import formula_problems
-from mlprep.core.models import Deck
+from mlprep.core.models import Deck, DeckId
 from mlprep.services.deck_loader import load_decks, read_deck_text, shipped_decks_dir, shipped_resources_dir
 from mlprep.services.reading import load_reading_list
 
 
-def check_decks(dirs: Iterable[Path], files: Iterable[Path] = (),
-                reading: Path | None = None) -> tuple[list[DeckError], int, int]:
-    """Validate the decks under ``dirs`` plus single deck ``files``, and the reading list at
-    ``reading`` (default: the shipped ``resources/reading.yaml``).
+@dataclass(frozen=True)
+class DeckCheck:
+    """What :func:`check_decks` found: ``problems`` (errors: ``mlprep check`` exits 1) and ``warnings``
+    (reported, not failing), each sorted by file and line, and how many decks and cards parsed."""
 
-    Returns (problems sorted by file and line, decks parsed, cards parsed). Checks the
-    deck format (which already demands a non-empty front and back), card-id uniqueness
-    across decks, a ``source`` on every card, that every ``$...$`` / ``$$...$$`` formula
-    can be typeset, that no two fronts are near-identical, and that every shipped deck
-    names its curriculum area and leaf; then :func:`reading_problems`.
+    problems: list[DeckError]
+    warnings: list[DeckError]
+    decks: int
+    cards: int
+
+
+def check_decks(dirs: Iterable[Path], files: Iterable[Path] = (), reading: Path | None = None,
+                missing: Iterable[Path] = ()) -> DeckCheck:
+    """Validate the decks under ``dirs`` plus single deck ``files``, and the reading list at
+    ``reading`` (default: the shipped ``resources/reading.yaml``); each path of ``missing`` (given by
+    the user but not found) is a problem.
+
+    Checks the deck format (which already demands a non-empty front and back), card-id uniqueness
+    across decks, a ``source`` on every card (an error for the shipped decks, a warning for the user's
+    own: the deck format asks it of shipped cards only), that every ``$...$`` / ``$$...$$`` formula
+    can be typeset, that no two fronts are near-identical, and that every shipped deck names its
+    curriculum area and leaf; then :func:`reading_problems`. A file that fails to parse still has its
+    parsed cards checked, so one pass reports every problem that can be found.
     """
-    result = load_decks(list(dirs))
-    problems = list(result.errors)
-    decks = list(result.decks)
-    for path in files:
-        try:
-            decks.append(parse_deck(read_deck_text(path), path))
-        except DeckError as exc:
-            problems.extend(exc.problems)
-    for deck in decks:
-        problems.extend(_content_problems(deck))
-    problems.extend(near_duplicate_fronts(decks))
     shipped = shipped_decks_dir().resolve()
+    dirs = list(dirs)
+    result = load_decks(dirs)
+    problems = [DeckError(path, 0, "no such file or folder") for path in missing]
+    problems.extend(result.errors)
+    warnings: list[DeckError] = []
+    decks = list(result.decks)
+    broken = sorted({Path(e.path) for e in result.errors} - {Path(d.path) for d in decks})
+    partial: list[Deck] = []
+    for path in [*broken, *files]:
+        try:
+            deck = parse_deck(read_deck_text(path), path)
+        except DeckError as exc:
+            if path in files:
+                problems.extend(exc.problems)
+            if exc.cards:
+                partial.append(Deck(id=DeckId(path.stem), title=path.stem, area="", path=path, cards=exc.cards))
+            continue
+        if path in files:  # a folder's file that parses was left out for another reason (a repeated deck id)
+            decks.append(deck)
+    for deck in [*decks, *partial]:
+        errors, notes = _content_problems(deck, shipped=Path(deck.path).resolve().parent == shipped)
+        problems.extend(errors)
+        warnings.extend(notes)
+    problems.extend(near_duplicate_fronts(decks))
     problems.extend(curriculum_problems([d for d in decks if Path(d.path).resolve().parent == shipped]))
     problems.extend(reading_problems(decks, reading))
+    problems = list({str(p): p for p in problems}.values())  # a broken file's problems, once
     problems.sort(key=lambda p: (p.path, p.line))
-    return problems, len(decks), sum(len(d.cards) for d in decks)
+    warnings.sort(key=lambda p: (p.path, p.line))
+    return DeckCheck(problems, warnings, len(decks), sum(len(d.cards) for d in decks))
 
 
-def _content_problems(deck: Deck) -> list[DeckError]:
+def _content_problems(deck: Deck, *, shipped: bool) -> tuple[list[DeckError], list[DeckError]]:
+    """(errors, warnings) for the cards of ``deck``: a missing source (an error only when ``shipped``)
+    and formulas that cannot be typeset."""
     try:
         lines = Path(deck.path).read_text(encoding="utf-8").splitlines()
     except OSError:
         lines = []
-    out = []
+    out: list[DeckError] = []
+    notes: list[DeckError] = []
     for card in deck.cards:
         if not card.source.strip():
-            out.append(DeckError(deck.path, card.line, f"card {card.id}: no 'source:'"))
+            if shipped:
+                out.append(DeckError(deck.path, card.line, f"card {card.id}: no 'source:'"))
+            else:
+                notes.append(DeckError(deck.path, card.line, f"warning: card {card.id}: no 'source:' "
+                                       "(say where its answer can be checked)"))
         for side, text in (("front", card.front), ("back", card.back)):
             for offset, message in formula_problems(text):
                 snippet = text[offset:].splitlines()[0] if text[offset:] else ""
                 line = _line_of(lines, snippet, card.line)
                 out.append(DeckError(deck.path, line, f"card {card.id} ({side}): {message}"))
-    return out
+    return out, notes
 
 
 def _line_of(lines: list[str], snippet: str, start: int) -> int:
