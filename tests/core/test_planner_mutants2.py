@@ -10,7 +10,18 @@ from datetime import timedelta
 import pytest
 
 from mlprep.core import planner
-from mlprep.core.planner import AGAIN, GOOD, MAX_PLAN_DAYS, RETURN_DAYS, due_under_plan, measure_pace, place_due
+from mlprep.core.planner import (
+    AGAIN,
+    GOOD,
+    MAX_PLAN_DAYS,
+    RETURN_DAYS,
+    Pace,
+    due_under_plan,
+    lapse_reserve,
+    measure_pace,
+    place_due,
+    review_capacity,
+)
 from tests.core.planner_strategies import TODAY, LinearModel, seen_on
 
 D = timedelta(days=1)
@@ -60,5 +71,31 @@ def test_due_under_plan_respects_the_days_capacity() -> None:
     full = {interview - k * D: 1 for k in range(1, 11)}
     args = {"due": TODAY + 25 * D, "memory": seen_on(TODAY - D), "today": TODAY, "interview": interview,
             "target": 0.9, "model": LINEAR, "load": full}
-    assert due_under_plan(**args, capacity=1) == interview - 11 * D  # type: ignore[arg-type]
-    assert due_under_plan(**args) == interview - D  # type: ignore[arg-type]  # no capacity: least loaded, latest
+    assert due_under_plan(**args, capacity=1) == interview - 11 * D
+    assert due_under_plan(**args) == interview - D  # no capacity: least loaded, latest
+
+
+def _most_reviews(budget: int, pace: Pace) -> int:
+    """review_capacity's definition, counted up one review at a time."""
+    n = 0
+    while (n + 1) * pace.review_cost + lapse_reserve(n + 1, pace) <= budget + 1e-9:
+        n += 1
+    return n
+
+
+@pytest.mark.parametrize("pace", [Pace(), Pace(15.0, 0.0, 0.25, 0.5), Pace(15.0, 0.0, 0.1, 2.0),
+                                  Pace(15.0, 0.5, 0.5, 1.0), Pace(15.0, 0.0, 1.0, 1.0)])
+def test_review_capacity_is_the_most_reviews_with_their_reserve_that_fit(pace: Pace) -> None:
+    # The closed-form root lands a review short on some budgets (3 at Pace(): 2.9999999999999996 before
+    # flooring), which the correction steps must make up.
+    for budget in range(0, 80):
+        assert review_capacity(budget, pace) == _most_reviews(budget, pace), budget
+
+
+def test_place_due_never_moves_a_review_onto_the_interview_day() -> None:
+    # Target 0.99: only a review the day before the interview reaches it, and that day is full: the latest
+    # earlier day with room, not the (empty) interview day itself.
+    interview = TODAY + 20 * D
+    due = place_due(answered_on=TODAY, sm2_due=TODAY + 25 * D, memory=seen_on(TODAY), interview=interview,
+                    target=0.99, model=LINEAR, load={interview - D: 1}, capacity=1)
+    assert due == interview - 2 * D

@@ -105,4 +105,5 @@ def test_a_failed_write_after_the_rollover_keeps_the_card_on_screen(col: Collect
     assert s.current_kind is ReviewKind.NEW
     monkeypatch.undo()
     assert s.answer(Button.GOOD).progress.due == date(2026, 3, 12)
-    assert s.next_card() is not None and s.next_card().id == "b-one"  # type: ignore[union-attr]
+    following = s.next_card()
+    assert following is not None and following.id == "b-one"
