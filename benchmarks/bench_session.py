@@ -16,85 +16,50 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from pathlib import Path, PurePath
+from datetime import timedelta
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from harness import DECKS, NOW, build_session_collection, conditions, ms, percentile, timed
 
 from mlprep.core.clock import FixedClock, day_start, study_day
-from mlprep.core.models import Button, Card, CardId, Deck, DeckId
+from mlprep.core.models import Button
 from mlprep.core.study_settings import StudySettings
 from mlprep.services.overview import deck_overview
 from mlprep.services.study import StudySession
-from mlprep.storage.collection_db import open_collection_db
+from mlprep.storage.collection_db import CollectionDb, open_collection_db
 
-NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-DECKS = 100
-DUE_SHARE = 0.10  # 10 % of cards due today or overdue, like a busy day
+__all__ = ["ms", "percentile"]  # bench_stats used to import them from here
+DUE_SHARE = 0.10  # 10 % of cards due today or overdue, like a busy day (harness.build_session_collection)
 NEW_SHARE = 0.10  # 10 % never reviewed
 BIG = StudySettings(new_per_day=9999, reviews_per_day=99999)
-
-
-def ms(seconds: float) -> float:
-    return seconds * 1000
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def timed(fn: Callable[[], object], repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        out.append(ms(time.perf_counter() - start))
-    return out
+SYNCHRONOUS: str | None = None
+"""``--synchronous``: the same setting on both sides; ``None`` keeps each side's shipped one (both FULL)."""
 
 
 # -- mlprep ---------------------------------------------------------------------------------
 
 def build_mlprep(path: Path, n_cards: int, n_reviews: int, rng: random.Random) -> None:
-    storage = open_collection_db(path)
-    store = storage.cards
-    per_deck = n_cards // DECKS
-    for d in range(DECKS):
-        deck_id = DeckId(f"deck-{d:03d}")
-        cards = tuple(Card(id=CardId(f"c{d:03d}-{i:05d}"), deck=deck_id, front=f"Question {d}/{i}?",
-                           back=f"Answer {d}/{i}.", tags=("bench",), source="synthetic")
-                      for i in range(per_deck))
-        store.save_deck(Deck(id=deck_id, title=f"Deck {d:03d}", area="math", path=PurePath(f"{deck_id}.md"),
-                             cards=cards), NOW)
-    today = study_day(NOW)
-    ids = [r[0] for r in store.db.execute("SELECT id FROM cards").fetchall()]
-    store.set_new_ranks({CardId(card_id): rank for rank, card_id in enumerate(ids)})  # introduction order
-    with store.db.atomic():
-        for card_id in ids:
-            roll = rng.random()
-            if roll < NEW_SHARE:
-                continue
-            due = today - timedelta(days=rng.randint(0, 30)) if roll < NEW_SHARE + DUE_SHARE \
-                else today + timedelta(days=rng.randint(1, 300))
-            store.db.execute("UPDATE cards SET repetitions = 3, easiness = 2.5, interval = 15, due = ?, "
-                             "reviews = 10 WHERE id = ?", [due.isoformat(), card_id])
-        rows = ({"card_id": rng.choice(ids), "reviewed_at": (NOW - timedelta(minutes=rng.randint(1440, 10**6))
-                 ).isoformat(), "quality": rng.randint(2, 5), "kind": "review", "repetitions_before": 2,
-                 "repetitions_after": 3, "interval_before": 6, "interval_after": 15, "easiness_before": 2.5,
-                 "easiness_after": 2.5, "due_before": "2026-01-01", "due_after": "2026-01-16", "answer_ms": 5000}
-                for _ in range(n_reviews))
-        store.db["review_log"].insert_all(rows, batch_size=5000)
-    store.db.close()
+    build_session_collection(path, n_cards, n_reviews, rng)
+
+
+def _open(path: Path) -> CollectionDb:
+    store = open_collection_db(path)
+    if SYNCHRONOUS is not None:
+        store.db.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+    return store
 
 
 def bench_mlprep(path: Path, answers: int) -> dict[str, list[float]]:
     clock = FixedClock(NOW)
-    store = open_collection_db(path)
+    store = _open(path)
     session = StudySession(store, clock, settings=BIG)
     session.next_card()
     answer_next, idle = [], []
@@ -162,6 +127,8 @@ def bench_anki(path: Path, answers: int) -> dict[str, list[float]]:
     from anki.scheduler.v3 import CardAnswer
 
     col = Collection(str(path))
+    if SYNCHRONOUS is not None:
+        col.db.execute(f"pragma synchronous = {SYNCHRONOUS}")
     ratings = [CardAnswer.GOOD, CardAnswer.EASY, CardAnswer.HARD, CardAnswer.GOOD]
     top = col.sched.get_queued_cards().cards[0]
     answer_next = []
@@ -190,7 +157,7 @@ def bench_ui(path: Path, answers: int) -> list[float]:
     from mlprep.ui.review_view import ReviewView
 
     app = QApplication.instance() or QApplication(sys.argv)
-    store = open_collection_db(path)
+    store = _open(path)
     view = ReviewView()
     view.resize(1000, 700)
     view.show()
@@ -213,20 +180,34 @@ def main() -> None:
     parser.add_argument("--reviews", type=int, default=1_000_000)
     parser.add_argument("--answers", type=int, default=2000)
     parser.add_argument("--no-anki", action="store_true")
+    parser.add_argument("--dir", type=Path, default=None, help="where the collections go (e.g. /dev/shm/x: tmpfs)")
+    parser.add_argument("--synchronous", default=None, choices=["OFF", "NORMAL", "FULL"],
+                        help="the same PRAGMA synchronous on both sides (default: each side's shipped one)")
+    parser.add_argument("--mlprep-db", type=Path, default=None, help="a built mlprep collection to copy")
+    parser.add_argument("--anki-db", type=Path, default=None, help="a built Anki collection to copy")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    global SYNCHRONOUS
+    SYNCHRONOUS = args.synchronous
+    with tempfile.TemporaryDirectory(dir=args.dir) as tmp:
         mine, theirs = Path(tmp) / "mlprep.sqlite3", Path(tmp) / "anki.anki2"
         t = time.perf_counter()
-        build_mlprep(mine, args.cards, args.reviews, random.Random(7))
+        if args.mlprep_db:
+            shutil.copyfile(args.mlprep_db, mine)
+        else:
+            build_mlprep(mine, args.cards, args.reviews, random.Random(7))
         print(f"built mlprep collection in {time.perf_counter() - t:.1f} s", file=sys.stderr)
         m = bench_mlprep(mine, args.answers)
         a = None
         if not args.no_anki:
             t = time.perf_counter()
-            build_anki(theirs, args.cards, args.reviews, random.Random(7))
+            if args.anki_db:
+                shutil.copyfile(args.anki_db, theirs)
+            else:
+                build_anki(theirs, args.cards, args.reviews, random.Random(7))
             print(f"built Anki collection in {time.perf_counter() - t:.1f} s", file=sys.stderr)
             a = bench_anki(theirs, args.answers)
         ui = bench_ui(mine, min(300, args.answers))
+        where = conditions(Path(tmp), synchronous=SYNCHRONOUS or "FULL both (shipped)")
     rows = [("answer + next card, p50", "answer_next", 50), ("answer + next card, p99", "answer_next", 99),
             ("deck list counts, median", "counts", 50), ("open collection, median", "open", 50)]
     print(f"| {args.cards:,} cards, {args.reviews:,} review-log rows | mlprep (ms) | Anki {_anki_version()} (ms) "
@@ -244,6 +225,7 @@ def main() -> None:
           f"{statistics.median(m['idle']):.3f} / {max(m['idle']):.3f} | – | – |")
     print(f"| review screen: answer → next card shown, p50 / p99 | {statistics.median(ui):.2f} / "
           f"{percentile(ui, 99):.2f} | – | – |")
+    print(f"\nconditions: {where}")
 
 
 def _anki_version() -> str:

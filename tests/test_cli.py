@@ -79,6 +79,24 @@ def test_check_reports_every_problem_of_a_broken_file_in_one_pass_and_exits_1(tm
         0, [f"{decks / 'bad.md'}:15: warning: card bad-three: no 'source:' (say where its answer can be checked)"])
 
 
+def test_check_warns_of_an_answer_that_opens_with_a_number_markdown_would_make_a_list(tmp_path: Path) -> None:
+    """Issue 17, item 8: "A: 2. For the NULL row ..." was shown as a numbered list of one item."""
+    deck = tmp_path / "nums.md"
+    deck.write_text(
+        "---\ntitle: Nums\narea: sql\n---\n\n## n-prose\nsource: s\nQ: How many rows?\n"
+        "A: 2. For the NULL row the test is unknown.\n\n## n-list\nsource: s\nQ: Steps?\n"
+        "A: 1. Parse.\n2. Plan.\n\n## n-escaped\nsource: s\nQ: How many?\nA: 2\\. The second.\n\n"
+        "## n-front\nsource: s\nQ: 3. Why three?\nA: Because.\n", encoding="utf-8")
+    result = mlprep("check", str(deck), data_dir=tmp_path)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines() == [
+        f"{deck}:9: warning: card n-prose (back): starts with \"2. \", which Markdown shows as a numbered "
+        "list; write \"2\\.\" for the number as text",
+        f"{deck}:24: warning: card n-front (front): starts with \"3. \", which Markdown shows as a numbered "
+        "list; write \"3\\.\" for the number as text",
+    ]
+
+
 def test_check_of_a_path_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
     result = mlprep("check", str(tmp_path / "nowhere.md"), data_dir=tmp_path)
     assert result.returncode == 1
@@ -130,7 +148,8 @@ def test_reading_json_kind_book_lists_every_book_with_status_and_cite_counts(tmp
     assert {"ng-mly", "geron-homl", "raschka-pml", "bishop-prml", "goodfellow-dl"} <= {b["id"] for b in books}
     assert {b["kind"] for b in books} == {"book"}
     assert set(books[0]) == {"id", "title", "authors", "organisation", "kind", "url", "areas", "level", "free", "why",
-                             "year", "notes", "status", "status_date", "user_notes", "cite_count"}
+                             "year", "notes", "short_title", "status", "status_date", "user_notes", "cite_count"}
+    assert next(b for b in books if b["id"] == "geron-homl")["short_title"] == "Hands-On ML (Géron)"
     assert all(b["status"] == "to_read" and b["url"].startswith("https://") for b in books)  # no collection yet
     assert next(b for b in books if b["id"] == "geron-homl")["cite_count"] >= 1
 
@@ -143,8 +162,10 @@ def test_reading_shows_the_collections_status_in_aligned_columns(tmp_path: Path,
     col = open_collection(tmp_path, clock)
     ReadingService(load_reading_list(), storage_of(col), clock).set_status("esl", ReadingStatus.READING)
     col.close()
-    lines = mlprep("reading", "--status", "reading", data_dir=tmp_path).stdout.splitlines()
+    one = mlprep("reading", "--status", "reading", data_dir=tmp_path)
+    lines = one.stdout.splitlines()
     assert len(lines) == 1 and lines[0].split()[:4] == ["esl", "book", "advanced", "reading"]
+    assert one.stderr.splitlines()[-1] == "1 item"  # issue 17, item 7: plurals said right
     rows = mlprep("reading", "--area", "sql", "--search", "postgresql", data_dir=tmp_path).stdout.splitlines()
     assert rows and all(row.index("to read") == rows[0].index("to read") for row in rows)
 
@@ -175,13 +196,37 @@ def test_stats_json_plain_and_csv_export(tmp_path: Path) -> None:
     out = tmp_path / "csv"
     plain = mlprep("stats", "--export-csv", str(out), data_dir=tmp_path)
     assert plain.returncode == 0, plain.stderr
-    assert "Today        1 answers, 1 cards, 100% correct, 2 min" in plain.stdout
-    assert "Streak       current 1 days" in plain.stdout and "Mastery by area" in plain.stdout
+    assert "Today        1 answer, 1 card, 100% correct, 2 min" in plain.stdout
+    assert "Streak       current 1 day, longest 1 day; 1 of the past 365 days studied" in plain.stdout
+    assert "Mastery by area" in plain.stdout
     log_lines = (out / "mlprep-review-log.csv").read_text(encoding="utf-8").splitlines()
     assert log_lines[0].startswith("id,card_id,deck_id,area,reviewed_at,kind,quality") and len(log_lines) == 2
     assert (out / "mlprep-mastery.csv").read_text(encoding="utf-8").startswith("level,area,key,title,cards,seen")
     bad = mlprep("stats", "--scope", "deck:no-such-deck", data_dir=tmp_path)
     assert bad.returncode == 2 and "no such area or deck" in bad.stderr
+
+
+def test_stats_counts_todays_re_drill_and_says_two_answers(tmp_path: Path) -> None:
+    """Two answers today, one of them below Good (4): SM-2's step 7 owes that card a re-drill today."""
+    from datetime import UTC, datetime
+
+    from mlprep.core.clock import SystemClock
+    from mlprep.services.collection import open_collection
+
+    col = open_collection(tmp_path, SystemClock())
+    db = storage_of(col).db
+    first, second = (row[0] for row in db.execute("SELECT id FROM cards ORDER BY id LIMIT 2").fetchall())
+    now = datetime.now(UTC).isoformat()
+    for card, quality in ((first, 2), (second, 5)):
+        db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, interval_before, "
+                   "answer_ms) VALUES (?, ?, ?, 'new', 0, 0, 20000)", [card, now, quality])
+    col.close()
+    plain = mlprep("stats", data_dir=tmp_path)
+    assert plain.returncode == 0, plain.stderr
+    assert "Today        2 answers, 2 cards, 50% correct, 1 min" in plain.stdout
+    assert "Due          today 0 + 1 to re-drill, tomorrow 0," in plain.stdout
+    data = json.loads(mlprep("stats", "--json", data_dir=tmp_path).stdout)
+    assert data["forecast"]["redrill"] == 1 and data["forecast"]["counts"][0] == 0
 
 
 def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
@@ -306,3 +351,44 @@ def test_a_writing_command_refuses_while_the_app_holds_the_collection(tmp_path: 
         assert mlprep("stats", "--json", data_dir=tmp_path).returncode == 0  # read-only works
     finally:
         app.close()
+
+
+def test_install_desktop_entry_writes_the_entry_and_icon_under_xdg_data_home(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 17, item 13: `mlprep --install-desktop-entry` adds mlprep to the desktop's applications."""
+    data_home = tmp_path / "xdg data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data_home))
+    result = mlprep("--install-desktop-entry", data_dir=None)
+    assert result.returncode == 0, result.stderr
+    entry = data_home / "applications" / "mlprep.desktop"
+    icon = data_home / "icons" / "hicolor" / "scalable" / "apps" / "mlprep.svg"
+    assert result.stdout.splitlines() == [str(entry), str(icon)]
+    lines = entry.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "[Desktop Entry]"
+    assert {"Type=Application", "Name=mlprep", "Icon=mlprep", "Terminal=false"} <= set(lines)
+    assert f"Exec={sys.executable} -m mlprep" in lines  # this installation, whatever the session's PATH
+    assert icon.read_bytes().startswith(b"<?xml") and b"<svg" in icon.read_bytes()
+    again = mlprep("--install-desktop-entry", data_dir=None)  # installing twice replaces, never appends
+    assert again.returncode == 0 and entry.read_text(encoding="utf-8").splitlines() == lines
+    assert sorted(p.name for p in (data_home / "applications").iterdir()) == ["mlprep.desktop"]
+
+
+def test_install_desktop_entry_quotes_a_command_with_spaces(tmp_path: Path) -> None:
+    """The Desktop Entry Specification's Exec quoting: a path with a space is one argument."""
+    from mlprep.app import install_desktop_entry
+
+    entry, _icon = install_desktop_entry({"XDG_DATA_HOME": str(tmp_path)}, ["/opt/my apps/python", "-m", "mlprep"])
+    assert 'Exec="/opt/my apps/python" -m mlprep' in entry.read_text(encoding="utf-8").splitlines()
+
+
+def test_install_desktop_entry_defaults_to_local_share_and_says_why_it_failed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/path")  # ignored, as the XDG spec says
+    assert mlprep("--install-desktop-entry", data_dir=None).returncode == 0
+    assert (tmp_path / ".local" / "share" / "applications" / "mlprep.desktop").is_file()
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "a-file"))
+    (tmp_path / "a-file").write_text("not a folder")
+    failed = mlprep("--install-desktop-entry", data_dir=None)
+    assert failed.returncode == 1 and "mlprep --install-desktop-entry:" in failed.stderr
+    assert "a-file" in failed.stderr and failed.stdout == ""

@@ -26,10 +26,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"mlprep {__version__}")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="where the collection lives (default: $MLPREP_DATA_DIR or the user data dir)")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add mlprep to the Linux desktop's applications (an entry and its icon under "
+                             "$XDG_DATA_HOME, default ~/.local/share), then exit")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="open the app (the default)")
     cards = sub.add_parser("cards", help="list every card")
     cards.add_argument("--json", action="store_true", help="one JSON object per line")
+    cards.add_argument("--search", default=None, metavar="QUERY",
+                       help="only the cards matching QUERY, in the Browse window's syntax (README, Browse), "
+                            "printed as id, deck, due, interval (days), soonest due first")
     cards.add_argument("--summary", action="store_true",
                        help="card counts per curriculum area and leaf, as Markdown (docs/curriculum.md)")
     cards.add_argument("--coverage", nargs="?", const="", default=None, metavar="DIR",
@@ -58,6 +64,9 @@ def _parser() -> argparse.ArgumentParser:
     from mlprep import plan_cli
 
     plan_cli.add_parser(sub)
+    from mlprep import transfer_cli
+
+    transfer_cli.add_parsers(sub)
     backup = sub.add_parser("backup", help="back the collection up now into <data dir>/backups (or --list them)")
     backup.add_argument("--list", action="store_true", help="list the backups, newest first")
     restore = sub.add_parser("restore", help="replace the collection by a backup (the current one is backed up first)")
@@ -99,12 +108,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(argv: Sequence[str] | None) -> int:
     args = _parser().parse_args(argv)
+    if args.install_desktop_entry:
+        return _install_desktop_entry()
     command = args.command or "gui"
     if command == "check":
         return _check(args.paths, args.data_dir, style=args.style)
     if command == "cards":
         if args.coverage is not None:
             return _coverage(Path(args.coverage) if args.coverage else None)
+        if args.search is not None:
+            return _search_cards(args.data_dir, args.search, as_json=args.json)
         return _cards(args.data_dir, as_json=args.json, summary=args.summary)
     if command == "render":
         return _render(args.data_dir, args.card_id, args.output, back=args.back, dark=args.theme == "dark",
@@ -115,6 +128,10 @@ def _run(argv: Sequence[str] | None) -> int:
         return _stats(args)
     if command in ("backup", "restore", "check-db"):
         return _maintenance(args)
+    if command in ("import", "export"):
+        from mlprep import transfer_cli
+
+        return transfer_cli.run(args, lambda: _open(args.data_dir, read_only=False, lock=True))
     if command == "plan":
         from mlprep import plan_cli
 
@@ -122,6 +139,18 @@ def _run(argv: Sequence[str] | None) -> int:
     from mlprep.app import run_app
 
     return run_app(data_dir=args.data_dir)
+
+
+def _install_desktop_entry() -> int:
+    from mlprep.app import install_desktop_entry
+
+    try:
+        entry, icon = install_desktop_entry(os.environ, [sys.executable, "-m", "mlprep"])
+    except OSError as error:
+        print(f"mlprep --install-desktop-entry: {error}", file=sys.stderr)
+        return 1
+    print(f"{entry}\n{icon}")
+    return 0
 
 
 def _deck_dirs(data_dir: Path | None) -> list[Path]:
@@ -268,6 +297,30 @@ def _cards(data_dir: Path | None, *, as_json: bool, summary: bool = False) -> in
     return 0
 
 
+def _search_cards(data_dir: Path | None, query: str, *, as_json: bool) -> int:
+    """``mlprep cards --search QUERY``: exit 2 with the problem and its column for a malformed query."""
+    from mlprep.services.browse import SearchSyntaxError, row_json
+
+    col = _open_read_only(data_dir)
+    try:
+        browser = col.browse()
+        try:
+            ids = browser.search(query)
+        except SearchSyntaxError as error:
+            print(f"mlprep cards: bad search: {error}\n  {query}\n  {' ' * (error.position - 1)}^", file=sys.stderr)
+            return 2
+        for start in range(0, len(ids), 1000):
+            for row in browser.rows(ids[start:start + 1000]):
+                if as_json:
+                    print(json.dumps(row_json(row), ensure_ascii=False))
+                else:
+                    due = row.due.isoformat() if row.due else "new"
+                    print(f"{row.card_id}\t{row.deck_id}\t{due}\t{row.interval}")
+    finally:
+        col.close()
+    return 0
+
+
 def _open(data_dir: Path | None, *, read_only: bool, lock: bool = False) -> Collection:
     """The collection; ``read_only`` for a command that only reads (never written, synced or migrated)."""
     from mlprep.core.clock import SystemClock
@@ -284,6 +337,7 @@ def _open_read_only(data_dir: Path | None) -> Collection:
 
 
 def _reading(args: argparse.Namespace) -> int:
+    from mlprep.core.wording import count_of
     from mlprep.services.reading import entry_json, filter_entries
 
     collection = _open_read_only(args.data_dir)
@@ -305,7 +359,7 @@ def _reading(args: argparse.Namespace) -> int:
     widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[4])
-    print(f"{len(rows)} item(s)", file=sys.stderr)
+    print(count_of(len(rows), "item"), file=sys.stderr)
     return 0
 
 

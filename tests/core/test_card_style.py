@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from mlprep.core.card_style import MAX_BACK_WORDS, back_words, front_questions, style_problems
+from mlprep.core.card_style import (
+    MAX_BACK_WORDS,
+    back_words,
+    front_questions,
+    literal_number_start,
+    style_problems,
+)
 from mlprep.core.models import Card, CardId, DeckId
 
 
@@ -28,3 +34,14 @@ def test_an_allowed_id_is_not_flagged() -> None:
     bundled = card("What is X? Why?", " ".join(["w"] * 90), "c-allowed")
     assert len(style_problems(bundled)) == 2
     assert style_problems(bundled, allowed={"c-allowed"}) == []
+
+
+def test_a_side_that_opens_with_a_lone_number_and_period_is_flagged_a_real_list_is_not() -> None:
+    assert literal_number_start("2. For the NULL row, the test is unknown.") == "2"
+    assert literal_number_start("\n253. $P$ passes 0.5") == "253"
+    assert literal_number_start("   7.\tseven") == "7"  # up to three spaces of indent, a tab after
+    assert literal_number_start("1. Parse.\n2. Plan.") is None  # the list goes on
+    assert literal_number_start("9. Nine\n\n   10. ten") is None
+    assert literal_number_start("2. Two\n\n1. One\n2. again") == "2"  # no "3." follows the opening "2."
+    for text in ("2\\. escaped", "2.5 is a number", "Step 2. then", "    2. code", "2.", "2. ", "x\n2. later"):
+        assert literal_number_start(text) is None, text

@@ -60,7 +60,7 @@ def test_a_valid_list_gives_its_items_in_file_order_with_every_field() -> None:
     ("  - id: ml-forum", "  - id: sql-book", f"{PATH}:42: item id 'sql-book' repeats the item at line 2"),
     ("    year: 2021\n", "    year: 2021\n    colour: red\n",
      f"{PATH}:14: item sql-book: unknown field 'colour' (expected id, title, kind, url, areas, level, free, why, "
-     "authors, organisation, year, notes)"),
+     "authors, organisation, year, notes, short_title)"),
     ("    year: 2021\n", "    year: 2021\n    title: Again\n",
      f"{PATH}:14: item sql-book: field 'title' repeats line 3"),
 ])
@@ -139,3 +139,23 @@ def test_cards_carry_a_ref_tag_for_each_cited_item() -> None:
         ("sql", "leaf:9.1", "ref:sql-book", "ref:sql-docs"),
         ("sql", "leaf:9.1", "ref:sql-docs"),
     ]
+
+
+def test_a_short_title_names_the_item_in_lists_and_must_be_shorter_than_the_title() -> None:
+    """Issue 17, item 12: long titles were cut to ~20 characters in the reading view's list."""
+    text = READING_YAML.replace('    title: "PostgreSQL Documentation"\n',
+                                '    title: "PostgreSQL Documentation"\n    short_title: "  PostgreSQL   docs "\n')
+    items = {i.id: i for i in parse_reading_list(text, PATH)}
+    assert (items["sql-docs"].short_title, items["sql-docs"].list_title) == ("PostgreSQL docs", "PostgreSQL docs")
+    assert items["sql-docs"].title == "PostgreSQL Documentation"
+    assert (items["sql-book"].short_title, items["sql-book"].list_title) == ("", "SQL for Data People")
+    as_long = text.replace('short_title: "  PostgreSQL   docs "', 'short_title: "PostgreSQL Documentation!"')
+    assert problems_of(as_long) == [f"{PATH}:16: item sql-docs: 'short_title' must be shorter than the title "
+                                    "(24 characters)"]
+    same_length = text.replace('short_title: "  PostgreSQL   docs "', 'short_title: "PostgreSQL documentation"')
+    assert problems_of(same_length) == [f"{PATH}:16: item sql-docs: 'short_title' must be shorter than the title "
+                                        "(24 characters)"]
+    assert problems_of(text.replace('short_title: "  PostgreSQL   docs "', "short_title: [a, b]")) == [
+        f"{PATH}:16: item sql-docs: 'short_title' must be non-empty text"]
+    empty = text.replace('short_title: "  PostgreSQL   docs "', "short_title:")
+    assert parse_reading_list(empty, PATH)[1].short_title == ""

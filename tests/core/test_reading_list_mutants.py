@@ -9,7 +9,7 @@ from mlprep.core.deck_format import DeckError
 from mlprep.core.reading_list import Level, ReadingItem, ReadingKind, parse_reading_list
 
 PATH = "r.yaml"
-EXPECTED_FIELDS = "id, title, kind, url, areas, level, free, why, authors, organisation, year, notes"
+EXPECTED_FIELDS = "id, title, kind, url, areas, level, free, why, authors, organisation, year, notes, short_title"
 AREAS = "math, algorithms, frameworks, deep-learning, preprocessing, evaluation, challenges, mlops, sql"
 
 # One valid item, a field a line: line 2 is "- id: x", line 3 "title: T", ..., line 10 "free: true".

@@ -203,3 +203,69 @@ def test_check_reports_a_broken_list_and_citations_it_lacks(tmp_path: Path, deck
         "(reading.yaml)"]
     good = write_reading(tmp_path / "good")
     assert check_decks([decks], reading=good).problems == []
+
+
+# -- issue 17 item 12: day one recommends the foundations of the areas about to be studied ----------------
+
+def _item(item_id: str, area: str, kind: str, level: str = "beginner") -> ReadingEntry:
+    from mlprep.core.reading_list import ReadingItem
+
+    return ReadingEntry(ReadingItem(id=item_id, title=item_id, authors=("A",), organisation="", kind=ReadingKind(kind),
+                                    url="https://example.org/", areas=(area,), level=Level(level), free=True,
+                                    why="why"))
+
+
+def test_before_any_review_the_foundations_of_the_areas_with_most_new_cards_come_first() -> None:
+    """The user answered their first new cards (a few seen, nothing reviewed yet): the recommendations were
+    the docs most cited in an area not yet begun (Docker, DVC); now they are each area's beginner book or
+    course, areas in the order of their new cards, docs only where an area has nothing gentler."""
+    from dataclasses import replace
+
+    from mlprep.storage.reading_store import AreaProgress
+
+    entries = [replace(_item("ops-docs", "mlops", "docs"), cite_count=80),
+               _item("dl-course", "deep-learning", "course"),
+               replace(_item("dl-docs", "deep-learning", "docs"), cite_count=50),
+               _item("dl-advanced", "deep-learning", "book", "advanced"), _item("math-book", "math", "book"),
+               _item("sql-book", "sql", "book"), _item("math-forum", "math", "community")]
+    progress = {"deep-learning": AreaProgress("deep-learning", cards=300, seen=2, lapses=0, reviews=0, passes=0),
+                "mlops": AreaProgress("mlops", cards=206, seen=0, lapses=0, reviews=0, passes=0),
+                "math": AreaProgress("math", cards=196, seen=8, lapses=0, reviews=0, passes=0),
+                "sql": AreaProgress("sql", cards=71, seen=0, lapses=0, reviews=0, passes=0)}
+    recs = recommend(entries, progress, limit=4)
+    assert [r.entry.item.id for r in recs] == ["dl-course", "ops-docs", "math-book", "sql-book"]
+    assert recs[0].reason == "start here: Deep learning (298 new cards)"
+    assert [r.area for r in recs] == ["deep-learning", "mlops", "math", "sql"]
+    focused = recommend(entries, progress, limit=2, focus=("sql",))
+    assert [r.entry.item.id for r in focused] == ["sql-book", "dl-course"]
+    assert focused[0].reason == "start here: SQL, your plan's focus"
+    # Once reviews come back, weakness decides again (as before).
+    reviewed = {**progress, "sql": AreaProgress("sql", cards=71, seen=40, lapses=20, reviews=40, passes=10)}
+    assert recommend(entries, reviewed, limit=1)[0].entry.item.id == "sql-book"
+    assert recommend(entries, reviewed, limit=1)[0].reason == "weak area: SQL (retention 25 %)"
+
+
+def test_the_reading_list_on_day_one_follows_the_decks_and_the_plans_focus(tmp_path: Path, decks: Path,
+                                                                           clock: FixedClock) -> None:
+    from datetime import timedelta
+
+    from mlprep.core.planner import PlanSettings, Weight
+
+    intro = """\
+  - id: math-intro
+    title: "Math from Zero"
+    authors: [Ada Sum]
+    kind: book
+    url: https://example.org/math-intro
+    areas: [math]
+    level: beginner
+    free: true
+    why: The first steps.
+"""
+    reading_path = write_reading(tmp_path / "resources", READING_YAML + intro)
+    col, service = open_service(tmp_path, decks, reading_path, clock)
+    recs = service.recommend()  # nothing studied: SQL has 3 new cards, math 2
+    assert [r.entry.item.id for r in recs] == ["sql-book", "math-intro"]
+    col.set_plan(PlanSettings(interview=col.today() + timedelta(days=30), start=col.today(),
+                              area_weights={"math": Weight.FOCUS}))
+    assert [r.entry.item.id for r in service.recommend()] == ["math-intro", "sql-book"]

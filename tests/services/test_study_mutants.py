@@ -65,12 +65,12 @@ def test_finished_in_a_deck_offers_to_cram_its_visible_cards(col: Collection, cl
                                     cram_count=2)
 
 
-def test_finished_in_all_decks_offers_no_cram(col: Collection, clock: FixedClock) -> None:
+def test_finished_in_all_decks_offers_to_cram_every_visible_card(col: Collection, clock: FixedClock) -> None:
     make_due(col, "b-one", "2026-03-15")
     s = session(col, clock, new_per_day=1)
     s.answer(Button.GOOD)  # a-one: due March 11
-    assert s.finished() == Finished(answered=1, today=TODAY, next_due=date(2026, 3, 11), cram_scope=None,
-                                    cram_count=0)
+    assert s.finished() == Finished(answered=1, today=TODAY, next_due=date(2026, 3, 11), cram_scope=ALL_DECKS,
+                                    cram_count=5)
 
 
 def test_finished_before_any_answer_counts_nothing_and_knows_no_due_day(col: Collection, clock: FixedClock) -> None:

@@ -28,6 +28,9 @@ LANDED = {
     "m003_stats_indexes": "e8edfe171a570f9b20f1d8c81da7255c5abe099b14bfdfd398a42432fa4887bc",
     "m004_stats_summaries": "5367b02c6914760f93fb80873c48b5e25063b826a7f5353f0b838d84759909ef",
     "m005_plan": "03de4cb52f5c92f453d1d19aa15213154a98160e7d2d9a97757fe7d94edeb24a",
+    "m006_card_search": "84b04ef9f6a35ccc8d9db2b22e292c66414a2dced44fb43d60502906b1de71ec",
+    "m007_deck_files": "ed8cf10a3b42e7aacf25ddff19f1ed11e3949e0a6b0fea307302d359c50e9de2",
+    "m008_due_id_index": "f7b79c3bad6486b5ae7d58ac9e226b67004ba3e337a347f83639020a9b44f2f3",
 }
 
 

@@ -273,3 +273,60 @@ def test_a_formula_or_a_literal_token_in_a_link_or_alt_text_stays_text_not_an_im
     qtbot.addWidget(browser)
     browser.show_card(text, None, LIGHT, 17)
     assert "literal MLPREPMATH0X and" in browser.toPlainText()
+
+
+# -- issue 17 item 8: the text baseline, a unary minus, a literal "2." ------------------------------------
+
+def ink_columns(image: QImage, background: str) -> list[tuple[int, int, int]]:
+    """Runs of columns with ink (pixels of the card that differ from its ``background``): (first column,
+    top row, bottom row) per run, left to right; the transparent corners are not ink."""
+    base = QColor(background)
+
+    def ink(x: int, y: int) -> bool:
+        c = image.pixelColor(x, y)
+        return c.alpha() == 255 and abs(c.red() - base.red()) + abs(c.green() - base.green()) \
+            + abs(c.blue() - base.blue()) > 120
+
+    runs: list[tuple[int, int, int]] = []
+    current: list[int] | None = None
+    for x in range(image.width()):
+        rows = [y for y in range(image.height()) if ink(x, y)]
+        if not rows:
+            if current:
+                runs.append((current[0], current[1], current[2]))
+            current = None
+        elif current is None:
+            current = [x, rows[0], rows[-1]]
+        else:
+            current = [current[0], min(current[1], rows[0]), max(current[2], rows[-1])]
+    if current:
+        runs.append((current[0], current[1], current[2]))
+    return runs
+
+
+@pytest.mark.parametrize("px", [15, 17, 21])
+def test_inline_math_sits_on_the_text_baseline_on_a_line_with_a_fraction(qapp, px: int) -> None:
+    # text x, a fraction, text x, math x, text x: each x's foot is on the baseline (2 device px per px)
+    image = render_card_image(r"x $\frac{a}{b}$ x $x$ x", None, LIGHT, width=400, px=px)
+    runs = ink_columns(image, LIGHT.base)
+    assert len(runs) == 5, runs
+    feet = [runs[i][2] for i in (0, 2, 3, 4)]
+    assert max(feet) - min(feet) <= 1, feet
+    # and the same math x on a line of its own sits where it does next to the fraction
+    alone = ink_columns(render_card_image(r"x $x$ x", None, LIGHT, width=400, px=px), LIGHT.base)
+    assert abs((alone[1][2] - alone[0][2]) - (runs[3][2] - runs[2][2])) <= 1
+
+
+@pytest.mark.parametrize("tex", [r"[-1, 1]", r"(-1, 1]", r"-x + y", r"\{-1, 0, 1\}", r"[0, -1]"])
+def test_a_minus_after_an_opening_bracket_or_a_comma_is_unary(qapp, tex: str) -> None:
+    """A binary minus has a medium space on each side (TeXbook ch. 18): the sign of −1 in [−1, 1] has none."""
+    ts = MathTypesetter()
+    written = ts.render(tex, display=False, px=20, color="#000000").width
+    unary = ts.render(tex.replace("-1", "{-1}").replace("-x", "{-x}"), display=False, px=20, color="#000000").width
+    assert abs(written - unary) < 2, (written, unary)  # a binary minus adds ~9 px here
+
+
+def test_a_binary_minus_keeps_its_spaces(qapp) -> None:
+    ts = MathTypesetter()
+    assert ts.render("a - b", display=False, px=20, color="#000000").width > \
+        ts.render("a {-b}", display=False, px=20, color="#000000").width + 3

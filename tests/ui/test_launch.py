@@ -23,5 +23,5 @@ def test_the_gui_command_opens_the_deck_list_and_quits_when_the_window_closes(qt
 
     QTimer.singleShot(200, look_and_close)
     assert main(["--data-dir", str(tmp_path / "data")]) == 0
-    assert len(seen) == 1 and seen[0].startswith("mlprep: ") and " decks · today: 0 due · 20 new" in seen[0]
+    assert len(seen) == 1 and seen[0].startswith("mlprep — Decks: ") and " decks · today: 0 due · 20 new" in seen[0]
     assert (tmp_path / "data" / "collection.sqlite3").is_file()

@@ -104,10 +104,11 @@ def test_an_item_whose_cards_are_all_scheduled_later_offers_to_cram_them(qtbot, 
     assert window.stack.currentWidget() is done and not done.cram_button.isVisible()
     assert "The next card is due tomorrow" in done.message.text()
 
-    window.study()  # everything: the deck's other card is new, then nothing to offer for all decks
+    window.study()  # everything: the deck's other card is new, then all decks can be crammed
     qtbot.keyClick(window.review, Qt.Key.Key_Space)
     qtbot.keyClick(window.review, Qt.Key.Key_3)
-    assert window.stack.currentWidget() is done and not done.cram_button.isVisible()
+    assert window.stack.currentWidget() is done and done.cram_button.isVisible()
+    assert done.cram_button.text() == "Cram these 2 cards"
 
 
 def test_statistics_and_reading_open_from_the_keyboard_and_escape_returns(qtbot, tmp_path: Path, clock, deck_dir):

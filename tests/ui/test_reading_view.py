@@ -189,7 +189,7 @@ def test_recommended_next_lists_reasons_and_selects_on_click(qtbot: QtBot, setup
     view = setup.view(qtbot)
     rec = view.recommended
     assert [rec.topLevelItem(i).text(0) for i in range(rec.topLevelItemCount())] == ["SQL for Data People"]
-    assert rec.topLevelItem(0).text(1) == "start here: beginner book · 2 cards cite it"
+    assert rec.topLevelItem(0).text(1) == "start here: SQL (3 new cards)"  # nothing studied: the area ahead
     click_row(qtbot, rec, "SQL for Data People")
     assert view.current_item_id() == "sql-book"
     qtbot.keyClicks(view.detail.status_box, "Done")
@@ -238,3 +238,63 @@ def test_refresh_picks_up_new_citations_and_keeps_the_selection(qtbot: QtBot, se
     assert view.current_item_id() == "dl-course"
     assert view.detail.study_button.text() == "Study 1 card" and view.detail.study_button.isEnabled()
     assert view.tree.currentItem().text(4) == "1"
+
+
+# -- issue 17 item 12: short titles, a detail pane that follows the search --------------------------------
+
+def test_the_detail_pane_never_shows_an_item_the_search_hides(qtbot: QtBot, setup: Setup) -> None:
+    view = setup.view(qtbot)
+    click_row(qtbot, view.tree, "Probability Theory: The Logic of Science")
+    assert view.detail.title.text() == "Probability Theory: The Logic of Science"
+    qtbot.mouseClick(view.search, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(view.search, "sql")  # hides it: the first item shown takes its place
+    assert view.visible_ids() == ["sql-book", "sql-docs"]
+    assert view.current_item_id() == "sql-book" and view.detail.title.text() == "SQL for Data People"
+    assert view.tree.currentItem() is view.tree.topLevelItem(0)
+    qtbot.keyClicks(view.search, " quantum")  # nothing matches: the pane goes back to its placeholder
+    assert view.visible_ids() == [] and view.current_item_id() is None
+    assert view.detail.stack.currentIndex() == 0
+    view.search.clear()
+    assert len(view.visible_ids()) == 5 and view.current_item_id() is None  # nothing chosen for the user
+
+
+def test_an_item_with_a_short_title_shows_it_in_the_lists_and_the_full_title_in_detail_and_tooltip(
+        qtbot: QtBot, setup: Setup) -> None:
+    from tests.reading_fixtures import READING_YAML
+
+    write_reading(setup.reading.parent, READING_YAML.replace(
+        '    title: "Probability Theory: The Logic of Science"\n',
+        '    title: "Probability Theory: The Logic of Science"\n    short_title: "Jaynes\' Probability"\n'))
+    view = setup.view(qtbot)
+    row = view.tree.find_row("prob-book")
+    assert row is not None and row.text(0) == "Jaynes' Probability"
+    assert row.toolTip(0).startswith("Probability Theory: The Logic of Science\n")
+    click_row(qtbot, view.tree, "Jaynes' Probability")
+    assert view.detail.title.text() == "Probability Theory: The Logic of Science"
+
+
+def test_at_the_default_window_size_every_shipped_title_fits_its_column(qtbot: QtBot, tmp_path: Path,
+                                                                       clock: FixedClock) -> None:
+    from PySide6.QtGui import QFontMetrics
+
+    from mlprep.ui.main_window import MainWindow
+
+    window = MainWindow(open_collection(tmp_path / "data", clock))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    view = window.reading
+    assert view is not None and window.stack.currentWidget() is view
+    qtbot.wait(20)
+    for tree in (view.tree, view.recommended):
+        metrics = QFontMetrics(tree.font())
+        rows = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+        assert rows
+        cut = [row.text(0) for row in rows if metrics.horizontalAdvance(row.text(0)) + 8 > tree.columnWidth(0)]
+        assert cut == [], (tree.objectName(), tree.columnWidth(0), cut)
+        reading = window.collection.reading()
+        assert all(row.toolTip(0).split("\n")[0] == reading.item(row.data(0, Qt.ItemDataRole.UserRole)).title
+                   for row in rows)  # the full title in the tooltip
+

@@ -35,7 +35,7 @@ def row_counts(window: MainWindow) -> dict[str, tuple[str, str]]:
         area = tree.topLevelItem(i)
         for j in range(area.childCount()):
             item = area.child(j)
-            out[item.text(0)] = (item.text(1), item.text(2))
+            out[item.text(0)] = (item.text(1), item.text(3))  # New, Due (column 2 is Learn)
     return out
 
 

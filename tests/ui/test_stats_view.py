@@ -6,14 +6,16 @@ import csv
 from datetime import UTC
 from pathlib import Path
 
-from PySide6.QtCharts import QStackedBarSeries
+from PySide6.QtCharts import QChartView, QStackedBarSeries
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QPalette, QTextDocument
+from PySide6.QtWidgets import QApplication, QGraphicsTextItem, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from mlprep.core.clock import FixedClock
+from mlprep.core.study_settings import ScopeKind, StudyScope
 from mlprep.storage.collection_db import CollectionDb
+from mlprep.ui.main_window import MainWindow
 from mlprep.ui.stats_view import EMPTY_MESSAGE, StatsView
 from mlprep.ui.theme import DARK, LIGHT, palette
 from tests.helpers import collection_over
@@ -144,3 +146,70 @@ def test_refresh_after_studying_and_the_dark_theme(qtbot: QtBot, tmp_path: Path,
         assert chart_background == view.palette().color(QPalette.ColorRole.Base)
     finally:
         app.setPalette(original)
+
+
+# -- issue 17 item 7: readable labels at the default window size, re-drills in the forecast ---------------
+
+def chart_texts(chart_view: QChartView) -> list[str]:
+    """The texts a chart draws (axis labels, legend entries) as shown: QtCharts elides a label
+    that does not fit to "..."."""
+    items = (item.toGraphicsObject() for item in chart_view.scene().items())
+    return [o.toPlainText() for o in items if isinstance(o, QGraphicsTextItem) and o.isVisible() and o.toPlainText()]
+
+
+def panel_texts(panel: QWidget) -> list[str]:
+    """What a panel shows in full: its charts' texts and the labels wide enough for their text."""
+    texts = [text for view in panel.findChildren(QChartView) for text in chart_texts(view)]
+    document = QTextDocument()
+    for label in panel.findChildren(QLabel):
+        if label.isVisible() and label.width() >= label.sizeHint().width():
+            document.setHtml(label.text())
+            texts.append(" ".join(document.toPlainText().split()))
+    return texts
+
+
+def stats_in_window(qtbot: QtBot, store: CollectionDb, clock: FixedClock) -> StatsView:
+    """The statistics screen as the main window shows it at its default size (Ctrl+Shift+S)."""
+    window = MainWindow(collection_over(store, clock, UTC))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.stats_view is not None and window.stack.currentWidget() is window.stats_view
+    qtbot.wait(20)
+    return window.stats_view
+
+
+def test_every_chart_label_and_legend_entry_is_readable_at_the_default_window_size(
+        qtbot: QtBot, tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:
+    store = history(tmp_path, deck_dir, clock)
+    log(store.db, "a-three", "2026-03-10 09:00", 5, interval=21)  # a mature answer: four review types
+    view = stats_in_window(qtbot, store, clock)
+    panels = {"reviews": view.reviews_panel, "heatmap": view.heatmap_panel, "forecast": view.forecast_panel,
+              "states": view.states_panel, "intervals": view.intervals_panel, "ease": view.ease_panel,
+              "buttons": view.buttons_panel}
+    shown = {name: panel_texts(panel) for name, panel in panels.items()}
+    for name, texts in shown.items():
+        assert texts and not [t for t in texts if "..." in t or "…" in t], (name, texts)
+    assert {"1.3", "2.5"} <= set(shown["ease"])  # SM-2's floor and starting ease factor
+    assert "3w" in shown["intervals"]  # the young/mature line
+    assert {"New", "Learning", "Young", "Mature"} <= set(shown["buttons"])
+    states = " | ".join(shown["states"])
+    for entry in ("New 1", "Learning 1", "Young 1", "Mature 1", "Suspended 1"):
+        assert entry in states, states
+
+
+def test_todays_forecast_counts_the_cards_waiting_to_be_re_drilled(
+        qtbot: QtBot, tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:
+    store = history(tmp_path, deck_dir, clock)
+    view = make_view(qtbot, store, clock)
+    assert view.forecast_panel.note.text() == "2 today (1 overdue) · 3 in 30 days"
+    log(store.db, "a-three", "2026-03-10 09:00", 2, interval=21)  # failed today: SM-2 step 7 drills it again
+    log(store.db, "b-one", "2026-03-10 09:05", 3, "new", reps=0, interval=0, due=None)  # Hard: drilled too
+    log(store.db, "a-two", "2026-03-10 09:10", 2)  # failed ...
+    log(store.db, "a-two", "2026-03-10 09:12", 4, "drill")  # ... and passed its drill: done for today
+    view.refresh()
+    assert view.forecast_panel.note.text() == "2 today (1 overdue) + 2 to re-drill · 3 in 30 days"
+    view.set_scope(StudyScope(ScopeKind.DECK, "deck-b"))
+    assert view.forecast_panel.note.text() == "0 today + 1 to re-drill · 0 in 30 days"

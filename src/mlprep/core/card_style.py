@@ -57,6 +57,23 @@ def front_questions(card: Card) -> int:
     return _prose(card.front).count("?")
 
 
+_LIST_ITEM_RE = re.compile(r"^ {0,3}(\d{1,9})\.[ \t]+\S", re.M)
+
+
+def literal_number_start(text: str) -> str | None:
+    """The number (``"2"``) a card side opens with as ``2. ...`` when no item ``3.`` follows it: Markdown
+    (Python-Markdown's ordered lists, any start number) shows that line as a numbered list of one item,
+    though "2. For the NULL row ..." is almost always an answer that starts with a number. ``None`` when
+    the side does not start so, or goes on with the next number (a real list). ``2\\.`` is text."""
+    first = _LIST_ITEM_RE.match(text.lstrip("\n"))
+    if first is None:
+        return None
+    following = str(int(first.group(1)) + 1)
+    if any(m.group(1).lstrip("0") == following for m in _LIST_ITEM_RE.finditer(text, first.end())):
+        return None
+    return first.group(1)
+
+
 def style_problems(card: Card, allowed: Collection[str] = ()) -> list[StyleProblem]:
     """What ``card`` misses of the bar, unless its id is in ``allowed`` (a two-part front that is truly
     one idea, see ``resources/style-allow.txt``): a front with two or more questions, a back over

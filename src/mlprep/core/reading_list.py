@@ -1,7 +1,13 @@
 """The recommended reading list: parse and validate ``resources/reading.yaml``.
 
 The file is a YAML mapping ``items:`` holding one mapping per resource, with the fields
-of :class:`ReadingItem` (:data:`REQUIRED` and :data:`OPTIONAL`). Cards cite items from their
+of :class:`ReadingItem` (:data:`REQUIRED` and :data:`OPTIONAL`). Required: ``id`` (lower-case
+letters, digits, ``-``), ``title``, ``kind`` (:class:`ReadingKind`), ``url`` (https), ``areas``
+(curriculum area slugs), ``level`` (:class:`Level`), ``free`` (true/false), ``why``; and
+``authors`` (a list of names) or ``organisation``. Optional: ``year``, ``notes`` and
+``short_title``, the name lists show when the title is long ("Designing ML Systems" for
+"Designing Machine Learning Systems: An Iterative Process for Production-Ready Applications"):
+shorter than the title; the full title stays in the detail pane and the list's tooltip. Cards cite items from their
 ``source:`` line as ``@id`` (:func:`cited_ids`). Problems are reported as
 :class:`~mlprep.core.deck_format.DeckError` (``file:line: message``), every one of them,
 each at the line of the item or field it concerns (read from the YAML node marks).
@@ -28,7 +34,7 @@ __all__ = ["FIELDS", "Level", "ReadingItem", "ReadingKind", "ReadingProgress", "
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: 5x faster
 ITEM_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 REQUIRED = ("id", "title", "kind", "url", "areas", "level", "free", "why")
-OPTIONAL = ("authors", "organisation", "year", "notes")
+OPTIONAL = ("authors", "organisation", "year", "notes", "short_title")
 FIELDS = frozenset(REQUIRED + OPTIONAL)
 
 
@@ -72,7 +78,8 @@ class ReadingItem:
     ``authors`` are people, ``organisation`` a publisher or body (at least one is set);
     ``areas`` are curriculum area slugs (:data:`mlprep.core.taxonomy.AREAS`); ``url`` is
     https; ``free`` is true when the whole resource costs nothing; ``year`` is the edition's
-    year when known; ``line`` is the 1-based line of the item in its file.
+    year when known; ``short_title`` a shorter name for lists (``""``: none); ``line`` is the
+    1-based line of the item in its file.
     """
 
     id: str
@@ -88,6 +95,12 @@ class ReadingItem:
     year: int | None = None
     notes: str = ""
     line: int = 0
+    short_title: str = ""
+
+    @property
+    def list_title(self) -> str:
+        """The name for a list or a one-line mention: ``short_title``, else ``title``."""
+        return self.short_title or self.title
 
     @property
     def byline(self) -> str:
@@ -117,7 +130,8 @@ def parse_reading_list(text: str, path: PurePath | str) -> list[ReadingItem]:
     mapping with an ``items:`` list, a missing or empty required field, an unknown or
     repeated field, an id that is not ``[a-z0-9-]+`` or repeats an earlier item, an unknown
     kind, level or area, a URL that is not ``https://host/...``, a ``free`` that is not
-    true/false, or a ``year`` that is not a whole number.
+    true/false, a ``year`` that is not a whole number, or a ``short_title`` that is not
+    shorter than the title.
     """
     problems: list[DeckError] = []
     items: list[ReadingItem] = []
@@ -210,11 +224,15 @@ def _item(node: yaml.Node, path: PurePath | str, problems: list[DeckError]) -> t
     kind, level = checker.choice("kind", ReadingKind), checker.choice("level", Level)
     url, areas = checker.url(), checker.areas()
     free, year = checker.flag("free"), checker.year()
-    notes = checker.text("notes", required=False)
+    notes, short_title = checker.text("notes", required=False), checker.text("short_title", required=False)
+    if short_title and title and len(short_title) >= len(title):
+        checker.problem("short_title",
+                        f"{label}: 'short_title' must be shorter than the title ({len(title)} characters)")
     if len(problems) > before or kind is None or level is None or free is None:
         return item_id, None
     return item_id, ReadingItem(id=item_id, title=title, authors=authors, organisation=organisation, kind=kind, url=url,
-                       areas=areas, level=level, free=free, why=why, year=year, notes=notes, line=line)
+                       areas=areas, level=level, free=free, why=why, year=year, notes=notes, line=line,
+                       short_title=short_title)
 
 
 class _Fields:

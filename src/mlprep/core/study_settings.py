@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -120,6 +120,26 @@ class StudySettings:
                 raise ValueError(f"deck_limits[{deck!r}] must be DeckLimits, got {limits!r}")
         object.__setattr__(self, "new_order", NewOrder(self.new_order))
         object.__setattr__(self, "leech_action", LeechAction(self.leech_action))
+
+    def extended(self, kind: LimitKind, extra: int) -> StudySettings:
+        """These settings with ``extra`` more cards of ``kind`` allowed (Anki's "increase today's new card
+        limit"): the global limit for ``kind`` and every deck's own limit for it raised by ``extra``
+        cards, each capped at the largest limit allowed (9999 new cards, 99999 reviews a day).
+        ``extra`` 0 returns these settings; raises ``ValueError`` for an ``extra`` below 0."""
+        if isinstance(extra, bool) or not isinstance(extra, int) or extra < 0:
+            raise ValueError(f"extra must be a whole number ≥ 0, got {extra!r}")
+        if not extra:
+            return self
+        cap = 9999 if kind is LimitKind.NEW else 99999
+
+        def raised(limit: int | None) -> int | None:
+            return None if limit is None else min(cap, limit + extra)
+        limits = self.deck_limits.items()
+        if kind is LimitKind.NEW:
+            new = {deck: replace(own, new_per_day=raised(own.new_per_day)) for deck, own in limits}
+            return replace(self, new_per_day=min(cap, self.new_per_day + extra), deck_limits=MappingProxyType(new))
+        due = {deck: replace(own, reviews_per_day=raised(own.reviews_per_day)) for deck, own in limits}
+        return replace(self, reviews_per_day=min(cap, self.reviews_per_day + extra), deck_limits=MappingProxyType(due))
 
     def daily_limit(self, kind: LimitKind) -> int:
         """The global limit for ``kind``, cards per study day."""

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlprep.core.card_style import style_problems
+from mlprep.core.card_style import literal_number_start, style_problems
 from mlprep.core.deck_format import DeckError, cited_ids, parse_deck
 from mlprep.core.latex_check import formula_problems
 from mlprep.core.models import Deck, DeckId
@@ -36,8 +36,9 @@ def check_decks(dirs: Iterable[Path], files: Iterable[Path] = (), reading: Path 
     across decks, a ``source`` on every card (an error for the shipped decks, a warning for the user's
     own: the deck format asks it of shipped cards only), that every ``$...$`` / ``$$...$$`` formula
     can be typeset, that no two fronts are near-identical, and that every shipped deck names its
-    curriculum area and leaf; then :func:`reading_problems`. A file that fails to parse still has its
-    parsed cards checked, so one pass reports every problem that can be found.
+    curriculum area and leaf; then :func:`reading_problems`. A side that opens with ``2. `` (a numbered
+    list of one item in Markdown, most likely a number meant as text) is a warning. A file that fails
+    to parse still has its parsed cards checked, so one pass reports every problem that can be found.
     """
     shipped = shipped_decks_dir().resolve()
     dirs = list(dirs)
@@ -73,8 +74,9 @@ def check_decks(dirs: Iterable[Path], files: Iterable[Path] = (), reading: Path 
 
 
 def _content_problems(deck: Deck, *, shipped: bool) -> tuple[list[DeckError], list[DeckError]]:
-    """(errors, warnings) for the cards of ``deck``: a missing source (an error only when ``shipped``)
-    and formulas that cannot be typeset."""
+    """(errors, warnings) for the cards of ``deck``: a missing source (an error only when ``shipped``),
+    formulas that cannot be typeset, and (warnings) a side that opens with a number Markdown would show
+    as a numbered list (:func:`mlprep.core.card_style.literal_number_start`)."""
     try:
         lines = Path(deck.path).read_text(encoding="utf-8").splitlines()
     except OSError:
@@ -89,6 +91,11 @@ def _content_problems(deck: Deck, *, shipped: bool) -> tuple[list[DeckError], li
                 notes.append(DeckError(deck.path, card.line, f"warning: card {card.id}: no 'source:' "
                                        "(say where its answer can be checked)"))
         for side, text in (("front", card.front), ("back", card.back)):
+            if (number := literal_number_start(text)) is not None:
+                first = text.lstrip().splitlines()[0]
+                notes.append(DeckError(deck.path, _line_of(lines, first, card.line),
+                                       f'warning: card {card.id} ({side}): starts with "{number}. ", which Markdown '
+                                       f'shows as a numbered list; write "{number}\\." for the number as text'))
             for offset, message in formula_problems(text):
                 snippet = text[offset:].splitlines()[0] if text[offset:] else ""
                 line = _line_of(lines, snippet, card.line)

@@ -3,13 +3,20 @@
 Answers are logged (kind ``cram``) so the time spent shows in statistics, but no card's
 SM-2 state, due day or counters change. Cards graded below 4 come back at the end of the
 queue, as in SM-2's same-day drill.
+
+Bury and suspend work here as in a study session, and for real: the card leaves the cram and is
+hidden until the next study day (bury) or until unsuspended (suspend), everywhere. That is what
+Anki's filtered decks (its cram and review-ahead) do: its reviewer buries and suspends in any deck,
+so a user who knows Anki presses ``-`` or ``@`` in a cram expecting just that. They are actions on
+the card, not answers, so "the schedule does not change" still holds for every answer.
 """
 
 from __future__ import annotations
 
 import random
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
 from mlprep.core.clock import Clock, study_day
@@ -33,17 +40,19 @@ from mlprep.storage.collection_db import CollectionDb
 @dataclass(frozen=True)
 class _Undo:
     card_id: CardId
-    log_id: int
+    log_id: int | None  # None: a bury or suspend
     queue: tuple[CardId, ...]
+    before: CardProgress | None = None  # the card's state before a bury or suspend
 
 
 class CramSession:
     """Cram the cards of ``scope`` in a shuffled order (``rng`` makes it repeatable), or with
     ``ahead_days`` only the reviewed cards due within that many days after today, as a
-    :class:`mlprep.services.session.ReviewSession` that never buries or suspends.
+    :class:`mlprep.services.session.ReviewSession`. Bury and suspend hide the card for real (see the
+    module docstring).
     """
 
-    can_hide = False
+    can_hide = True
 
     def __init__(self, storage: CollectionDb, clock: Clock, *, scope: StudyScope = ALL_DECKS,
                  ahead_days: int | None = None, settings: StudySettings | None = None,
@@ -81,7 +90,7 @@ class CramSession:
 
     @property
     def can_undo(self) -> bool:
-        """Whether there is a cram answer to take back."""
+        """Whether there is a cram answer, burial or suspension to take back."""
         return bool(self._undo)
 
     def counts(self) -> QueueCounts:
@@ -125,21 +134,38 @@ class CramSession:
         return Answered(p, log_id, ReviewKind.CRAM)
 
     def undo(self) -> Card:
-        """Take back the last cram answer (its log row is deleted). Raises ``LookupError``."""
+        """Take back the last cram answer (its log row is deleted), burial or suspension (the card's
+        state is restored) and show that card again. Raises ``LookupError`` when there is nothing to undo."""
         if not self._undo:
             raise LookupError("nothing to undo")
         step = self._undo.pop()
-        self._storage.cards.restore(self._storage.cards.progress(step.card_id), step.log_id)
+        before = step.before if step.before is not None else self._storage.cards.progress(step.card_id)
+        self._storage.cards.restore(before, step.log_id)
         self._queue = deque(step.queue)
         self._current = None
-        self.answered -= 1
+        if step.log_id is not None:
+            self.answered -= 1
         return self._current_card()
 
     def bury_current(self) -> CardProgress:
-        """Cramming never hides a card: raises ``LookupError`` (see :attr:`can_hide`)."""
-        raise LookupError("cram and review-ahead sessions do not bury or suspend cards")
+        """Bury the card on screen: it leaves the cram and every queue until the next study day.
+        Undoable. Raises ``LookupError`` when there is no card."""
+        return self._hide_current(lambda p: replace(p, buried_until=self.today + timedelta(days=1)))
 
-    suspend_current = bury_current
+    def suspend_current(self) -> CardProgress:
+        """Suspend the card on screen: it leaves the cram and is never shown until unsuspended.
+        Undoable. Raises ``LookupError`` when there is no card."""
+        return self._hide_current(lambda p: replace(p, suspended=True))
+
+    def _hide_current(self, change: Callable[[CardProgress], CardProgress]) -> CardProgress:
+        card = self._current_card()
+        before = self._storage.cards.progress(card.id)
+        after = change(before)
+        self._storage.cards.set_progress(after)
+        self._undo.append(_Undo(card.id, None, tuple(self._queue), before))
+        self._queue = deque(c for c in self._queue if c != card.id)
+        self._current = None
+        return after
 
     def finished(self) -> Finished:
         """The done screen's figures: the collection's next due day; nothing more to cram."""

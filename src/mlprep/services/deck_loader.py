@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -18,6 +18,8 @@ class LoadResult:
 
     decks: tuple[Deck, ...]
     errors: tuple[DeckError, ...]
+    unchanged: tuple[DeckId, ...] = ()
+    """Decks left unread because their files had not changed (``load_decks(unchanged=...)``)."""
 
 
 def _shipped_dir(name: str) -> Path:
@@ -82,7 +84,9 @@ def read_deck_text(path: Path) -> str:
         raise DeckError(path, 0, f"cannot read deck: {exc.strerror or exc}") from exc
 
 
-def load_decks(dirs: Iterable[Path], owner: Callable[[CardId], DeckId | None] | None = None) -> LoadResult:
+def load_decks(dirs: Iterable[Path], owner: Callable[[CardId], DeckId | None] | None = None, *,
+               unchanged: Mapping[Path, Sequence[CardId]] | None = None,
+               read: Callable[[Path], str] = read_deck_text) -> LoadResult:
     """Parse every deck under ``dirs``.
 
     A deck that fails to parse (or cannot be read) is left out and its problems are
@@ -91,17 +95,29 @@ def load_decks(dirs: Iterable[Path], owner: Callable[[CardId], DeckId | None] | 
     it), else by the first deck in file order; the other deck's card is an error and dropped.
     ``owner`` is asked only for repeated ids. A deck whose file stem repeats an earlier
     folder's deck is reported and skipped.
+
+    ``unchanged`` (the deck sync's skip, :func:`mlprep.services.deck_sync.sync_decks`): files known
+    not to have changed since they last loaded without a problem, with the ids of the cards they hold;
+    they are neither read nor parsed, keep every one of their cards against a repeated id, and are
+    listed in :attr:`LoadResult.unchanged`. ``read`` gives a file's text (default
+    :func:`read_deck_text`; it raises :class:`DeckError`).
     """
     parsed: list[tuple[Path, Deck]] = []
     errors: list[DeckError] = []
     seen_decks: dict[str, Path] = {}
+    known = unchanged or {}
+    skipped: list[tuple[Path, Sequence[CardId]]] = []
     files = list(deck_files(dirs))
     for path in files:
         if path.stem in seen_decks:
             errors.append(DeckError(path, 0, f"deck id {path.stem!r} is already used by {seen_decks[path.stem]}"))
             continue
+        if path in known:
+            seen_decks[path.stem] = path
+            skipped.append((path, known[path]))
+            continue
         try:
-            deck = parse_deck(read_deck_text(path), path)
+            deck = parse_deck(read(path), path)
         except DeckError as exc:
             errors.extend(exc.problems)
             continue
@@ -114,21 +130,27 @@ def load_decks(dirs: Iterable[Path], owner: Callable[[CardId], DeckId | None] | 
     for index, (_, deck) in enumerate(parsed):
         for card in deck.cards:
             holders.setdefault(card.id, []).append(index)
-    keeper = {card_id: _keeper(card_id, indexes, parsed, owner)
+    if parsed:  # a card id repeated in a skipped deck stays there: the skipped deck keeps all its cards
+        for index, (_, ids) in enumerate(skipped, start=len(parsed)):
+            for card_id in ids:
+                if card_id in holders:
+                    holders[card_id].append(index)
+    keeper = {card_id: indexes[-1] if indexes[-1] >= len(parsed) else _keeper(card_id, indexes, parsed, owner)
               for card_id, indexes in holders.items() if len(indexes) > 1}
     decks: list[Deck] = []
     for index, (path, deck) in enumerate(parsed):
         kept = []
         for card in deck.cards:
             if keeper.get(card.id, index) != index:
-                errors.append(DeckError(path, card.line,
-                                        f"card id {card.id!r} is already used in {parsed[keeper[card.id]][0].name}"))
+                holder = parsed[keeper[card.id]][0] if keeper[card.id] < len(parsed) \
+                    else skipped[keeper[card.id] - len(parsed)][0]
+                errors.append(DeckError(path, card.line, f"card id {card.id!r} is already used in {holder.name}"))
             else:
                 kept.append(card)
         decks.append(deck if len(kept) == len(deck.cards) else replace(deck, cards=tuple(kept)))
     rank = {str(path): i for i, path in enumerate(files)}
     errors.sort(key=lambda e: (rank.get(e.path, len(rank)), e.line))  # file order, then line
-    return LoadResult(tuple(decks), tuple(errors))
+    return LoadResult(tuple(decks), tuple(errors), tuple(DeckId(path.stem) for path, _ in skipped))
 
 
 def _keeper(card_id: CardId, indexes: list[int], parsed: list[tuple[Path, Deck]],

@@ -12,9 +12,10 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from mlprep.core.models import CardId, DeckId, ReviewKind
-from mlprep.core.study_settings import LimitKind, NewOrder, StudyScope, StudySettings
+from mlprep.core.study_settings import LimitKind, NewOrder, ScopeKind, StudyScope, StudySettings
 from mlprep.services.session import QueueCounts
 from mlprep.storage.collection_db import CollectionDb
 from mlprep.storage.study_queries import DeckTally
@@ -61,6 +62,58 @@ class DailyLimits:
         return min(self.left(kind), sum(self.capped(kind, available).values()))
 
 
+class StopReason(StrEnum):
+    """Why a scope's queue owes nothing more today (the done screen says which)."""
+
+    NEW_LIMIT = "new_limit"  # the global daily limit of new cards is used up, new cards are left
+    REVIEW_LIMIT = "review_limit"  # the global daily limit of reviews is used up, due cards are left
+    DECK_LIMIT = "deck_limit"  # decks' own daily limits are used up, their cards are left
+    NOTHING_LEFT = "nothing_left"  # nothing is due and every new card has been introduced
+
+
+@dataclass(frozen=True)
+class LimitReached:
+    """A daily limit that holds cards back: of ``kind``, the ``limit`` in force today (cards per study
+    day, today's extra cards included), the ``left`` cards of the scope it holds back, and the
+    ``deck`` whose own limit it is (``None``: the global limit)."""
+
+    kind: LimitKind
+    limit: int
+    left: int
+    deck: DeckId | None
+
+    @property
+    def reason(self) -> StopReason:
+        """The global new-card or review limit, or a deck's own limit."""
+        if self.deck is not None:
+            return StopReason.DECK_LIMIT
+        return StopReason.NEW_LIMIT if self.kind is LimitKind.NEW else StopReason.REVIEW_LIMIT
+
+
+@dataclass(frozen=True)
+class Stop:
+    """Why today's queue of a scope is empty: the ``limits`` that hold its cards back (new cards first,
+    then reviews; empty when nothing is held back), the cards it still ``owed`` (0 once a session
+    is done: with cards owed, the limits name only the kinds that have none left), today's
+    ``extra_new`` cards in force (:meth:`mlprep.services.collection.Collection.extend_new_limit`), and
+    whether the new-card limit is an interview plan's quota (``by_plan``)."""
+
+    limits: tuple[LimitReached, ...]
+    owed: int
+    extra_new: int = 0
+    by_plan: bool = False
+
+    @property
+    def reason(self) -> StopReason:
+        """The first limit's reason, or :attr:`StopReason.NOTHING_LEFT` when no limit holds a card back."""
+        return self.limits[0].reason if self.limits else StopReason.NOTHING_LEFT
+
+    @property
+    def new_left(self) -> int:
+        """New cards the limits hold back today (what extending the new-card limit can show)."""
+        return sum(hit.left for hit in self.limits if hit.kind is LimitKind.NEW)
+
+
 @dataclass(frozen=True)
 class Pick:
     """The next card: its id, its deck and how it is shown (new, review or drill)."""
@@ -79,7 +132,8 @@ class TodayQueue:
     Counted from the collection once (or from ``available``, per deck, when the caller has counted
     already), then kept up to date by :meth:`taken`, :meth:`returned`
     and :meth:`hidden`, so reading the counts costs nothing per card. New cards are placed by
-    ``settings.new_order``; due cards come most overdue first; the drill (SM-2 step 7) comes last.
+    ``settings.new_order``; due cards come most overdue first; the drill (SM-2 step 7: the scope's cards
+    graded below 4 today) comes last.
     """
 
     def __init__(self, storage: CollectionDb, settings: StudySettings, scope: StudyScope, today: date,
@@ -89,7 +143,7 @@ class TodayQueue:
         self.settings, self.scope, self.today = settings, scope, today
         end = since + timedelta(days=1) if until is None else until
         self.limits = DailyLimits(settings, self._study.answered_since(since, end))
-        self.drill: deque[CardId] = deque(self._study.drill_since(since, today, end))
+        self.drill: deque[CardId] = deque(self._in_scope(self._study.drill_since(since, today, end)))
         tally = self._study.available_by_deck(today, scope) if available is None else available
         self._available = {kind: {deck: n[kind] for deck, n in tally.items()} for kind in LimitKind}
         new_today = self.limits.total(LimitKind.NEW, self._available[LimitKind.NEW])
@@ -104,11 +158,41 @@ class TodayQueue:
                            review=self.limits.total(LimitKind.REVIEW, self._available[LimitKind.REVIEW]))
 
     def deck_counts(self) -> dict[DeckId, QueueCounts]:
-        """Per deck of the scope, its new and due cards after its own and the global limits (the
-        drill is the session's, not a deck's: 0 here)."""
+        """Per deck of the scope, its new and due cards after its own and the global limits, and its
+        cards owed a re-drill today (``learn``: the drill is bound by no limit)."""
         new = self.limits.capped(LimitKind.NEW, self._available[LimitKind.NEW])
         due = self.limits.capped(LimitKind.REVIEW, self._available[LimitKind.REVIEW])
-        return {deck: QueueCounts(new=new.get(deck, 0), learn=0, review=due.get(deck, 0)) for deck in new | due}
+        learn = self._cards.decks_holding(list(self.drill)) if self.drill else {}
+        return {deck: QueueCounts(new=new.get(deck, 0), learn=learn.get(deck, 0), review=due.get(deck, 0))
+                for deck in new | due | learn}
+
+    def _in_scope(self, drill: list[CardId]) -> list[CardId]:
+        """The cards of today's drill that belong to the scope (Anki's learning cards stay with their
+        deck: a deck's session re-drills its own cards, and the deck list counts them under it)."""
+        if not drill or self.scope.kind is ScopeKind.ALL:
+            return drill
+        keep = set(self._study.scope_card_ids(self.today, self.scope))
+        return [card for card in drill if card in keep]
+
+    def stop(self) -> Stop:
+        """Why the queue owes nothing more (see :class:`Stop`): for each limit kind with no card left
+        to show while the scope still holds cards of that kind, the global limit if it is used up, else
+        each deck whose own limit is used up, with the cards it holds back."""
+        counts = self.counts()
+        shown = {LimitKind.NEW: counts.new, LimitKind.REVIEW: counts.review}
+        hits: list[LimitReached] = []
+        for kind in LimitKind:
+            available = {deck: n for deck, n in self._available[kind].items() if n > 0}
+            if shown[kind] or not available:
+                continue
+            if not self.limits.left(kind):
+                hits.append(LimitReached(kind, self.settings.daily_limit(kind), sum(available.values()), None))
+                continue
+            for deck, n in sorted(available.items()):
+                own = self.settings.limit_for(deck, kind)
+                if own is not None and not self.limits.left(kind, deck):
+                    hits.append(LimitReached(kind, own, n, deck))
+        return Stop(tuple(hits), counts.total)
 
     def pick(self) -> Pick | None:
         """The card to show next, or ``None`` when the scope owes nothing more today."""

@@ -12,6 +12,7 @@ from pathlib import Path
 from mlprep.core.clock import DEFAULT_ROLLOVER_HOUR, Clock, study_day
 from mlprep.core.deck_format import REF_TAG_PREFIX, DeckError
 from mlprep.core.models import Deck
+from mlprep.core.planner import Weight
 from mlprep.core.reading_list import (
     Level,
     ReadingItem,
@@ -22,7 +23,9 @@ from mlprep.core.reading_list import (
     parse_reading_list,
 )
 from mlprep.core.taxonomy import AREAS_BY_SLUG
+from mlprep.core.wording import count_of
 from mlprep.services.deck_loader import shipped_resources_dir
+from mlprep.services.planning import Planner
 from mlprep.storage.collection_db import CollectionDb
 from mlprep.storage.reading_store import AreaProgress, ReadingStore
 
@@ -125,12 +128,14 @@ def _ref_counts(decks: Iterable[Deck]) -> dict[str, int]:
 
 
 def entry_json(entry: ReadingEntry) -> dict[str, object]:
-    """One entry as a JSON-ready dict: every item field (``notes`` is the list's own note),
+    """One entry as a JSON-ready dict: every item field (``notes`` is the list's own note,
+    ``short_title`` ``""`` when the item has none),
     then the user's ``status``, ``status_date`` (ISO day or null), ``user_notes`` and
     ``cite_count``."""
     item = entry.item
     return {
-        "id": item.id, "title": item.title, "authors": list(item.authors), "organisation": item.organisation,
+        "id": item.id, "title": item.title, "short_title": item.short_title, "authors": list(item.authors),
+        "organisation": item.organisation,
         "kind": str(item.kind), "url": item.url, "areas": list(item.areas), "level": str(item.level),
         "free": item.free, "why": item.why, "year": item.year, "notes": item.notes,
         "status": str(entry.status), "status_date": entry.status_date.isoformat() if entry.status_date else None,
@@ -225,20 +230,34 @@ class ReadingService:
         return [self._by_id[i] for i in cited_ids(source) if i in self._by_id]
 
     def area_progress(self) -> dict[str, AreaProgress]:
-        """Per area: cards, cards seen, lapses, and review answers over the last
-        :data:`WINDOW_DAYS` days; empty without a collection or any history. Reads the
-        whole review-log window (~1 s at 1,000,000 log rows, ~130,000 in the window):
-        keep it while only statuses change."""
-        if self._store is None or not self._store.has_history():
+        """Per area with present cards: cards, cards seen, lapses, and review answers over the
+        last :data:`WINDOW_DAYS` days (with no history, only the card counts); empty without a
+        collection. Reads the whole review-log window (~1 s at 1,000,000 log rows, ~130,000 in
+        the window): keep it while only statuses change."""
+        if self._store is None:
             return {}
         return self._store.area_progress(self._clock.now() - timedelta(days=WINDOW_DAYS))
 
+    def focus_areas(self) -> tuple[str, ...]:
+        """The areas the interview plan in force studies twice as much (``focus``), in curriculum
+        order; none without a plan or a collection."""
+        if self._storage is None:
+            return ()
+        plan = Planner(self._storage).active(self.today())
+        if plan is None:
+            return ()
+        focus = [a for a, w in plan.area_weights.items() if w is Weight.FOCUS]
+        return tuple(sorted(focus, key=lambda a: AREAS_BY_SLUG[a].number if a in AREAS_BY_SLUG else 99))
+
     def recommend(self, limit: int = 5, entries: Sequence[ReadingEntry] | None = None,
                   progress: Mapping[str, AreaProgress] | None = None) -> list[Recommendation]:
-        """What to read next, best first (see :func:`recommend`); ``entries`` and
-        ``progress`` default to fresh reads (:meth:`entries`, :meth:`area_progress`)."""
+        """What to read next, best first (see :func:`recommend`, with the plan's
+        :meth:`focus_areas`); ``entries`` and ``progress`` default to fresh reads
+        (:meth:`entries`, :meth:`area_progress`)."""
         entries = self.entries() if entries is None else entries
-        return recommend(entries, self.area_progress() if progress is None else progress, limit)
+        progress = self.area_progress() if progress is None else progress
+        focus = self.focus_areas() if not any(p.reviews for p in progress.values()) else ()
+        return recommend(entries, progress, limit, focus=focus)
 
 
 # -- recommending ---------------------------------------------------------------------
@@ -307,7 +326,7 @@ def _reason(w: AreaWeakness) -> str:
 
 
 def recommend(entries: Sequence[ReadingEntry], progress: Mapping[str, AreaProgress],
-              limit: int = 5) -> list[Recommendation]:
+              limit: int = 5, *, focus: Sequence[str] = ()) -> list[Recommendation]:
     """Rank the entries not yet done by how well they address the user's weak areas.
 
     For each area with cards, :func:`area_weakness` blends failed reviews (1 - retention
@@ -324,13 +343,19 @@ def recommend(entries: Sequence[ReadingEntry], progress: Mapping[str, AreaProgre
 
     At most :data:`PER_AREA` picks share a deciding area until the other areas' picks run
     out. Ties go to the item cited by more cards, then list order: the ranking is
-    deterministic. With no history (``progress`` empty or no card ever seen), returns the
-    starter order: :data:`STARTER_IDS`, then other beginner books, each "start here: <level>
+    deterministic.
+
+    Before any review (no review answer in ``progress``: day one, when only new cards have been
+    answered, retention and lapses say nothing yet and the unseen share makes every untouched area
+    look equally weak), :func:`foundations`: the beginner items of the areas the user is about to
+    study, ``focus`` areas (the plan's) first. Without even the card counts (``progress`` empty),
+    the starter order: :data:`STARTER_IDS`, then other beginner books, each "start here: <level>
     <kind> · N cards cite it".
     """
     open_entries = [e for e in entries if e.status is not ReadingStatus.DONE]
-    if not any(p.seen for p in progress.values()):
-        return _starter(open_entries, limit)
+    if not any(p.reviews for p in progress.values()):
+        picks = foundations(open_entries, progress, limit, focus=focus)
+        return picks or _starter(open_entries, limit)
     weak = {a: area_weakness(p) for a, p in progress.items() if p.cards}
     ranked: list[tuple[float, int, int, Recommendation]] = []
     for index, entry in enumerate(open_entries):
@@ -363,6 +388,49 @@ def _spread(ranked: list[Recommendation], limit: int) -> list[Recommendation]:
             per_area[rec.area] += 1
     chosen += [r for r in ranked if r not in chosen][:limit - len(chosen)]
     return sorted(chosen, key=ranked.index)
+
+
+# Foundations: the kinds that teach an area from its start, gentlest first; communities and
+# certifications are not reading.
+_FOUNDATION_KINDS = (ReadingKind.BOOK, ReadingKind.COURSE, ReadingKind.SITE, ReadingKind.DOCS, ReadingKind.PAPER)
+
+
+def foundations(entries: Sequence[ReadingEntry], progress: Mapping[str, AreaProgress], limit: int = 5, *,
+                focus: Sequence[str] = ()) -> list[Recommendation]:
+    """The first reading for the areas a user is about to study: the ``focus`` areas in their order, then
+    the other areas with new cards, most new cards (``cards - seen``) first (curriculum order on ties);
+    in each area its ``beginner`` items, a book or course before a site, docs or a paper, an item whose
+    first area it is before one that spans it, the one more cards cite, then list order. One pick per
+    area in turn, round after round, up to ``limit``; reason "start here: <area> (N new cards)" or
+    "start here: <area>, your plan's focus". Empty when no area has a beginner item."""
+    new = {a: p.cards - p.seen for a, p in progress.items() if p.cards}
+    rest = sorted((a for a in new if a not in focus and new[a] > 0),
+                  key=lambda a: (-new[a], AREAS_BY_SLUG[a].number if a in AREAS_BY_SLUG else 99, a))
+    areas = [a for a in dict.fromkeys(focus) if a in new] + rest
+    index = {id(e): i for i, e in enumerate(entries)}
+
+    def candidates(area: str) -> list[ReadingEntry]:
+        found = [e for e in entries if area in e.item.areas and e.item.level is Level.BEGINNER
+                 and e.item.kind in _FOUNDATION_KINDS]
+        return sorted(found, key=lambda e: (_FOUNDATION_KINDS.index(e.item.kind) > 1, e.item.areas[0] != area,
+                                            -e.cite_count, index[id(e)]))
+
+    queues = {a: candidates(a) for a in areas}
+    chosen: list[Recommendation] = []
+    taken: set[str] = set()
+    while len(chosen) < limit and any(queues.values()):
+        for area in areas:
+            queue = queues[area]
+            while queue and queue[0].item.id in taken:
+                queue.pop(0)
+            if not queue or len(chosen) >= limit:
+                continue
+            entry = queue.pop(0)
+            taken.add(entry.item.id)
+            title = AREAS_BY_SLUG[area].title if area in AREAS_BY_SLUG else area
+            why = ", your plan's focus" if area in focus else f" ({count_of(new[area], 'new card')})"
+            chosen.append(Recommendation(entry, 0.0, f"start here: {title}{why}", area))
+    return chosen
 
 
 def _starter(entries: Sequence[ReadingEntry], limit: int) -> list[Recommendation]:

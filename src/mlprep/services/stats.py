@@ -16,7 +16,9 @@ one frozen :class:`Stats`. Definitions (shared with the stats view's tooltips):
   streak counts today if studied, else it ends yesterday (a streak is not broken until today
   is over); the longest streak is over all time.
 - *Forecast*: present, unsuspended cards due per study day for the next 30 days; overdue
-  cards count on today.
+  cards count on today. Apart from them, today's *re-drill*: the cards whose latest answer
+  today was graded below Good (4), which SM-2's step 7 brings back before the day ends
+  (the study queue's drill, :meth:`mlprep.storage.study_queries.StudyQueries.drill_since`).
 - *Mastery* per area and per deck: share of present cards seen, retention (period), mean ease
   factor (EF) of seen cards, cards due now, total lapses.
 
@@ -30,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from mlprep.core.clock import Clock, day_start, study_day
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
@@ -157,6 +159,7 @@ def compute_stats(storage: CollectionDb, clock: Clock, scope: StudyScope = ALL_D
         repeats = stats.repeat_reviews(period_windows, scope)
         today_row = stats.today_totals(windows[-1], scope)
         titles = stats.deck_titles()
+        redrill = _redrill(storage, windows[-1], scope, titles)
         decks, spread = cards_later.result() if cards_later else _card_passes(storage, deck_args)
 
     first_day = first_any if scope.kind is ScopeKind.ALL else min(active, default=None)
@@ -169,7 +172,7 @@ def compute_stats(storage: CollectionDb, clock: Clock, scope: StudyScope = ALL_D
         days=tuple(_day_counts(day, counts.get(day)) for day, _, _ in period_windows),
         heatmap=_heatmap(counts, active, today),
         retention=_retention(counts, repeats, period_start),
-        forecast=_forecast(spread, today),
+        forecast=_forecast(spread, today, redrill),
         states=StateCounts(sum(d.new for d in decks), sum(d.learning for d in decks), sum(d.young for d in decks),
                            sum(d.mature for d in decks), sum(d.suspended for d in decks)),
         **_histograms(spread),
@@ -266,12 +269,25 @@ def _buttons(counts: dict[date, tuple[int, ...]], since: date) -> ButtonCounts:
     return ButtonCounts({t: tuple(v) for t, v in out.items()})
 
 
-def _forecast(spread: Sequence[q.SpreadRow], today: date) -> Forecast:
+def _forecast(spread: Sequence[q.SpreadRow], today: date, redrill: int) -> Forecast:
     counts = [0] * FORECAST_DAYS
     for row in spread:
         if row.due is not None:
             counts[(row.due - today).days] += row.count
-    return Forecast(today, tuple(counts), sum(row.count for row in spread if row.overdue))
+    return Forecast(today, tuple(counts), sum(row.count for row in spread if row.overdue), redrill)
+
+
+def _redrill(storage: CollectionDb, window: q.Window, scope: StudyScope, titles: dict[str, tuple[str, str]]) -> int:
+    """Cards of ``scope`` owed a re-drill in study day ``window`` (SM-2 step 7), as the study
+    queue finds them; ``titles`` maps a deck id to its (title, area)."""
+    day, lo, hi = window
+    cards = storage.study.drill_since(datetime.fromisoformat(lo), day, datetime.fromisoformat(hi))
+    if scope.kind is ScopeKind.ALL:
+        return len(cards)
+    decks = (storage.cards.card(card).deck for card in cards)
+    if scope.kind is ScopeKind.DECK:
+        return sum(deck == scope.value for deck in decks)
+    return sum(titles.get(deck, ("", ""))[1] == scope.value for deck in decks)
 
 
 def _histograms(spread: Sequence[q.SpreadRow]) -> dict[str, Histogram]:

@@ -33,7 +33,7 @@ def stats_to_dict(stats: Stats) -> dict[str, Any]:
         "retention": {"young": counts(stats.retention.young), "mature": counts(stats.retention.mature),
                       "overall": counts(stats.retention.overall)},
         "forecast": {"start": stats.forecast.start.isoformat(), "counts": list(stats.forecast.counts),
-                     "overdue": stats.forecast.overdue},
+                     "overdue": stats.forecast.overdue, "redrill": stats.forecast.redrill},
         "states": {"new": stats.states.new, "learning": stats.states.learning, "young": stats.states.young,
                    "mature": stats.states.mature, "suspended": stats.states.suspended},
         "intervals": dict(zip(stats.intervals.labels, stats.intervals.counts, strict=True)),

@@ -91,11 +91,14 @@ class Retention:
 @dataclass(frozen=True)
 class Forecast:
     """Cards due per study day from ``start`` (today, overdue included) for 30 days; ``overdue``
-    is how many of today's were due before today."""
+    is how many of today's were due before today; ``redrill`` counts the cards answered below
+    Good today that SM-2's step 7 brings back before the day ends (not in ``counts``: they are
+    not due, they are owed)."""
 
     start: date
     counts: tuple[int, ...]
     overdue: int
+    redrill: int = 0
 
 
 @dataclass(frozen=True)

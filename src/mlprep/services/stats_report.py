@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from mlprep.core.wording import count_of
 from mlprep.services.stats import scope_text
 from mlprep.services.stats_model import RetentionCounts, Stats
 
@@ -23,17 +24,19 @@ def _duration(ms: int) -> str:
 
 def summary_text(stats: Stats, forecast_days: int = 7) -> str:
     """A readable summary: today, streaks, retention, card states, the next ``forecast_days``
-    days' forecast and mastery by area. Ends without a newline."""
+    days' forecast (today's with the cards owed a re-drill, SM-2 step 7) and mastery by area.
+    Ends without a newline."""
     period = "all time" if stats.period is None else f"last {stats.period} days"
     lines = [f"mlprep statistics — {scope_text(stats.scope)}, {period} (study day {stats.today_date:%a %d %b %Y})", ""]
     if stats.empty:
         lines += ["No reviews yet — study a few cards and your progress appears here.", ""]
     t = stats.today
-    lines.append(f"Today        {t.answers} answers, {t.cards} cards, {_pct(t.correct_pct)} correct, "
-                 f"{_duration(t.time_ms)}")
+    lines.append(f"Today        {count_of(t.answers, 'answer')}, {count_of(t.cards, 'card')}, "
+                 f"{_pct(t.correct_pct)} correct, {_duration(t.time_ms)}")
     h = stats.heatmap
-    lines.append(f"Streak       current {h.current_streak} days, longest {h.longest_streak} days; "
-                 f"{h.days_studied} of the past {len(h.counts)} days studied")
+    lines.append(f"Streak       current {count_of(h.current_streak, 'day')}, "
+                 f"longest {count_of(h.longest_streak, 'day')}; "
+                 f"{h.days_studied} of the past {count_of(len(h.counts), 'day')} studied")
     lines.append(f"Reviews      {stats.reviews} in the period, "
                  f"{stats.reviews / max(1, len(stats.days)):.1f} per day on average")
     r = stats.retention
@@ -45,8 +48,11 @@ def summary_text(stats: Stats, forecast_days: int = 7) -> str:
     days = stats.forecast.counts[:forecast_days]
     when = [("today" if i == 0 else "tomorrow" if i == 1 else f"{stats.forecast.start + timedelta(days=i):%a}")
             for i in range(len(days))]
+    counts = [str(n) for n in days]
+    if stats.forecast.redrill and counts:
+        counts[0] += f" + {stats.forecast.redrill} to re-drill"
     overdue = f" ({stats.forecast.overdue} overdue)" if stats.forecast.overdue else ""
-    lines.append(f"Due          {', '.join(f'{w} {n}' for w, n in zip(when, days, strict=True))}{overdue}")
+    lines.append(f"Due          {', '.join(f'{w} {n}' for w, n in zip(when, counts, strict=True))}{overdue}")
     areas = [m for m in stats.mastery if m.level == "area"]
     if areas:
         lines += ["", "Mastery by area"]

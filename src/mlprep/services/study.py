@@ -23,7 +23,7 @@ from mlprep.core import sm2
 from mlprep.core.clock import Clock, day_start, study_day
 from mlprep.core.grades import DRILL_PASS, PASS, check_quality
 from mlprep.core.models import Card, CardId, CardProgress, ReviewKind
-from mlprep.core.study_settings import ALL_DECKS, LeechAction, ScopeKind, StudyScope, StudySettings
+from mlprep.core.study_settings import ALL_DECKS, LeechAction, StudyScope, StudySettings
 from mlprep.services.queue import Pick, TodayQueue
 from mlprep.services.session import (
     Answered,
@@ -247,11 +247,10 @@ class StudySession:
         return self._storage.study.scope_summary(self.today, self.scope)[0]
 
     def finished(self) -> Finished:
-        """The done screen's figures; a deck, area or tag can be crammed once it is done (all
-        decks cannot: that is Study ▸ Cram)."""
+        """The done screen's figures; the session's scope (a deck, area, tag or all decks, as
+        Study ▸ Cram all decks) can be crammed once it is done: its cards that can be shown."""
         cards, next_due = self._storage.study.scope_summary(self.today, self.scope)
-        cram = self.scope if self.scope.kind is not ScopeKind.ALL else None
-        return Finished(self.answered, self.today, next_due, cram, cards if cram else 0)
+        return Finished(self.answered, self.today, next_due, self.scope, cards)
 
     def idle(self) -> None:
         """Upkeep for idle time, which the review screen calls once the next card is on

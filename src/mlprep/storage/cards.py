@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +25,32 @@ def _iso(d: date | None) -> str | None:
 
 def _date(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
+
+
+def content_digest(deck_id: str, position: int, front: str, back: str, tags: str, source: str) -> bytes:
+    """A card's synced content as a 16-byte BLAKE2b digest (Python's ``hashlib``; ``tags`` as the
+    stored JSON text): equal digests mean nothing the deck sync writes has changed."""
+    text = "\x1f".join((deck_id, str(position), front, back, tags, source))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class DeckFileRecord:
+    """What the last deck sync saw of one deck file that loaded without a problem."""
+
+    path: str
+    """The file's path as the sync found it (a deck folder joined with the file name)."""
+    deck_id: DeckId
+    size: int
+    """Bytes."""
+    mtime_ns: int
+    """Modification time, ns since the epoch (``os.stat_result.st_mtime_ns``)."""
+    sha256: str
+    """SHA-256 (hex) of the file's UTF-8 text as read."""
+    inputs: str
+    """The loader's inputs key the file was parsed under (see :func:`mlprep.services.deck_sync.sync_decks`)."""
+    checked_ns: int
+    """When the file was looked at, ns since the epoch (file-system time, not study time)."""
 
 
 @dataclass(frozen=True)
@@ -51,45 +80,109 @@ class CardStore:
         """The connection (for other storage modules and tests; services use the methods)."""
         return self._db
 
+    def atomic(self) -> AbstractContextManager[Database]:
+        """A transaction around several of this store's writes (nested ones become savepoints);
+        rolled back if the block raises."""
+        return self._db.atomic()
+
     # -- decks and card content -------------------------------------------------
 
     def save_deck(self, deck: Deck, now: datetime) -> dict[str, int]:
         """Upsert ``deck`` and its cards' content (not their progress), in one transaction.
 
         Cards of this deck that are no longer in the file are marked not present: their
-        progress and review history stay. Returns counts ``{"added", "updated", "unchanged",
-        "removed"}``.
+        progress and review history stay. Each card is compared with the collection by its content
+        digest (``cards.content_hash``, :func:`content_digest`), not by reading its text back; new cards
+        are written with one ``insert_all``, changed ones with one ``executemany``. Returns counts
+        ``{"added", "updated", "unchanged", "removed"}``.
         """
         counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
         stamp = now.isoformat()
+        ids_json = json.dumps([c.id for c in deck.cards])
         with self._db.atomic():
             self._db.table("decks").upsert({
                 "id": deck.id, "title": deck.title, "area": deck.area, "leaf": deck.leaf,
                 "path": str(deck.path), "tags": json.dumps(list(deck.tags)),
                 "description": deck.description, "card_count": len(deck.cards), "present": 1,
             }, pk="id")
-            existing = {row["id"]: row for row in self._db.query(
-                "SELECT id, deck_id, position, front, back, tags, source, present FROM cards WHERE id IN "
-                "(SELECT value FROM json_each(?))", [json.dumps([c.id for c in deck.cards])])}
+            existing: dict[str, tuple[bytes | None, int]] = {
+                card_id: (digest, present) for card_id, digest, present in self._db.execute(
+                    "SELECT id, content_hash, present FROM cards WHERE id IN (SELECT value FROM json_each(?))",
+                    [ids_json])}
+            unhashed = self._unhashed_contents([i for i, (digest, _) in existing.items() if digest is None])
+            added, updated, rehashed = [], [], []
             for position, card in enumerate(deck.cards):
-                content = {
-                    "deck_id": deck.id, "position": position, "front": card.front, "back": card.back,
-                    "tags": json.dumps(list(card.tags)), "source": card.source, "present": 1,
-                }
-                row = existing.get(card.id)
-                if row is None:
-                    self._db.table("cards").insert({"id": card.id, **content, "added_at": stamp, "updated_at": stamp})
-                    counts["added"] += 1
-                elif any(row[k] != v for k, v in content.items()):
-                    self._db.table("cards").update(card.id, {**content, "updated_at": stamp})
-                    counts["updated"] += 1
-                else:
+                tags = json.dumps(list(card.tags))
+                digest = content_digest(deck.id, position, card.front, card.back, tags, card.source)
+                if card.id not in existing:
+                    added.append({"id": card.id, "deck_id": deck.id, "position": position, "front": card.front,
+                                  "back": card.back, "tags": tags, "source": card.source, "present": 1,
+                                  "content_hash": digest, "added_at": stamp, "updated_at": stamp})
+                    continue
+                stored, present = existing[card.id]
+                if stored is None:  # written before m007: compare the texts once, then keep the digest
+                    same = unhashed.get(card.id) == (deck.id, position, card.front, card.back, tags, card.source)
+                    stored = digest if same else None
+                    if same:
+                        rehashed.append((digest, card.id))
+                if stored == digest and present == 1:
                     counts["unchanged"] += 1
+                else:
+                    updated.append((deck.id, position, card.front, card.back, tags, card.source, digest, stamp,
+                                    card.id))
+            if added:
+                self._db.table("cards").insert_all(added)
+            self._db.conn.executemany(
+                "UPDATE cards SET deck_id = ?, position = ?, front = ?, back = ?, tags = ?, source = ?, present = 1, "
+                "content_hash = ?, updated_at = ? WHERE id = ?", updated)
+            self._db.conn.executemany("UPDATE cards SET content_hash = ? WHERE id = ?", rehashed)
+            counts["added"], counts["updated"] = len(added), len(updated)
             cursor = self._db.execute(
                 "UPDATE cards SET present = 0 WHERE deck_id = ? AND present = 1 AND id NOT IN "
-                "(SELECT value FROM json_each(?))", [deck.id, json.dumps([c.id for c in deck.cards])])
+                "(SELECT value FROM json_each(?))", [deck.id, ids_json])
             counts["removed"] = cursor.rowcount
         return counts
+
+    def _unhashed_contents(self, card_ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """The synced content of cards stored without a digest (before m007), by id."""
+        if not card_ids:
+            return {}
+        rows = self._db.execute(
+            "SELECT id, deck_id, position, front, back, tags, source FROM cards WHERE id IN "
+            "(SELECT value FROM json_each(?))", [json.dumps(list(card_ids))]).fetchall()
+        return {row[0]: tuple(row[1:]) for row in rows}
+
+    # -- what the last deck sync saw of each file ------------------------------------------------
+
+    def deck_files(self) -> dict[str, DeckFileRecord]:
+        """Every deck file the last sync loaded without a problem, by path (see :class:`DeckFileRecord`)."""
+        rows = self._db.execute(
+            "SELECT path, deck_id, size, mtime_ns, sha256, inputs, checked_ns FROM deck_files").fetchall()
+        return {row[0]: DeckFileRecord(row[0], DeckId(row[1]), *row[2:]) for row in rows}
+
+    def save_deck_files(self, records: Iterable[DeckFileRecord], keep: Iterable[str]) -> None:
+        """Store ``records`` (upsert by path) and forget every other file not in ``keep`` (gone,
+        or loaded with problems), in one transaction."""
+        with self._db.atomic():
+            rows = [dataclasses.asdict(record) for record in records]
+            if rows:
+                self._db.table("deck_files").upsert_all(rows, pk="path")
+            self._db.execute("DELETE FROM deck_files WHERE path NOT IN (SELECT value FROM json_each(?))",
+                             [json.dumps([*keep, *(row["path"] for row in rows)])])
+
+    def present_decks(self) -> dict[DeckId, int]:
+        """Each present deck's card count (as of its last sync)."""
+        return {DeckId(i): int(n) for i, n in self._db.execute("SELECT id, card_count FROM decks WHERE present = 1")}
+
+    def present_card_ids(self, deck_ids: Iterable[DeckId]) -> dict[DeckId, list[CardId]]:
+        """The present cards of each of ``deck_ids``, in file order."""
+        out: dict[DeckId, list[CardId]] = {}
+        rows = self._db.execute(
+            "SELECT deck_id, id FROM cards WHERE present = 1 AND deck_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY deck_id, position", [json.dumps(list(deck_ids))])
+        for deck_id, card_id in rows:
+            out.setdefault(DeckId(deck_id), []).append(CardId(card_id))
+        return out
 
     def mark_decks_absent(self, keep: Iterable[DeckId]) -> int:
         """Mark every deck not in ``keep`` (and its cards) as not present; return how many decks.
@@ -218,6 +311,10 @@ class CardStore:
         """The file the deck was last loaded from, or ``None`` for an unknown deck."""
         row = self._db.execute("SELECT path FROM decks WHERE id = ?", [deck_id]).fetchone()
         return row[0] if row else None
+
+    def present_deck_paths(self) -> set[str]:
+        """The files the present decks were loaded from (by the last sync)."""
+        return {row[0] for row in self._db.execute("SELECT path FROM decks WHERE present = 1")}
 
     def next_due_day(self) -> date | None:
         """The earliest study day any present, unsuspended card is due, or ``None``."""

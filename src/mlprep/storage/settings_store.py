@@ -1,16 +1,17 @@
 """Settings kept in the collection's ``settings`` table (one JSON value per key): study
-settings and the display settings (theme, zoom)."""
+settings, the display settings (theme, zoom) and today's extra new cards."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, fields
+from datetime import date
 from types import MappingProxyType
 
 from sqlite_utils import Database
 
 from mlprep.core.display_settings import DisplaySettings, ThemeMode
-from mlprep.core.study_settings import DeckLimits, StudySettings
+from mlprep.core.study_settings import DeckLimits, ScopeKind, StudyScope, StudySettings
 
 
 class SettingsStore:
@@ -34,6 +35,38 @@ class SettingsStore:
     def save_display(self, display: DisplaySettings) -> None:
         """Store the theme mode and zoom."""
         save_display(self._db, display)
+
+    def extra_new(self, day: date) -> dict[StudyScope, int]:
+        """Study day ``day``'s extra new cards per scope (Anki's "increase today's new card limit"),
+        stored under one key with the day it belongs to: empty when the stored allowance is of
+        another day, or unreadable (a bad stored value must never stop a session)."""
+        stored = self.get_json(_EXTRA_NEW_KEY)
+        if not isinstance(stored, dict) or stored.get("day") != day.isoformat():
+            return {}
+        scopes = stored.get("scopes")
+        if not isinstance(scopes, dict):
+            return {}
+        out: dict[StudyScope, int] = {}
+        for key, extra in scopes.items():
+            kind, _, value = str(key).partition(":")
+            try:
+                scope = StudyScope(ScopeKind(kind), value)
+            except ValueError:
+                continue
+            if isinstance(extra, int) and not isinstance(extra, bool) and extra > 0:
+                out[scope] = extra
+        return out
+
+    def add_extra_new(self, day: date, scope: StudyScope, extra: int) -> int:
+        """Allow ``extra`` more new cards in ``scope`` on study day ``day`` (added to what was allowed
+        that day already; another day's allowance is dropped), in one transaction; returns the
+        scope's extra new cards for ``day`` now."""
+        with self._db.atomic():
+            scopes = self.extra_new(day)
+            scopes[scope] = scopes.get(scope, 0) + extra
+            self.set_json(_EXTRA_NEW_KEY, {"day": day.isoformat(),
+                                           "scopes": {f"{s.kind.value}:{s.value}": n for s, n in scopes.items()}})
+        return scopes[scope]
 
     def get_json(self, key: str) -> object | None:
         """The JSON value stored under ``key``, or ``None`` when unset."""
@@ -70,6 +103,7 @@ def save_settings(db: Database, settings: StudySettings) -> None:
 
 
 _THEME_KEY, _ZOOM_KEY = "display.theme", "display.zoom"
+_EXTRA_NEW_KEY = "today.extra_new"
 
 
 def load_display(db: Database) -> DisplaySettings:

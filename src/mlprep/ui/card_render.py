@@ -15,11 +15,11 @@ from PySide6.QtGui import QImage
 
 from mlprep.core.deck_format import CITATION_RE, cited_ids
 from mlprep.ui.card_markup import MAX_CARD_CHARS, Formula, Markup, MarkupRenderer, fill_formulas
-from mlprep.ui.math_images import MathError, MathTypesetter, default_typesetter
+from mlprep.ui.math_images import MATH_SCALE as MATH_SCALE  # re-exported: the window warms formulas at this scale
+from mlprep.ui.math_images import MathError, MathTypesetter, default_typesetter, inline_metrics
 from mlprep.ui.theme import Theme
 
 MATH_SCHEME = "mlmath"
-MATH_SCALE = 1.12  # STIX Two's x-height is smaller than the UI font's: match their visual size
 CACHE_SIZE = 256  # rendered sides kept (a day's session is well under this)
 # Typesetting time allowed per card side (the most math-heavy shipped card needs ~0.11 s cold);
 # formulas past it are shown as marked code, so a hostile card cannot freeze the screen.
@@ -159,8 +159,13 @@ def _one_formula(typesetter: MathTypesetter, formula: Formula, theme: Theme, px:
     digest = hashlib.sha1(f"{formula.tex}\0{formula.display}\0{px}\0{theme.text}".encode()).hexdigest()[:16]
     name = f"{MATH_SCHEME}:{digest}"
     images[name] = math.image
-    align = "" if formula.display else ' style="vertical-align: middle"'
-    return f'<img src="{name}" width="{math.width:.0f}" height="{math.height:.0f}"{align} />'
+    if formula.display:
+        return f'<img src="{name}" width="{math.width:.0f}" height="{math.height:.0f}" />'
+    # On the text's baseline (math_images' module docstring): Qt centres the image in the line box
+    # at a quarter of the x-height of the span's font, chosen to be the centre of the text's line box.
+    img = f'<img src="{name}" width="{math.width:.0f}" height="{math.height:.0f}" style="vertical-align: middle" />'
+    metrics = inline_metrics(round(px))
+    return img if metrics is None else f'<span style="font-size: {metrics.span_px}px">{img}</span>'
 
 
 def _bad_formula(formula: Formula, why: str) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QStackedWidget, QWidget
 
@@ -15,34 +15,50 @@ from mlprep.core.display_settings import DisplaySettings, ThemeMode
 from mlprep.core.models import Card, DeckId
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope, StudySettings
 from mlprep.services.collection import Collection, DeckAction
-from mlprep.services.session import ReviewSession
+from mlprep.services.session import ReviewSession, SessionMode, grade_range
+from mlprep.ui.card_editor import CardEditorDialog
 from mlprep.ui.card_render import MATH_SCALE, LearnMoreLink
 from mlprep.ui.card_view import READING_SCHEME
 from mlprep.ui.deck_list import DeckListView
 from mlprep.ui.done_view import DoneView
+from mlprep.ui.help_dialogs import AboutDialog, ShortcutsDialog, app_icon
 from mlprep.ui.maintenance import BackupsDialog, PeriodicBackup, check_database
 from mlprep.ui.math_images import default_typesetter, use_cache_dir
 from mlprep.ui.math_warmer import MathWarmer
 from mlprep.ui.review_view import ReviewView
 from mlprep.ui.settings_dialog import SettingsDialog
+from mlprep.ui.shortcuts import LEAVE_SCREEN, ShortcutRow, menu_rows, review_rows, screen_rows, shortcut_keys
+from mlprep.ui.tag_picker import TagPickerDialog
 from mlprep.ui.theme import Theme, apply_theme
 
 if TYPE_CHECKING:  # both are imported when first shown, not before the first paint
+    from mlprep.ui.browse_window import BrowseWindow
     from mlprep.ui.plan_view import PlanView
     from mlprep.ui.reading_view import ReadingView
     from mlprep.ui.stats_view import StatsView
 
 WARM_DELAY_MS = 1500  # start typesetting upcoming formulas this long after start-up
+WINDOW_STATE_FILE = "window.ini"
+"""The window's size and position, per machine (display state, not study data): a QSettings ini file
+in the data folder, so each collection (and each test's tmp folder) keeps its own."""
 
 
 class MainWindow(QMainWindow):
-    """mlprep's window over an open :class:`Collection`."""
+    """mlprep's window over an open :class:`Collection`. Emits ``card_changed(card_id)`` after the card
+    editor saved or reverted a card (a browser refreshes its row)."""
+
+    card_changed = Signal(str)
 
     def __init__(self, collection: Collection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.collection = collection
         self.setWindowTitle("mlprep")
+        self.setWindowIcon(app_icon())
         self.resize(1000, 700)
+        self._window_state = QSettings(str(collection.data_dir / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
+        geometry = self._window_state.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
         self.deck_list = DeckListView()
         self.review = ReviewView(deck_dir_for=collection.deck_folder, links_for=self._learn_more)
         self.reading: ReadingView | None = None  # built on first use: nothing extra before first paint
@@ -50,17 +66,24 @@ class MainWindow(QMainWindow):
         self.plan_view: PlanView | None = None
         self.done = DoneView()
         self._cram_scope: StudyScope | None = None  # what the done screen offers to cram
+        self._done_scope: StudyScope = ALL_DECKS  # the scope of the session the done screen is about
         self.stack = QStackedWidget()
-        for view in (self.deck_list, self.review, self.done):
+        self._return_to_review = False  # the reading list was opened from a card's source link
+        self.stack.currentChanged.connect(self._screen_changed)
+        for view, title in ((self.deck_list, "Decks"), (self.review, "Review"), (self.done, "Review")):
+            view.setWindowTitle(title)  # the screen's name in the window title: "mlprep — Decks"
             self.stack.addWidget(view)
         self.setCentralWidget(self.stack)
         self.settings_dialog: SettingsDialog | None = None
+        self.tag_picker: TagPickerDialog | None = None
+        self.card_editor: CardEditorDialog | None = None
+        self.browse_window: BrowseWindow | None = None  # built on first use (Tools ▸ Browse)
         self.display = collection.display
         self.theme: Theme = self._apply_display()
         self._build_menus()
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._apply_display())
         self.review.zoom_requested.connect(self.zoom)
-        self.review.browser.reading_requested.connect(self.show_reading)
+        self.review.browser.reading_requested.connect(self._read_source)
         use_cache_dir(collection.data_dir / "cache" / "math")
         self.math_warmer: MathWarmer | None = None
         self._warm_timer = QTimer(self)  # owned by the window: stopped on close, never fires after
@@ -76,8 +99,13 @@ class MainWindow(QMainWindow):
         self.deck_list.plan_requested.connect(self.show_plan)
         self.review.finished.connect(self._finished)
         self.review.leave_requested.connect(self.show_decks)
+        self.review.edit_requested.connect(self.edit_card)
+        self.deck_list.add_requested.connect(self.add_card)
+        self.deck_list.browse_requested.connect(self.show_browse)
         self.done.back_requested.connect(self.show_decks)
         self.done.cram_requested.connect(self._cram_finished_scope)
+        self.done.extend_requested.connect(self._study_more_new)
+        self.done.ahead_requested.connect(lambda: self.review_ahead(scope=self._done_scope))
         self.show_decks()
 
     @property
@@ -86,6 +114,13 @@ class MainWindow(QMainWindow):
         return self.collection.settings
 
     def _build_menus(self) -> None:
+        self.file_menu = self.menuBar().addMenu("&File")
+        self._action(self.file_menu, "Import…", self.import_file, "Ctrl+Shift+I")
+        self._action(self.file_menu, "Export…", self.export_decks, "Ctrl+E")
+        self.file_menu.addSeparator()
+        quit_action = self._action(self.file_menu, "Quit", self.close,
+                                   shortcut_keys(QKeySequence.StandardKey.Quit, "Ctrl+Q"))
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         study = self.menuBar().addMenu("&Study")
         self._action(study, "Study all decks", lambda: self.study(ALL_DECKS), "Ctrl+Return")
         self._action(study, "Study cards with a tag…", self.study_tag, "Ctrl+T")
@@ -115,16 +150,25 @@ class MainWindow(QMainWindow):
         self._action(view, "Smaller card text", lambda: self.zoom(-1), QKeySequence.StandardKey.ZoomOut)
         self._action(view, "Default card text size", lambda: self.zoom(-self.display.zoom), "Ctrl+0")
         tools = self.menuBar().addMenu("&Tools")
-        self._action(tools, "Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        self._action(tools, "Browse", lambda: self.show_browse(), "Ctrl+Shift+F")  # from any screen
+        tools.addSeparator()
+        self._action(tools, "Settings…", self.open_settings,
+                     shortcut_keys(QKeySequence.StandardKey.Preferences, "Ctrl+P"))  # Anki's Preferences
         tools.addSeparator()
         self._action(tools, "Backups…", self.open_backups)
         self._action(tools, "Check Database", lambda: check_database(self, self.collection))
+        self.help_menu = self.menuBar().addMenu("&Help")
+        self._action(self.help_menu, "Keyboard shortcuts", self.show_shortcuts,
+                     shortcut_keys(QKeySequence.StandardKey.HelpContents))
+        self._action(self.help_menu, "About mlprep", self.show_about).setMenuRole(QAction.MenuRole.AboutRole)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object],
-                shortcut: str | QKeySequence.StandardKey | None = None) -> QAction:
+                shortcut: str | QKeySequence.StandardKey | list[QKeySequence] | None = None) -> QAction:
         action = QAction(text, self)
         action.triggered.connect(slot)
-        if shortcut is not None:
+        if isinstance(shortcut, list):
+            action.setShortcuts(shortcut)
+        elif shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         menu.addAction(action)
         return action
@@ -133,7 +177,7 @@ class MainWindow(QMainWindow):
 
     def show_decks(self) -> None:
         """Refresh the counts (with today's limits applied) and show the deck list."""
-        self.deck_list.set_overview(self.collection.overview(), self.collection.sync.errors)
+        self.deck_list.set_overview(self.collection.overview(), self.collection.deck_problems())
         report = self.collection.plan_report(advice=False)
         self.deck_list.set_plan_line(report.summary() if report is not None else "")
         self.stack.setCurrentWidget(self.deck_list)
@@ -145,6 +189,8 @@ class MainWindow(QMainWindow):
             from mlprep.ui.reading_view import ReadingView
 
             self.reading = ReadingView(self.collection.reading())
+            self.reading.setWindowTitle("Reading list")
+            self.reading.back_to_review.connect(self.back_to_review)
             self.reading.study_requested.connect(
                 lambda kind, value: self.study(StudyScope(ScopeKind(kind), value)))
             self._leave_on_escape(self.reading)
@@ -161,6 +207,7 @@ class MainWindow(QMainWindow):
             from mlprep.ui.stats_view import StatsView
 
             self.stats_view = StatsView(self.collection)
+            self.stats_view.setWindowTitle("Statistics")
             self._leave_on_escape(self.stats_view)
             self.stack.addWidget(self.stats_view)
         else:
@@ -173,6 +220,7 @@ class MainWindow(QMainWindow):
             from mlprep.ui.plan_view import PlanView
 
             self.plan_view = PlanView(self.collection)
+            self.plan_view.setWindowTitle("Plan")
             self._leave_on_escape(self.plan_view)
             self.stack.addWidget(self.plan_view)
         else:
@@ -180,9 +228,42 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.plan_view)
 
     def _leave_on_escape(self, view: QWidget) -> None:
-        shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), view)
+        shortcut = QShortcut(QKeySequence(LEAVE_SCREEN), view)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.show_decks)
+        shortcut.activated.connect(self._leave_screen)
+
+    def _leave_screen(self) -> None:
+        """Esc on a screen: back to the card under review when it came from a card's source link,
+        else to the decks."""
+        if self._return_to_review and self.stack.currentWidget() is self.reading:
+            self.back_to_review()
+        else:
+            self.show_decks()
+
+    def _read_source(self, item_id: str) -> None:
+        """A card's source link: the reading list at ``item_id``, with a way back to the same card."""
+        self.show_reading(item_id)
+        assert self.reading is not None
+        self._return_to_review = True
+        self.reading.offer_back_to_review(True)
+
+    def back_to_review(self) -> None:
+        """Return from the reading list to the review as it was left: same card, same side."""
+        self.stack.setCurrentWidget(self.review)
+        self.review.setFocus()
+
+    def _screen_changed(self, _index: int) -> None:
+        """Name the screen in the window title and give it the keyboard (so its Esc works); leaving the
+        reading list ends its way back."""
+        current = self.stack.currentWidget()
+        name = current.windowTitle() if current is not None else ""
+        self.setWindowTitle(f"mlprep — {name}" if name else "mlprep")
+        focus = QApplication.focusWidget()
+        if current is not None and (focus is None or not current.isAncestorOf(focus)):
+            current.setFocus()
+        if current is not self.reading and self.reading is not None:
+            self._return_to_review = False
+            self.reading.offer_back_to_review(False)
 
     def _learn_more(self, card: Card) -> tuple[LearnMoreLink, ...]:
         return tuple(LearnMoreLink(item.title, f"{READING_SCHEME}:{item.id}", item.id)
@@ -204,9 +285,19 @@ class MainWindow(QMainWindow):
         session = self.review.session
         assert session is not None
         done = session.finished()
-        self._cram_scope = done.cram_scope
-        self.done.show_summary(done.answered, done.today, done.next_due, done.cram_count)
+        self._cram_scope, self._done_scope = done.cram_scope, session.scope
+        stop = self.collection.stop_reason(session.scope) if session.mode is SessionMode.STUDY else None
+        titles = {d.deck_id: d.title for d in self.collection.decks()} if stop is not None and any(
+            hit.deck is not None for hit in stop.limits) else None
+        self.done.show_summary(done.answered, done.today, done.next_due, done.cram_count, stop=stop,
+                               deck_titles=titles)
         self.stack.setCurrentWidget(self.done)
+
+    def _study_more_new(self, extra: int) -> None:
+        """The done screen's "+N new cards today": raise today's new-card limit of the finished
+        session's scope by ``extra`` and study on."""
+        self.collection.extend_new_limit(self._done_scope, extra)
+        self.study(self._done_scope)
 
     def _cram_finished_scope(self) -> None:
         if self._cram_scope is not None:
@@ -214,18 +305,73 @@ class MainWindow(QMainWindow):
 
     # -- dialogs and actions ------------------------------------------------------------
 
-    def study_tag(self) -> None:
-        """Ask for a tag and study the cards that carry it."""
-        tags = self.collection.all_tags()
-        tag, ok = QInputDialog.getItem(self, "Study a tag", "Tag:", tags, 0, False)
-        if ok and tag:
-            self.study(StudyScope(ScopeKind.TAG, tag))
+    def edit_card(self, card_id: str) -> None:
+        """Open the card editor on ``card_id`` (E on the review screen, Edit in the browser); after a save
+        or a revert the review screen shows the card's new text, its session untouched."""
+        self._open_editor(CardEditorDialog(self.collection, card_id=card_id, theme=self.theme,
+                                           px=self.review.text_px, parent=self._dialog_parent()))
 
-    def review_ahead(self) -> None:
-        """Ask how many days ahead, then review those cards without changing the schedule."""
+    def add_card(self, deck_id: str = "") -> None:
+        """Open the Add dialog (A on the deck list), with user deck ``deck_id`` chosen when it is one."""
+        self._open_editor(CardEditorDialog(self.collection, deck_id=deck_id, theme=self.theme,
+                                           px=self.review.text_px, parent=self._dialog_parent()))
+
+    def _dialog_parent(self) -> QWidget:
+        """The window a dialog opens over: the active one (the browser, when it asks), else this one."""
+        active = QApplication.activeWindow()
+        return active if active is not None else self
+
+    def _open_editor(self, dialog: CardEditorDialog) -> None:
+        if self.card_editor is not None:
+            self.card_editor.deleteLater()  # the last one, closed
+        self.card_editor = dialog
+        dialog.saved.connect(self._card_saved)
+        dialog.reverted.connect(self._card_saved)
+        dialog.open()
+
+    def show_browse(self, query: str = "") -> None:
+        """Open the Browse window (or bring it to the front) on the cards matching ``query`` (all cards by
+        default; B on the deck list passes the selected deck or area)."""
+        if self.browse_window is None:
+            from mlprep.ui.browse_window import BrowseWindow
+
+            self.browse_window = BrowseWindow(self.collection.browse(), theme=self.theme,
+                                              deck_dir_for=self.collection.deck_folder, links_for=self._learn_more,
+                                              parent=self)
+            self.browse_window.edit_requested.connect(self.edit_card)
+            self.browse_window.changed.connect(self._browse_changed)
+        if query or self.browse_window.isHidden():
+            self.browse_window.search(query)
+        self.browse_window.show()
+        self.browse_window.raise_()
+        self.browse_window.activateWindow()
+
+    def _browse_changed(self) -> None:
+        """The browser changed cards: the deck list's counts follow."""
+        if self.stack.currentWidget() is self.deck_list:
+            self.show_decks()
+
+    def _card_saved(self, card_id: str) -> None:
+        if self.browse_window is not None:
+            self.browse_window.card_edited()
+        self.review.show_edited(self.collection.card(card_id))
+        if self.stack.currentWidget() is self.deck_list:
+            self.show_decks()
+        self.card_changed.emit(card_id)
+
+    def study_tag(self) -> None:
+        """Pick a tag (searchable, with card counts, machine tags by their names) and study its cards."""
+        if self.tag_picker is not None:
+            self.tag_picker.deleteLater()  # the last one, closed: its counts are stale
+        self.tag_picker = TagPickerDialog(self.collection.tag_counts(), self)
+        self.tag_picker.tag_chosen.connect(lambda tag: self.study(StudyScope(ScopeKind.TAG, tag)))
+        self.tag_picker.open()
+
+    def review_ahead(self, *, scope: StudyScope = ALL_DECKS) -> None:
+        """Ask how many days ahead, then review those cards of ``scope`` without changing the schedule."""
         days, ok = QInputDialog.getInt(self, "Review ahead", "Cards due within the next … days:", 7, 1, 365)
         if ok:
-            self.cram(ALL_DECKS, ahead_days=days)
+            self.cram(scope, ahead_days=days)
 
     def deck_action(self, action: DeckAction, deck_id: DeckId) -> None:
         """Run a deck-list context-menu action on ``deck_id``, then show the new counts."""
@@ -263,6 +409,8 @@ class MainWindow(QMainWindow):
         assert isinstance(app, QApplication)
         theme = apply_theme(app, self.display.theme)
         self.review.set_display(theme, self.display.scale)
+        if self.browse_window is not None:
+            self.browse_window.set_theme(theme)
         return theme
 
     def _warm_math(self) -> None:
@@ -270,8 +418,22 @@ class MainWindow(QMainWindow):
         if self.math_warmer is not None:
             self.math_warmer.stop()
         self.math_warmer = MathWarmer(default_typesetter(), self.collection.study_texts(),
-                                      self.review.text_px * MATH_SCALE, self)
+                                      self.review.text_px * MATH_SCALE, self, code_style=self.theme.code_style)
         self.math_warmer.start()
+
+    def import_file(self) -> None:
+        """File ▸ Import…: an Anki package or CSV into new decks (see :mod:`mlprep.ui.import_dialog`)."""
+        from mlprep.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.collection, self)
+        dialog.imported.connect(lambda _summary: self.show_decks())
+        dialog.exec()
+
+    def export_decks(self) -> None:
+        """File ▸ Export…: decks as an Anki package or CSV."""
+        from mlprep.ui.import_dialog import ExportDialog
+
+        ExportDialog(self.collection, self).exec()
 
     def open_backups(self) -> None:
         """Tools ▸ Backups…: list, back up now, restore."""
@@ -286,7 +448,21 @@ class MainWindow(QMainWindow):
         self.reading = self.stats_view = self.plan_view = None
         self.show_decks()
 
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard shortcuts: every key, read from the tables and menus the code uses."""
+        ShortcutsDialog(self.shortcut_rows(), self).exec()
+
+    def shortcut_rows(self) -> list[ShortcutRow]:
+        """The review keys (in the current grading mode), the other screens' keys, then the menus'."""
+        return review_rows(grade_range(self.settings)) + screen_rows() + menu_rows(self.menuBar())
+
+    def show_about(self) -> None:
+        """Help ▸ About mlprep."""
+        AboutDialog(self.collection.data_dir, self.windowIcon(), self).exec()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._window_state.setValue("geometry", self.saveGeometry())  # restored by the next start
+        self._window_state.sync()
         self._warm_timer.stop()
         self.periodic_backup.stop()
         if self.reading is not None:

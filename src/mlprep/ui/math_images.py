@@ -3,13 +3,26 @@ no browser engine), cached.
 
 ziamath writes SVG 1.1 paths (``config.svg2 = False``: Qt's SVG renderer cannot draw
 ``<symbol>/<use>``), which QtSvg paints into an image at twice the device-independent
-size, so formulas stay sharp on high-DPI screens. Inline formulas are padded so the math
-axis (STIX Two Math's AxisHeight, 0.258 em above the baseline) sits at the image's
-vertical centre; with ``vertical-align: middle`` they then line up with the text around.
+size, so formulas stay sharp on high-DPI screens.
+
+Inline formulas share the text's baseline. Qt draws an image with ``vertical-align: middle``
+centred in its *line box*: it counts the image as reaching ``(height ± x/2) / 2`` above and below
+the baseline (``x`` the x-height of the font around the image), then centres every such image in
+the line's ascent + descent, so on a line with a tall fraction a small formula sank below the
+text (issue 17, item 8). :func:`inline_metrics` picks a font size for the image's own span whose
+``x / 4`` equals the centre of the text's line box, ``(ascent - descent) / 2``: then the text, every
+image and so the line box share one centre, wherever the line breaks, and each formula is padded
+so that its baseline lies :attr:`InlineMetrics.middle` below the image's centre. Measured on
+Qt 6.12 (``tests/ui/test_card_render.py`` checks the feet of the letters on such a line).
+
+A minus or plus right after an opening delimiter, a comma, a relation or at the start of a line is
+a sign (TeX makes a binary operator there an ordinary atom, The TeXbook ch. 18, rule 5): ziamath
+spaces it as a subtraction (``[−1, 1]`` came out ``[ − 1, 1]``), so :func:`unary_signs` braces it.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import threading
@@ -20,14 +33,68 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
 AXIS_HEIGHT_EM = 0.258  # STIX Two Math MATH table: AxisHeight 258 / 1000 units per em
+MATH_SCALE = 1.12  # math px per text px: STIX Two's x-height is smaller than the UI font's
 DEVICE_PIXEL_RATIO = 2.0
 MAX_PIXELS = 4_000 * 1_000  # refuse absurd formulas rather than allocate huge images
-CACHE_VERSION = 1  # bump when the typesetting changes, so old cached images are not reused
+CACHE_VERSION = 2  # bump when the typesetting changes, so old cached images are not reused
 _VIEWBOX_RE = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
+_SIGN_AFTER = (r"(?:\\left\s*)?(?:\(|\[|\\\{|\\langle(?![A-Za-z])|\\lbrace(?![A-Za-z])|\\lbrack(?![A-Za-z]))"
+               r"|[,;:=<>&]|\\\\"
+               r"|\\(?:leq?|geq?|neq?|in|notin|to|mapsto|approx|sim|simeq|equiv|propto|ll|gg|subset|subseteq)"
+               r"(?![A-Za-z])")
+_SIGN_RE = re.compile(rf"(^|{_SIGN_AFTER})(\s*)([-+])(?![-+=])")
+_TEXT_RE = re.compile(r"(\\text\s*\{[^{}]*\})")
+
+
+def unary_signs(tex: str) -> str:
+    """``tex`` with each ``-`` or ``+`` that is a sign braced (``[-1, 1]`` -> ``[{-}1, 1]``): one at the
+    start, or after ``(``, ``[``, ``\\{``, ``\\langle`` (with or without ``\\left``), a comma,
+    semicolon, colon, ``&``, ``\\\\`` or a relation (``=``, ``<``, ``\\le``, ``\\in``, ``\\to`` ...).
+    ``\\text{...}`` is left alone."""
+    parts = _TEXT_RE.split(tex)
+    return "".join(part if i % 2 else _SIGN_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}{{{m.group(3)}}}", part)
+                   for i, part in enumerate(parts))
+
+
+@dataclass(frozen=True)
+class InlineMetrics:
+    """How an inline formula sits on a line of text ``px`` pixels high (see the module docstring):
+    the font size (px) of the span around its image, and ``middle``, the height (px) above the text's
+    baseline at which Qt puts the image's vertical centre."""
+
+    span_px: int
+    middle: float
+
+
+@functools.lru_cache(maxsize=64)
+def inline_metrics(text_px: int) -> InlineMetrics | None:
+    """:class:`InlineMetrics` for text of ``text_px`` pixels in the application's font; ``None``
+    without a ``QGuiApplication`` (no fonts to measure)."""
+    if QGuiApplication.instance() is None:
+        return None
+    font = QFont(QGuiApplication.font())
+    font.setPixelSize(max(1, text_px))
+    metrics = QFontMetricsF(font)
+    centre = (metrics.ascent() - metrics.descent()) / 2  # of the text's line box, above the baseline
+
+    def x_height(size: int) -> int:  # Qt reads it through an integer QFontMetrics
+        font.setPixelSize(size)
+        return QFontMetrics(font).xHeight()
+
+    best = min(range(1, 8 * max(1, text_px)), key=lambda size: abs(x_height(size) / 4 - centre))
+    return InlineMetrics(best, x_height(best) / 4)
+
+
+def inline_middle(px: float) -> float:
+    """The height above the baseline (px) at which an inline formula typeset at ``px`` (math px,
+    :data:`MATH_SCALE` times the text's) has its image's centre; without fonts to measure, the
+    math axis."""
+    found = inline_metrics(round(px / MATH_SCALE))
+    return AXIS_HEIGHT_EM * px if found is None else found.middle
 
 
 class MathError(ValueError):
@@ -142,7 +209,8 @@ class MathTypesetter:
     def _file(self, tex: str, display: bool, px: float) -> Path | None:
         if self.cache_dir is None:
             return None
-        digest = hashlib.sha1(f"{CACHE_VERSION}\0{tex}\0{display}\0{px}".encode()).hexdigest()
+        middle = "" if display else f"{inline_middle(px):.3f}"
+        digest = hashlib.sha1(f"{CACHE_VERSION}\0{tex}\0{display}\0{px}\0{middle}".encode()).hexdigest()
         return self.cache_dir / digest[:2] / f"{digest}.png"
 
 
@@ -153,15 +221,16 @@ def _remember(store: OrderedDict[Any, Any], key: Any, value: Any, limit: int) ->
 
 
 def _typeset(tex: str, *, display: bool, px: float) -> QImage:
-    """``tex`` typeset in black on transparent at device pixel ratio 2; inline formulas
-    padded so the math axis sits at the vertical centre. Raises :class:`MathError`."""
+    """``tex`` typeset in black on transparent at device pixel ratio 2; inline formulas padded so
+    that their baseline lies :func:`inline_middle` below the image's vertical centre; signs braced
+    (:func:`unary_signs`). Raises :class:`MathError`."""
     from mlprep.core.latex_check import latex_problem  # latex2mathml: ~50 ms, not at start-up
 
     problem = latex_problem(tex)
     if problem:
         raise MathError(problem)
     try:
-        svg = _ziamath().Latex(tex, size=px, color="#000000", inline=not display).svg()
+        svg = _ziamath().Latex(unary_signs(tex), size=px, color="#000000", inline=not display).svg()
     except Exception as exc:  # ziamath raises many types on bad input; all mean "cannot typeset"
         raise MathError(f"cannot typeset: {exc}") from exc
     match = _VIEWBOX_RE.search(svg)
@@ -169,9 +238,9 @@ def _typeset(tex: str, *, display: bool, px: float) -> QImage:
         raise MathError("typesetter returned no picture")
     _x, y, w, h = (float(v) for v in match.groups())
     top, bottom = -y, y + h  # above and below the baseline (SVG y grows downward)
-    axis = AXIS_HEIGHT_EM * px
-    pad_top = 0.0 if display else max(0.0, (bottom + axis) - (top - axis))
-    pad_bottom = 0.0 if display else max(0.0, (top - axis) - (bottom + axis))
+    middle = inline_middle(px)
+    pad_top = 0.0 if display else max(0.0, (bottom + middle) - (top - middle))
+    pad_bottom = 0.0 if display else max(0.0, (top - middle) - (bottom + middle))
     total_h = h + pad_top + pad_bottom
     if w * total_h * DEVICE_PIXEL_RATIO ** 2 > MAX_PIXELS:
         raise MathError("formula too large to show")

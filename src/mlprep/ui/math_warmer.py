@@ -4,12 +4,17 @@ Typesetting costs ~6 ms per formula (a math-heavy card ~65 ms cold); from the fo
 on disk the same card takes ~4 ms. After the first paint, :class:`MathWarmer` works through
 the formulas of the cards most likely to be shown next (due first, then new), one formula
 per event-loop turn, so the window stays responsive; formulas already on disk are skipped.
+
+It also loads, first and one per turn, the Pygments lexer of every code-block language those cards use
+(a lexer's first use costs ~60-130 ms: importing its module and compiling its rules; then ~0.5 ms), and
+the code style's formatter, so that the first code block of a language never delays an answer.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -19,16 +24,47 @@ from mlprep.ui.math_images import MathError, MathTypesetter, preload, typesetter
 IMPORT_POLL_MS = 20
 """How often (ms) the warmer looks whether the typesetter's import has finished."""
 
+_FENCE_LANGUAGE_RE = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*\{?\.?([A-Za-z0-9_+#.-]+)", re.M)
+
+
+def code_languages(texts: Iterable[str]) -> list[str]:
+    """The languages named by the fenced code blocks of ``texts`` (```` ```python ````), in first-seen
+    order, lower-cased, each once."""
+    return list(dict.fromkeys(m.group(1).lower() for text in texts for m in _FENCE_LANGUAGE_RE.finditer(text)))
+
+
+def warm_lexer(language: str) -> None:
+    """Load Pygments' lexer for ``language`` and run it once (an unknown name is ignored: the card shows
+    its code unhighlighted)."""
+    from pygments.lexers import get_lexer_by_name  # type: ignore[import-untyped]
+    from pygments.util import ClassNotFound  # type: ignore[import-untyped]
+
+    with contextlib.suppress(ClassNotFound):
+        list(get_lexer_by_name(language).get_tokens("x = 1\n"))
+
+
+def warm_code_style(style: str) -> None:
+    """Build Pygments' HTML formatter for ``style`` once (loads the style's module)."""
+    from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
+    from pygments.util import ClassNotFound
+
+    with contextlib.suppress(ClassNotFound):
+        HtmlFormatter(noclasses=True, style=style)
+
 
 class MathWarmer(QObject):
     """Typesets ``texts``' formulas at ``px`` into ``typesetter``'s disk cache, in idle time."""
 
     def __init__(self, typesetter: MathTypesetter, texts: Iterable[str], px: float,
-                 parent: QObject | None = None) -> None:
+                 parent: QObject | None = None, *, code_style: str = "") -> None:
         super().__init__(parent)
         self._typesetter = typesetter
         self._px = px
+        texts = list(texts)
         self._jobs = list(dict.fromkeys((span.tex, span.display) for text in texts for span in find_math(text)))
+        self._code_jobs: list[Callable[[], None]] = [
+            *([lambda: warm_code_style(code_style)] if code_style else []),
+            *(lambda language=language: warm_lexer(language) for language in code_languages(texts))]
         self.done = 0
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -36,14 +72,15 @@ class MathWarmer(QObject):
 
     @property
     def pending(self) -> int:
-        """Formulas not yet visited."""
-        return len(self._jobs) - self.done
+        """Formulas (and code lexers) not yet visited."""
+        return len(self._jobs) - self.done + len(self._code_jobs)
 
     def start(self) -> None:
         """Begin (or resume) typesetting in idle time; the typesetter is imported on a worker thread first
         (:func:`~mlprep.ui.math_images.preload`), polled every :data:`IMPORT_POLL_MS`."""
         if self.pending:
-            preload()
+            if self.done < len(self._jobs):  # formulas to typeset: import the typesetter meanwhile
+                preload()
             self._timer.start()
 
     def stop(self) -> None:
@@ -53,6 +90,9 @@ class MathWarmer(QObject):
     def _step(self) -> None:
         if not self.pending:
             self._timer.stop()
+            return
+        if self._code_jobs:  # lexers first: few, and each first use is a long stall
+            self._code_jobs.pop(0)()
             return
         if not typesetter_ready():
             self._timer.setInterval(IMPORT_POLL_MS)  # the import is still running: do not spin

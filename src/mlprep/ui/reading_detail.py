@@ -187,6 +187,10 @@ class ReadingDetail(QFrame):
         self.open_button.setEnabled(item.url.startswith(("https://", "http://")))
         self.stack.setCurrentIndex(1)
 
+    def show_placeholder(self) -> None:
+        """Show the placeholder (no item chosen) instead of an item."""
+        self.stack.setCurrentIndex(0)
+
     def show_status(self, entry: ReadingEntry) -> None:
         """Set the status box (without emitting) and the "since" day to ``entry``'s."""
         self.status_box.blockSignals(True)

@@ -37,7 +37,8 @@ class _Row(QTreeWidgetItem):
 
 
 class RecommendedList(QTreeWidget):
-    """Title and reason of each recommendation, as tall as its rows (no scroll bar)."""
+    """Title (the item's short title when it has one) and reason of each recommendation, as tall as
+    its rows (no scroll bar); the tooltip gives the full title."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,15 +48,16 @@ class RecommendedList(QTreeWidget):
         self.setRootIsDecorated(False)
         self.setUniformRowHeights(True)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        # The (short) title in full; the reason takes the rest and is elided if it must be (tooltip).
+        self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.header().setStretchLastSection(False)
 
     def show_recommendations(self, recommendations: Sequence[Recommendation], muted: QColor) -> None:
         """Replace the rows; reasons are drawn in ``muted``."""
         self.clear()
         for rec in recommendations:
-            row = QTreeWidgetItem([rec.entry.item.title, rec.reason])
+            row = QTreeWidgetItem([rec.entry.item.list_title, rec.reason])
             row.setData(0, ID_ROLE, rec.entry.item.id)
             row.setToolTip(0, f"{rec.entry.item.title}\n{rec.entry.item.byline}")
             row.setToolTip(1, rec.reason)
@@ -67,7 +69,8 @@ class RecommendedList(QTreeWidget):
 
 
 class ReadingTree(QTreeWidget):
-    """Every shown item: title, kind, level, status and the number of cards citing it. In list
+    """Every shown item: title (the short title when the item has one; the full one in the tooltip),
+    kind, level, status and the number of cards citing it. In list
     order until a header is clicked; then level and status sort in their natural order and
     counts as numbers."""
 
@@ -92,7 +95,7 @@ class ReadingTree(QTreeWidget):
     def row(entry: ReadingEntry, muted: QColor) -> QTreeWidgetItem:
         """A row for ``entry``; an item read to the end is drawn in ``muted``."""
         item = entry.item
-        row = _Row([item.title, item.kind.value.capitalize(), item.level.value.capitalize(), entry.status.label,
+        row = _Row([item.list_title, item.kind.value.capitalize(), item.level.value.capitalize(), entry.status.label,
                     str(entry.cite_count) if entry.cite_count else "–"])
         row.setData(0, ID_ROLE, item.id)
         row.setToolTip(0, f"{item.title}\n{item.byline}")

@@ -67,6 +67,7 @@ class ReadingView(QWidget):
 
     study_requested = Signal(str, str)
     opened_url = Signal(str)
+    back_to_review = Signal()  # "← Back to review", shown by offer_back_to_review(True)
 
     def __init__(self, service: ReadingService, parent: QWidget | None = None, *,
                  opener: Callable[[str], object] = open_in_browser, notes_delay_ms: int = NOTES_DELAY_MS) -> None:
@@ -107,6 +108,10 @@ class ReadingView(QWidget):
         self.refresh()
         self._ready = True
 
+    def offer_back_to_review(self, offered: bool) -> None:
+        """Show (or hide) "← Back to review", for a reading list opened from a card's source link."""
+        self.back_button.setVisible(offered)
+
     # -- building ------------------------------------------------------------------------
 
     def _build_header(self) -> QHBoxLayout:
@@ -114,7 +119,12 @@ class ReadingView(QWidget):
         title.setObjectName("screenTitle")
         self.summary = QLabel()
         self.summary.setObjectName("summary")
+        self.back_button = QPushButton("← Back to review")
+        self.back_button.setToolTip("Return to the card you were reviewing, as you left it (Esc)")
+        self.back_button.clicked.connect(self.back_to_review.emit)
+        self.back_button.hide()
         row = QHBoxLayout()
+        row.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(title)
         row.addStretch(1)
         row.addWidget(self.summary, 0, Qt.AlignmentFlag.AlignBottom)
@@ -292,6 +302,12 @@ class ReadingView(QWidget):
             self.tree.blockSignals(True)
             self.tree.setCurrentItem(row)
             self.tree.blockSignals(False)
+        elif keep is not None:  # the item shown is filtered out: show the first one left, or nothing
+            first = self.tree.topLevelItem(0)
+            if first is not None:
+                self.tree.setCurrentItem(first)  # -> _row_changed -> its detail
+            else:
+                self._clear_detail()
 
     def clear_filters(self) -> None:
         """Empty the search box and set every filter back to "All"."""
@@ -338,6 +354,12 @@ class ReadingView(QWidget):
         self.save_notes()
         self._current = item_id
         self.detail.show_entry(self._entries[item_id])
+
+    def _clear_detail(self) -> None:
+        """No item chosen: save its notes and show the detail pane's placeholder."""
+        self.save_notes()
+        self._current = None
+        self.detail.show_placeholder()
 
     def _status_chosen(self, _index: int) -> None:
         if self._current is None:

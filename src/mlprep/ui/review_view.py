@@ -1,6 +1,9 @@
-"""The review screen: the front, Space/Enter reveals the back, grades on 1–4 (or 0–5).
+"""The review screen: the front, Space/Enter reveals the back, grades on 1–4 (or 0–5), and on the
+answer side Space/Enter answers Good (as Anki).
 
-Also: U / Ctrl+Z undo, ``-`` bury, ``@`` suspend, Esc back to the deck list.
+Also: U / Ctrl+Z undo, ``-`` bury, ``@`` suspend, Esc back to the deck list. The keys are
+:data:`mlprep.ui.shortcuts.REVIEW_KEYS`, the table Help ▸ Keyboard shortcuts shows. E edits the card on
+screen (``edit_requested``; not in that table yet).
 """
 
 from __future__ import annotations
@@ -8,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QWheelEvent
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,11 +24,27 @@ from PySide6.QtWidgets import (
 )
 
 from mlprep.core.grades import Grade
-from mlprep.core.models import Card, ReviewKind
-from mlprep.services.session import AnswerNotSaved, Preview, ReviewSession, grade_range
+from mlprep.core.models import Button, Card, ReviewKind
+from mlprep.services.session import AnswerNotSaved, Preview, ReviewSession, SessionMode, grade_range
 from mlprep.ui.card_render import LearnMoreLink
 from mlprep.ui.card_view import BASE_TEXT_PX, CardBrowser
-from mlprep.ui.theme import LIGHT, Theme
+from mlprep.ui.shortcuts import ReviewAction, grade_for, review_action
+from mlprep.ui.theme import LIGHT, Theme, grade_colours
+
+MODE_BANNERS = {
+    SessionMode.CRAM: "Cram: answers here do not change the schedule. Bury and suspend still hide the card "
+                      "everywhere.",
+    SessionMode.AHEAD: "Review ahead: answers here do not change the schedule; the cards stay due on their "
+                       "days. Bury and suspend still hide the card everywhere.",
+}
+"""The banner over a session that only logs answers (cram, review ahead)."""
+
+MODE_COUNTS = {SessionMode.CRAM: "in this cram", SessionMode.AHEAD: "to review ahead"}
+
+IDLE_FALLBACK_MS = 250
+"""If the card shown is not painted within this many ms (a hidden or minimised window), the idle work
+(pre-rendering the answer side, the session's upkeep) runs anyway."""
+"""How the counts name the cards left in such a session: they are not "due"."""
 
 
 def format_interval(days: int) -> str:
@@ -37,21 +56,30 @@ def format_interval(days: int) -> str:
     return f"{days / 365:.1f}y"
 
 
-def preview_text(preview: Preview, kind: ReviewKind | None) -> str:
+REPEAT_DONE = {
+    SessionMode.STUDY: ("done for today", "Leaves today's session; its schedule is already set."),
+    SessionMode.CRAM: ("done in this cram", "Leaves this cram; the card's schedule does not change."),
+    SessionMode.AHEAD: ("reviewed ahead", "Leaves this review ahead; the card is still due on its day."),
+}
+"""Per session mode, the line under a grade button (and its tooltip) for a repeat that does not come
+back: a drill repeat in a study session, any answer in a cram or review ahead."""
+
+
+def preview_text(preview: Preview, kind: ReviewKind | None, mode: SessionMode = SessionMode.STUDY) -> str:
     """The line under a grade button: what will really happen. On a first answer the interval it gives
     (as Anki), after "today, then" when SM-2's step 7 brings the card back in this session first; on a
-    drill or cram repeat, whether the card comes back today."""
+    drill or cram repeat, whether the card comes back today, else that it is done for today, in this
+    cram or reviewed ahead (by the session's ``mode``)."""
     if kind in (ReviewKind.DRILL, ReviewKind.CRAM):
-        return "again today" if preview.again_today else "done for today"
+        return "again today" if preview.again_today else REPEAT_DONE[mode][0]
     interval = format_interval(preview.interval)
     return f"today, then {interval}" if preview.again_today else interval
 
 
-def preview_tooltip(preview: Preview, kind: ReviewKind | None) -> str:
+def preview_tooltip(preview: Preview, kind: ReviewKind | None, mode: SessionMode = SessionMode.STUDY) -> str:
     """The grade button's tooltip: the same, said in full, with SM-2's re-drill explained once."""
     if kind in (ReviewKind.DRILL, ReviewKind.CRAM):
-        return ("Comes back later in this session." if preview.again_today
-                else "Leaves today's session; its schedule is already set.")
+        return "Comes back later in this session." if preview.again_today else REPEAT_DONE[mode][1]
     days = f"{preview.interval} day{'s' if preview.interval != 1 else ''}"
     if preview.again_today:
         return (f"Comes back later in this session (SM-2 re-drills a card answered below Good until you "
@@ -66,6 +94,7 @@ class ReviewView(QWidget):
     finished = Signal()
     leave_requested = Signal()
     zoom_requested = Signal(int)  # +1 / -1 steps, from Ctrl + mouse wheel over the card
+    edit_requested = Signal(str)  # E: edit the card on screen (its id)
 
     def __init__(self, parent: QWidget | None = None,
                  deck_dir_for: Callable[[Card], Path | None] = lambda card: None,
@@ -84,6 +113,10 @@ class ReviewView(QWidget):
 
         self.counts = QLabel()
         self.counts.setObjectName("reviewCounts")
+        self.banner = QLabel()  # says what a cram or review-ahead session is; hidden while studying
+        self.banner.setObjectName("reviewBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
         self.notice = QLabel()
         self.notice.setObjectName("reviewNotice")
         self.undo_button = self._tool_button("Undo (U)", self.undo)
@@ -101,7 +134,19 @@ class ReviewView(QWidget):
         self.browser = CardBrowser()
         self.browser.setObjectName("cardBrowser")
         self.browser.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.browser.viewport().installEventFilter(self)
+        self.browser.viewport().installEventFilter(self)  # ctrl+wheel zoom; idle work after the paint
+        # Idle work (issue 16): started by the card's paint event, one step per event-loop turn; the
+        # fallback runs it when no paint comes (a hidden window).
+        self._idle_pending = False
+        self._idle_steps: list[Callable[[], object]] = []
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.setInterval(0)
+        self._idle_timer.timeout.connect(self._idle_step)
+        self._idle_fallback = QTimer(self)
+        self._idle_fallback.setSingleShot(True)
+        self._idle_fallback.setInterval(IDLE_FALLBACK_MS)
+        self._idle_fallback.timeout.connect(self._start_idle)
 
         self.show_button = QPushButton("Show answer   (Space)")
         self.show_button.setObjectName("primary")
@@ -119,6 +164,7 @@ class ReviewView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 12, 24, 18)
         layout.addLayout(top)
+        layout.addWidget(self.banner)
         layout.addWidget(self.browser, 1)
         layout.addWidget(self.bottom)
 
@@ -131,6 +177,7 @@ class ReviewView(QWidget):
 
     def _build_grade_buttons(self) -> None:
         for button in self.grade_buttons.values():
+            button.hide()  # gone from the row now, not only once the event loop deletes it
             button.deleteLater()
         self.grade_buttons = {}
         for quality, grade in self._grades.items():
@@ -142,28 +189,34 @@ class ReviewView(QWidget):
             push.clicked.connect(lambda _=False, q=quality: self.grade(q))
             self.grade_buttons[quality] = push
             self.grade_layout.addWidget(push)
+        self._colour_grade_buttons()
+
+    def _colour_grade_buttons(self) -> None:
+        """Every grade button's underline in its grade's colour (:func:`mlprep.ui.theme.grade_colours`)."""
+        for quality, colour in grade_colours(self._theme, list(self.grade_buttons)).items():
+            self.grade_buttons[quality].setStyleSheet(f"QPushButton {{ border-bottom: 3px solid {colour}; }}")
 
     # -- keys -------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Space/Enter reveal, digits grade, U/Ctrl+Z undo, ``-`` bury, ``@`` suspend, Esc
-        leaves. The review screen keeps the focus (its children take none)."""
-        key, text = event.key(), event.text()
-        grade_keys = {g.key: q for q, g in self._grades.items()}
-        if key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.reveal()
-        elif text in grade_keys:
-            self.grade(grade_keys[text])
-        elif event.matches(QKeySequence.StandardKey.Undo) or key == Qt.Key.Key_U:
-            self.undo()
-        elif text == "-":
-            self.bury()
-        elif text == "@":
-            self.suspend()
-        elif key == Qt.Key.Key_Escape:
-            self.leave_requested.emit()
+        """The keys of :data:`~mlprep.ui.shortcuts.REVIEW_KEYS` and the grade digits. The review
+        screen keeps the focus (its children take none)."""
+        grade = grade_for(event, self._grades.values())
+        action = review_action(event, self.revealed) if grade is None else None
+        if grade is not None:
+            self.grade(grade.quality)
+        elif event.key() == Qt.Key.Key_E and not event.modifiers() and self._card is not None:
+            self.edit_requested.emit(self._card.id)
+        elif action is not None:
+            self._actions[action]()
         else:
             super().keyPressEvent(event)
+
+    @property
+    def _actions(self) -> dict[ReviewAction, Callable[[], object]]:
+        return {ReviewAction.REVEAL: self.reveal, ReviewAction.GOOD: lambda: self.grade(Button.GOOD),
+                ReviewAction.UNDO: self.undo, ReviewAction.BURY: self.bury, ReviewAction.SUSPEND: self.suspend,
+                ReviewAction.LEAVE: self.leave_requested.emit}
 
     # -- session ----------------------------------------------------------------------
 
@@ -186,6 +239,14 @@ class ReviewView(QWidget):
         """The card on screen, or ``None``."""
         return self._card
 
+    def show_edited(self, card: Card) -> None:
+        """Redraw with ``card``'s new text if it is the card on screen (after an edit), on the same side;
+        the session is not touched."""
+        if self._card is not None and card.id == self._card.id:
+            self._card = card
+            self._render()
+            self.setFocus()
+
     def _show_next(self) -> None:
         assert self._session is not None
         self._card = self._session.next_card()
@@ -195,33 +256,46 @@ class ReviewView(QWidget):
             return
         self.revealed = False
         self._render()
-        QTimer.singleShot(0, self._idle)
+        self._idle_pending = True  # the idle work starts once this card is painted (eventFilter)
+        self._idle_fallback.start()
         self.bottom.setCurrentIndex(0)
         self._show_counts()
         self.setFocus()
 
     def _show_counts(self) -> None:
-        """"N new · N due · N again" left in the session, in the theme's answer colours."""
+        """"N new · N learn · N due" left in a study session, in the deck list's words and order (Learn: the
+        cards owed a same-day re-drill, SM-2 step 7, Anki's Learn) and the theme's answer colours; in a cram
+        or review ahead "N left in this cram" (its cards are not due: none of them is owed today) under
+        the banner that says the schedule does not change."""
         if self._session is None:
             return
         left = self._session.counts()
         t = self._theme
+        mode = self._session.mode
+        self.banner.setVisible(mode is not SessionMode.STUDY)
+        if mode is not SessionMode.STUDY:
+            self.banner.setText(MODE_BANNERS[mode])
+            self.banner.setStyleSheet(f"QLabel {{ background: {t.alt_base}; color: {t.text}; border: 1px solid "
+                                      f"{t.accent}; border-radius: 6px; padding: 6px 10px; font-size: 13px; }}")
+            self.counts.setText(f'<span style="color:{t.good}">{left.total} left {MODE_COUNTS[mode]}</span>')
+            return
         self.counts.setText(f'<span style="color:{t.new}">{left.new} new</span> · '
-                            f'<span style="color:{t.good}">{left.review} due</span> · '
-                            f'<span style="color:{t.again}">{left.learn} again</span>')
+                            f'<span style="color:{t.again}">{left.learn} learn</span> · '
+                            f'<span style="color:{t.good}">{left.review} due</span>')
 
     def reveal(self) -> None:
         """Show the back and the grade buttons with their next intervals."""
         if self._card is None or self._session is None or self.revealed:
             return
         self.revealed = True
+        self.notice.clear()  # a notice is about the card before this one: gone once this one is answered
         self._render()
         kind = self._session.current_kind
         for preview in self._session.previews():
             grade = self._grades[preview.quality]
             button = self.grade_buttons[preview.quality]
-            button.setText(f"{grade.name}  ({grade.key})\n{preview_text(preview, kind)}")
-            button.setToolTip(preview_tooltip(preview, kind))
+            button.setText(f"{grade.name}  ({grade.key})\n{preview_text(preview, kind, self._session.mode)}")
+            button.setToolTip(preview_tooltip(preview, kind, self._session.mode))
         self.bottom.setCurrentIndex(1)
 
     def grade(self, quality: int) -> None:
@@ -237,7 +311,7 @@ class ReviewView(QWidget):
                                  "it again to retry. If this keeps happening, close mlprep and run "
                                  "Check Database (Tools menu, or `mlprep check-db`).")
             return
-        self.notice.setText("Leech: this card lapsed too often" + (
+        self.notice.setText("Leech: the last card lapsed too often" + (
             " and is suspended" if result.progress.suspended else " and is tagged “leech”")
             if result.became_leech else "")
         self._show_next()
@@ -247,21 +321,21 @@ class ReviewView(QWidget):
         if self._session is None or not self._session.can_undo:
             return
         self._session.undo()
-        self.notice.setText("Undone")
+        self.notice.setText("Undone: the card is back")
         self._show_next()
 
     def bury(self) -> None:
         """Hide the current card until tomorrow."""
         if self._session is not None and self._session.can_hide and self._card is not None:
             self._session.bury_current()
-            self.notice.setText("Card buried until tomorrow")
+            self.notice.setText("Last card buried until tomorrow (U to undo)")
             self._show_next()
 
     def suspend(self) -> None:
         """Suspend the current card until it is unsuspended."""
         if self._session is not None and self._session.can_hide and self._card is not None:
             self._session.suspend_current()
-            self.notice.setText("Card suspended")
+            self.notice.setText("Last card suspended (U to undo)")
             self._show_next()
 
     # -- display ----------------------------------------------------------------------
@@ -269,6 +343,7 @@ class ReviewView(QWidget):
     def set_display(self, theme: Theme, scale: float = 1.0) -> None:
         """Draw cards in ``theme`` with text at ``scale`` times the base size; redraws the card."""
         self._theme, self._px = theme, BASE_TEXT_PX * scale
+        self._colour_grade_buttons()
         if self._card is not None:
             self._render()
             self._show_counts()
@@ -289,15 +364,41 @@ class ReviewView(QWidget):
 
     def _idle(self) -> None:
         """While the user thinks: render the answer side, so revealing it costs a cache hit,
-        and let the session do its upkeep (a database checkpoint now and then)."""
+        and let the session do its upkeep (a database checkpoint now and then). The review screen runs
+        these steps after the card's paint, one per event-loop turn (:meth:`_start_idle`)."""
+        self._prerender_back()
+        self._upkeep()
+
+    def _start_idle(self) -> None:
+        """The card is on screen (its paint event was handled, or the fallback fired): queue the idle
+        steps, each in its own event-loop turn, so a key press or a paint can come between them."""
+        if not self._idle_pending:
+            return
+        self._idle_pending = False
+        self._idle_fallback.stop()
+        self._idle_steps = [self._prerender_back, self._upkeep]
+        self._idle_timer.start()
+
+    def _idle_step(self) -> None:
+        if self._idle_steps:
+            self._idle_steps.pop(0)()
+        if self._idle_steps:
+            self._idle_timer.start()
+
+    def _prerender_back(self) -> None:
         card = self._card
         if card is not None and not self.revealed:
             self.browser.renderer.render(card.front, card.back, self._theme, self._px, self._links_for(card),
                                          card.source)
+
+    def _upkeep(self) -> None:
         if self._session is not None:
             self._session.idle()
 
     def eventFilter(self, watched: object, event: object) -> bool:
+        if self._idle_pending and isinstance(event, QEvent) and event.type() == QEvent.Type.Paint:
+            # Started from inside the paint event: its 0-ms timer fires only after this paint is done.
+            self._start_idle()
         if isinstance(event, QWheelEvent) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self.zoom_requested.emit(1 if event.angleDelta().y() > 0 else -1)
             return True

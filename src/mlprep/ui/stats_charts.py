@@ -10,7 +10,7 @@ widget's palette, so the charts follow the light or dark theme.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -107,15 +107,18 @@ def value_axis(chart: QChart, colors: ChartColors, top: float, series: Sequence[
     return axis
 
 
-def category_axis(chart: QChart, colors: ChartColors, count: int, labels: dict[int, str],
+def category_axis(chart: QChart, colors: ChartColors, count: int, labels: Mapping[float, str] | Mapping[int, str],
                    series: Sequence[object]) -> QCategoryAxis:
-    """An x axis for ``count`` bars at 0..count-1 with sparse ``labels`` under chosen bars."""
+    """An x axis for ``count`` bars at 0..count-1 with sparse ``labels`` under chosen bars (or,
+    at ``i - 0.5``, on the line between bars ``i - 1`` and ``i``).
+
+    QtCharts gives each label ``axis width / (labels + 1)`` less padding and elides a longer
+    one to "...", whatever the gaps between them: pass few, short labels."""
     axis = QCategoryAxis()
     axis.setRange(-0.5, count - 0.5)
     axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
     used: set[str] = set()
-    for index in sorted(labels):
-        label = labels[index]
+    for index, label in sorted(labels.items()):
         while label in used:  # QCategoryAxis needs unique labels
             label += "\u200b"
         used.add(label)
@@ -269,21 +272,29 @@ class HeatmapView(QChartView):
 # -- forecast, states, histograms, buttons -----------------------------------------------------------
 
 def forecast_chart(forecast: Forecast, colors: ChartColors) -> QChart:
-    """Cards due per day for the next 30 days (today includes overdue cards)."""
+    """Cards due per day for the next 30 days (today includes overdue cards); on today's bar,
+    stacked in the learning colour, the cards owed a re-drill today (SM-2 step 7), with a legend
+    when there are any."""
     chart = styled_chart(colors)
-    chart.legend().setVisible(False)
-    series = QBarSeries()
+    chart.legend().setVisible(bool(forecast.redrill))
+    series = QStackedBarSeries()
     series.setBarWidth(0.75)
     series.append(bar_set("Due", forecast.counts, colors.series["accent"]))
+    if forecast.redrill:
+        rest = [0] * (len(forecast.counts) - 1)
+        series.append(bar_set("To re-drill today", [forecast.redrill, *rest], colors.series["learning"]))
     chart.addSeries(series)
     labels = {i: ("today" if i == 0 else f"+{i}d") for i in range(0, len(forecast.counts), 7)}
     category_axis(chart, colors, len(forecast.counts), labels, [series])
-    value_axis(chart, colors, max(forecast.counts, default=0), [series])
+    tops = [n + (forecast.redrill if i == 0 else 0) for i, n in enumerate(forecast.counts)]
+    value_axis(chart, colors, max(tops, default=0), [series])
 
     def hovered(status: bool, index: int, _bar_set: QBarSet) -> None:
         if status:
             day = forecast.start + timedelta(days=index)
             extra = f" ({forecast.overdue} overdue)" if index == 0 and forecast.overdue else ""
+            if index == 0 and forecast.redrill:
+                extra += f" + {forecast.redrill} to re-drill (answered below Good today)"
             QToolTip.showText(QCursor.pos(), f"{day:%a %d %b}: {forecast.counts[index]} due{extra}")
         else:
             QToolTip.hideText()
@@ -296,8 +307,10 @@ STATE_NAMES = (("new", "New"), ("learning", "Learning"), ("young", "Young"), ("m
 
 
 def states_chart(states: StateCounts, colors: ChartColors) -> QChart:
-    """A donut of cards by state, the legend on the right with each count."""
+    """A donut of cards by state, without a legend: QtCharts elides a side legend to a third of
+    a small chart ("Suspend..."), so the screen shows :func:`states_legend` beside it."""
     chart = styled_chart(colors)
+    chart.legend().setVisible(False)
     series = QPieSeries()
     series.setHoleSize(0.55)
     series.setPieSize(0.9)
@@ -308,15 +321,20 @@ def states_chart(states: StateCounts, colors: ChartColors) -> QChart:
         pie_slice.setBorderColor(colors.base)
         pie_slice.setBorderWidth(1)
     chart.addSeries(series)
-    legend = chart.legend()
-    legend.setAlignment(Qt.AlignmentFlag.AlignRight)
     return chart
 
 
+def states_legend(states: StateCounts, colors: ChartColors) -> list[tuple[QColor, str, int]]:
+    """The donut's legend: (colour, state name, cards) per state, in the donut's order."""
+    return [(colors.series[key], name, getattr(states, key)) for key, name in STATE_NAMES]
+
+
 def histogram_chart(histogram: Histogram, colors: ChartColors, *, mature_from: int | None = None,
-                    label_every: int = 1) -> QChart:
+                    axis_labels: Mapping[float, str] | Mapping[int, str] | None = None) -> QChart:
     """Bars per bin; with ``mature_from`` (a bin index) the bins before it are young (light
-    green) and the rest mature (dark green), else all in the accent colour."""
+    green) and the rest mature (dark green), else all in the accent colour. ``axis_labels``
+    (see :func:`category_axis`; default: every bin's label) name a few bins or bin edges; the
+    tooltip always names the bin."""
     chart = styled_chart(colors)
     series = QStackedBarSeries()
     series.setBarWidth(0.8)
@@ -330,7 +348,7 @@ def histogram_chart(histogram: Histogram, colors: ChartColors, *, mature_from: i
         series.append(bar_set("Mature", [n if i >= mature_from else 0 for i, n in enumerate(counts)],
                                colors.series["mature"]))
     chart.addSeries(series)
-    labels = {i: label for i, label in enumerate(histogram.labels) if i % label_every == 0}
+    labels = dict(enumerate(histogram.labels)) if axis_labels is None else axis_labels
     category_axis(chart, colors, len(counts), labels, [series])
     value_axis(chart, colors, max(counts, default=0), [series])
 
@@ -343,6 +361,31 @@ def histogram_chart(histogram: Histogram, colors: ChartColors, *, mature_from: i
             QToolTip.hideText()
     series.hovered.connect(hovered)
     return chart
+
+
+def interval_edge_labels(bin_starts: Sequence[int], shown: Sequence[int]) -> dict[float, str]:
+    """Labels on the lines between interval bins, for those of ``shown`` (days) that start a
+    bin: ``2d``, ``1w``, ``3w``, ``3m``, ``1y`` (a week is 7 days, a month 30, a year 365)."""
+    out: dict[float, str] = {}
+    for i, low in enumerate(bin_starts):
+        if i and low in shown:
+            out[i - 0.5] = _short_days(low)
+    return out
+
+
+def _short_days(days: int) -> str:
+    if days < 7:
+        return f"{days}d"
+    if days < 30:
+        return f"{round(days / 7)}w"
+    if days < 365:
+        return f"{round(days / 30)}m"
+    return f"{round(days / 365)}y"
+
+
+def ease_labels(labels: Sequence[str], shown: Sequence[str]) -> dict[float, str]:
+    """The ease factor bins among ``labels`` to name on the axis: those in ``shown``."""
+    return {float(i): label for i, label in enumerate(labels) if label in shown}
 
 
 def buttons_chart(buttons: ButtonCounts, colors: ChartColors) -> QChart:

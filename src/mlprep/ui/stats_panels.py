@@ -4,7 +4,7 @@ table per area and deck (see :mod:`mlprep.ui.stats_view`, which lays them out)."
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -80,6 +80,33 @@ class FigureRow(QHBoxLayout):
         self.figures = tuple(Figure(caption) for caption in captions)
         for figure in self.figures:
             self.addWidget(figure, 1)
+
+
+class Legend(QWidget):
+    """A chart legend as labels, one line per entry: a colour square, the name and a count.
+    Unlike a QtCharts legend beside a small chart, it never elides an entry."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entries: list[QLabel] = []
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(4)
+        self._layout.addStretch(1)
+        self._layout.addStretch(1)
+
+    def set_entries(self, entries: list[tuple[QColor, str, int]]) -> None:
+        """Show ``(colour, name, count)`` per line, in order."""
+        while len(self.entries) < len(entries):
+            label = QLabel()
+            label.setObjectName("statsLegend")
+            label.setTextFormat(Qt.TextFormat.RichText)
+            self._layout.insertWidget(len(self.entries) + 1, label)
+            self.entries.append(label)
+        for label, (color, name, count) in zip(self.entries, entries, strict=False):
+            label.setText(f'<span style="color:{color.name()}">&#9632;</span>&nbsp;{name}&nbsp;&nbsp;<b>{count}</b>')
+        for index, label in enumerate(self.entries):
+            label.setVisible(index < len(entries))
 
 
 class _SortItem(QTableWidgetItem):
@@ -178,6 +205,7 @@ def panel_style_sheet(pal: QPalette) -> str:
             f"QFrame#statsPanel QLabel {{ background: transparent; border: none; }}"
             f"QLabel#statsPanelTitle {{ color: {text}; font-size: 15px; font-weight: 600; }}"
             f"QLabel#statsNote, QLabel#statsCaption {{ color: {muted}; font-size: 12px; }}"
+            f"QLabel#statsLegend {{ color: {text}; font-size: 12px; }}"
             f"QLabel#statsBigNumber {{ color: {text}; font-size: 30px; font-weight: 600; }}"
             f"QLabel#statsEmpty {{ color: {text}; font-size: 18px; font-weight: 600; padding: 24px 12px 6px; }}"
             f"QFrame#statsPanel QTableWidget {{ border: none; }}")

@@ -31,14 +31,17 @@ from PySide6.QtWidgets import (
 )
 
 from mlprep.core.study_settings import ALL_DECKS, StudyScope
+from mlprep.core.wording import count_of
 from mlprep.services.collection import Collection
 from mlprep.services.stats import INTERVAL_BINS, MATURE_DAYS, PERIODS, parse_scope, scope_text
 from mlprep.services.stats_model import RetentionCounts, Stats
 from mlprep.ui import stats_charts as charts
-from mlprep.ui.stats_panels import FigureRow, MasteryPanel, Panel, panel_style_sheet, pct
+from mlprep.ui.stats_panels import FigureRow, Legend, MasteryPanel, Panel, panel_style_sheet, pct
 from mlprep.ui.theme import is_dark
 
 EMPTY_MESSAGE = "No reviews yet — study a few cards and your progress appears here"
+INTERVAL_EDGES_SHOWN = (2, 7, 21, 91, 366)  # days: the interval axis's labels, at bin edges (21 = mature)
+EASE_LABELS_SHOWN = ("1.3", "2.0", "2.5", "3.0+")  # SM-2's floor, its starting EF, the top bin
 PERIOD_LABELS = {30: "Last 30 days", 90: "Last 90 days", 365: "Last year", None: "All time"}
 
 TIPS = {
@@ -56,7 +59,9 @@ TIPS = {
                  "under 21 days; mature: 21 days or more.",
     "buttons": "How you graded your answers in the period, as shares of each review type's answers (counts in "
                "the tooltip). Again = 2, Hard = 3, Good = 4, Easy = 5 on SM-2's 0-5 scale; cram is not counted.",
-    "forecast": "Cards due per day for the next 30 days (present and not suspended); overdue cards count on today.",
+    "forecast": "Cards due per day for the next 30 days (present and not suspended); overdue cards count on today. "
+                "On top of today's bar: the cards answered below Good today, which come back before the day ends "
+                "(SM-2 step 7: re-drilled until graded Good or Easy).",
     "states": "Cards now. New: never answered. Learning: answered, and the last graded answer failed "
               "(repetitions 0). Young: interval under 21 days. Mature: interval of 21 days or more. A suspended "
               "card counts only as suspended.",
@@ -170,7 +175,11 @@ class StatsView(QWidget):
 
         self.states_panel = Panel("Card states", TIPS["states"])
         self.states_view = charts.chart_view(QChart(), 230)
-        self.states_panel.body.addWidget(self.states_view)
+        self.states_legend = Legend()
+        states_row = QHBoxLayout()
+        states_row.addWidget(self.states_view, 1)
+        states_row.addWidget(self.states_legend)
+        self.states_panel.body.addLayout(states_row)
 
         self.intervals_panel = Panel("Intervals", TIPS["intervals"])
         self.intervals_view = charts.chart_view(QChart(), 230)
@@ -188,10 +197,12 @@ class StatsView(QWidget):
         grid.addWidget(self.retention_panel, 1, 3, 1, 3)
         grid.addWidget(self.reviews_panel, 2, 0, 1, 6)
         grid.addWidget(self.heatmap_panel, 3, 0, 1, 6)
+        # The answer buttons need half the width for "Learning" under its bars; a third takes
+        # the states (their legend is labels) and the histograms' few, short axis labels.
         grid.addWidget(self.forecast_panel, 4, 0, 1, 3)
-        grid.addWidget(self.intervals_panel, 4, 3, 1, 3)
+        grid.addWidget(self.buttons_panel, 4, 3, 1, 3)
         grid.addWidget(self.states_panel, 5, 0, 1, 2)
-        grid.addWidget(self.buttons_panel, 5, 2, 1, 2)
+        grid.addWidget(self.intervals_panel, 5, 2, 1, 2)
         grid.addWidget(self.ease_panel, 5, 4, 1, 2)
         grid.addWidget(self.mastery_panel, 6, 0, 1, 6)
         grid.setRowStretch(7, 1)
@@ -284,14 +295,16 @@ class StatsView(QWidget):
         for panel in self._chart_panels:
             panel.setVisible(not stats.empty)
         self._set_chart(self.states_view, charts.states_chart(stats.states, colors))
-        self.states_panel.note.setText(f"{stats.states.total} cards")
+        self.states_legend.set_entries(charts.states_legend(stats.states, colors))
+        self.states_panel.note.setText(count_of(stats.states.total, "card"))
         if stats.empty:
             decks = sum(1 for m in stats.mastery if m.level == "deck")
-            self.empty_hint.setText(f"{stats.states.new} new cards in {decks} deck{'s' if decks != 1 else ''} are "
+            waiting = "is" if stats.states.new == 1 else "are"
+            self.empty_hint.setText(f"{count_of(stats.states.new, 'new card')} in {count_of(decks, 'deck')} {waiting} "
                                     "waiting: pick a deck in the deck list and press Study now.")
             return
         t = stats.today
-        self.today_cards.set(str(t.cards), f"{t.answers} answer{'s' if t.answers != 1 else ''}")
+        self.today_cards.set(str(t.cards), count_of(t.answers, "answer"))
         self.today_correct.set(pct(t.correct_pct), f"{t.correct} of {t.answers}" if t.answers else "")
         self.today_time.set(f"{t.minutes:.0f}" if t.time_ms else "0",
                             f"{t.time_ms / max(1, t.answers) / 1000:.1f} s per answer" if t.answers else "")
@@ -304,21 +317,23 @@ class StatsView(QWidget):
         self._set_chart(self.reviews_view, chart)
         self.reviews_panel.title.setText(f"Reviews per {unit}")
         average = stats.reviews / max(1, len(stats.days))
-        self.reviews_panel.note.setText(f"{stats.reviews} answers · {average:.0f} per day on average")
+        self.reviews_panel.note.setText(f"{count_of(stats.reviews, 'answer')} · {average:.0f} per day on average")
         self._set_chart(self.heatmap_view, charts.heatmap_chart(stats.heatmap, colors))
         h = stats.heatmap
-        self.heatmap_panel.note.setText(f"current streak {_days(h.current_streak)} · longest {_days(h.longest_streak)}"
+        self.heatmap_panel.note.setText(f"current streak {count_of(h.current_streak, 'day')} · "
+                                        f"longest {count_of(h.longest_streak, 'day')}"
                                         f" · {h.days_studied} of {len(h.counts)} days studied")
         self._set_chart(self.forecast_view, charts.forecast_chart(stats.forecast, colors))
-        overdue = f" ({stats.forecast.overdue} overdue)" if stats.forecast.overdue else ""
-        self.forecast_panel.note.setText(f"{stats.forecast.counts[0]} today{overdue} · "
-                                         f"{sum(stats.forecast.counts)} in 30 days")
+        self.forecast_panel.note.setText(forecast_note(stats))
         self._set_chart(self.buttons_view, charts.buttons_chart(stats.buttons, colors))
         mature_bin = next(i for i, (low, _) in enumerate(INTERVAL_BINS) if low >= MATURE_DAYS)
-        self._set_chart(self.intervals_view, charts.histogram_chart(stats.intervals, colors, mature_from=mature_bin))
-        self.intervals_panel.note.setText(f"{stats.intervals.total} cards")
-        self._set_chart(self.ease_view, charts.histogram_chart(stats.ease, colors, label_every=2))
-        self.ease_panel.note.setText(f"{stats.ease.total} cards")
+        edges = charts.interval_edge_labels([low for low, _ in INTERVAL_BINS], INTERVAL_EDGES_SHOWN)
+        self._set_chart(self.intervals_view, charts.histogram_chart(stats.intervals, colors, mature_from=mature_bin,
+                                                                    axis_labels=edges))
+        self.intervals_panel.note.setText(count_of(stats.intervals.total, "card"))
+        self._set_chart(self.ease_view, charts.histogram_chart(
+            stats.ease, colors, axis_labels=charts.ease_labels(stats.ease.labels, EASE_LABELS_SHOWN)))
+        self.ease_panel.note.setText(count_of(stats.ease.total, "card"))
         self.mastery_panel.show_stats(stats)
         self.heatmap_view.fit_markers()
 
@@ -371,9 +386,15 @@ class StatsView(QWidget):
             self._styling = False
 
 
+def forecast_note(stats: Stats) -> str:
+    """The forecast panel's note: due today (overdue among them), the re-drill still owed today,
+    and the 30 days' total, e.g. ``"2 today (1 overdue) + 3 to re-drill · 40 in 30 days"``."""
+    f = stats.forecast
+    overdue = f" ({f.overdue} overdue)" if f.overdue else ""
+    redrill = f" + {f.redrill} to re-drill" if f.redrill else ""
+    return f"{f.counts[0]} today{overdue}{redrill} · {sum(f.counts)} in 30 days"
+
+
 def _passed(counts: RetentionCounts) -> str:
     return f"{counts.passed} of {counts.total} passed" if counts.total else "no reviews yet"
 
-
-def _days(n: int) -> str:
-    return f"{n} day{'s' if n != 1 else ''}"

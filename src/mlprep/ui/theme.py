@@ -9,6 +9,7 @@ system scheme changes; where the platform does not say (e.g. offscreen), light i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -70,6 +71,23 @@ DARK = Theme(
     new="#79a8ff", again="#f07171", hard="#f0a742", good="#6cc070")
 
 _TOKEN_RE = re.compile(r"@([a-z_]+)")
+
+# HSL hues (degrees) of the six-grade gradient, red (blackout) to green (easy): closer together in the
+# reds and ambers, wider in the greens, where the eye tells hues apart less well.
+_GRADIENT_HUES = (0, 22, 40, 58, 92, 135)
+_GRADIENT_SL = {"light": (0.66, 0.42), "dark": (0.72, 0.60)}  # (saturation, lightness): legible on ``base``
+
+
+def grade_colours(theme: Theme, qualities: Sequence[int]) -> dict[int, str]:
+    """Each grade button's colour, by SM-2 quality. Anki's four buttons (qualities 2–5) keep its colours:
+    Again red, Hard amber, Good green, Easy the accent blue. SM-2's six grades (0–5) get a gradient from
+    red to green in HSL hue at the theme's saturation and lightness, so every button has a colour and
+    neighbouring grades look related. Returns ``"#rrggbb"`` strings."""
+    if len(qualities) <= 4:
+        named = {2: theme.again, 3: theme.hard, 4: theme.good, 5: theme.accent}
+        return {q: named[q] for q in qualities}
+    saturation, lightness = _GRADIENT_SL[theme.name]
+    return {q: QColor.fromHslF(_GRADIENT_HUES[q] / 360, saturation, lightness).name() for q in qualities}
 
 
 def system_is_dark() -> bool:
