@@ -26,8 +26,6 @@ from mlprep.core.models import Button, ReviewKind
 from mlprep.core.reading_list import ReadingStatus
 from mlprep.core.study_settings import ScopeKind, StudyScope, StudySettings
 from mlprep.services.collection import Collection, open_collection
-from mlprep.services.reading import ReadingService, load_reading_list
-from mlprep.services.study import StudySession
 from mlprep.ui.reading_view import ReadingView
 from mlprep.ui.theme import apply_theme
 
@@ -46,8 +44,8 @@ def seed_history(col: Collection, clock: FixedClock, days: int = 14) -> None:
         for index, (area, rate) in enumerate(FAIL_RATE.items(), 1):
             # The new-card limit is per day across scopes: raise it area by area.
             new = NEW_PER_AREA * index if day == 0 else 0
-            session = StudySession(col.store, clock, settings=StudySettings(new_per_day=new, reviews_per_day=9999),
-                                   scope=StudyScope(ScopeKind.AREA, area), tz=UTC)
+            col.save_settings(StudySettings(new_per_day=new, reviews_per_day=9999))
+            session = col.study(StudyScope(ScopeKind.AREA, area))
             while session.next_card() is not None:
                 failed = session.current_kind is ReviewKind.REVIEW and rng.random() < rate
                 session.answer(Button.AGAIN if failed else Button.GOOD)
@@ -59,9 +57,9 @@ def main() -> None:
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         clock = FixedClock(datetime(2026, 11, 7, 9, 0, tzinfo=UTC))
-        col = open_collection(Path(tmp), clock)
+        col = open_collection(Path(tmp), clock, tz=UTC)
         seed_history(col, clock)
-        service = ReadingService(load_reading_list(), col.store.db, clock, tz=UTC)
+        service = col.reading()
         service.set_status("ng-mly", ReadingStatus.DONE, date(2026, 10, 2))
         service.set_status("islr", ReadingStatus.DONE, date(2026, 10, 20))
         service.set_status("geron-homl", ReadingStatus.READING, date(2026, 11, 3))
