@@ -149,3 +149,22 @@ def test_csv_has_the_import_columns(col: Collection, tmp_path: Path) -> None:
         rows = list(csv.reader(handle))
     assert rows[0] == ["front", "back", "tags", "source", "deck"]
     assert rows[1] == ["B one?", "Yes.", "sql", "Test source", "Deck B"]
+
+
+def test_an_edited_shipped_card_is_exported_with_the_edit(col: Collection, tmp_path: Path) -> None:
+    """A user's edit of a shipped card (an override in the data folder) is what the app shows and
+    studies, so it is what an export carries, not the shipped text underneath."""
+    import csv
+
+    col.edit_card("b-one", "B one, edited?", "Yes, edited.", ["sql"], "Test source")
+    col.export_decks(tmp_path / "b.csv", ["deck-b"], as_csv=True)
+    with (tmp_path / "b.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1][:2] == ["B one, edited?", "Yes, edited."]
+    col.export_decks(tmp_path / "b.apkg", ["deck-b"])
+    with zipfile.ZipFile(tmp_path / "b.apkg") as package:
+        (tmp_path / "unz").mkdir()
+        package.extract("collection.anki2", tmp_path / "unz")
+    with sqlite3.connect(tmp_path / "unz" / "collection.anki2") as db:
+        fields = [row[0] for row in db.execute("SELECT flds FROM notes")]
+    assert any("edited" in f for f in fields)

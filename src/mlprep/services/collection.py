@@ -423,9 +423,12 @@ class Collection:
         ``as_csv`` (see :mod:`mlprep.services.anki_export`). Raises ``ValueError`` naming an unknown deck
         id and ``OSError`` when ``out`` cannot be written."""
         from mlprep.services.anki_export import export_apkg, export_csv
-        from mlprep.services.deck_loader import load_decks
+        from mlprep.services.deck_loader import load_decks, read_deck_text
+        from mlprep.services.overrides import with_overrides
 
-        decks = load_decks(self._import_dirs()).decks
+        # The cards as the collection holds them: a shipped card the user edited goes out edited.
+        read = with_overrides(read_deck_text, _overrides(self.data_dir).snapshot())
+        decks = load_decks(self._import_dirs(), owner=self._storage.cards.deck_of, read=read).decks
         if deck_ids:
             by_id = {deck.id: deck for deck in decks}
             unknown = [d for d in deck_ids if d not in by_id]
