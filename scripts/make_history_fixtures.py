@@ -145,7 +145,9 @@ def _checkpoint(path: Path) -> None:
 def _rows(conn: sqlite3.Connection, table: str, order: str) -> list[dict[str, Any]]:
     cursor = conn.execute(f"SELECT * FROM {table} ORDER BY {order}")
     names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
+    # BLOBs (cards.content_hash, m007) as hex text: JSON has no bytes; tests/storage/test_history.py reads
+    # the upgraded file's BLOBs the same way.
+    return [{k: v.hex() if isinstance(v, bytes) else v for k, v in zip(names, row, strict=True)} for row in cursor]
 
 
 def read_collection(path: Path) -> dict[str, Any]:
@@ -306,6 +308,11 @@ def drive_study(data_dir: Path, deck_dir: Path) -> dict[str, Any]:
         clock.set(start + timedelta(days=offset, minutes=7 * index))
         _write_decks(deck_dir, day4=offset >= 4)
         col = open_collection(data_dir, clock, [deck_dir])
+        if not hasattr(col, "store"):  # the services façade (issue 8 on): only its public verbs
+            _facade_day(col, clock, index)
+            _study_day(col.study(), clock, rng, index, features)
+            col.close()
+            continue
         if index == 0:
             _first_day_settings(col.store.db, features)
         if features["reading"]:
@@ -314,6 +321,33 @@ def drive_study(data_dir: Path, deck_dir: Path) -> dict[str, Any]:
         _study_day(session, clock, rng, index, features)
         col.close()
     return {"features": features}
+
+
+def _facade_day(col: Any, clock: Any, index: int) -> None:
+    """What :func:`_first_day_settings` and :func:`_reading` write, through the collection's own verbs,
+    plus an interview plan where the commit has one (``set_plan``, issue 14)."""
+    from datetime import timedelta
+    from types import MappingProxyType
+
+    from mlprep.core.clock import study_day
+    from mlprep.core.display_settings import DisplaySettings, ThemeMode
+    from mlprep.core.reading_list import ReadingStatus
+    from mlprep.core.study_settings import DeckLimits, LeechAction, StudySettings
+
+    today = study_day(clock.now(), clock.now().tzinfo)
+    if index == 0:
+        col.save_settings(StudySettings(
+            new_per_day=6, leech_threshold=3, leech_action=LeechAction.TAG,
+            deck_limits=MappingProxyType({"history-b": DeckLimits(new_per_day=2)})))
+        col.save_display(DisplaySettings(ThemeMode.DARK, 2))
+        col.reading().set_status("islr", ReadingStatus.READING, today)
+        if hasattr(col, "set_plan"):
+            from mlprep.core.planner import PlanSettings
+
+            col.set_plan(PlanSettings(interview=today + timedelta(days=40), start=today, budget_minutes=30))
+    elif index == 5:
+        col.reading().set_status("islr", ReadingStatus.DONE, today)
+        col.reading().set_notes("goodfellow-dl", "Chapters 6-8 first.")
 
 
 def _first_day_settings(db: Any, features: dict[str, bool]) -> None:

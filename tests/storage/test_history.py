@@ -44,7 +44,9 @@ def copy_of(name: str, tmp_path: Path) -> Path:
 
 def rows(db: Database, table: str) -> dict[Any, dict[str, Any]]:
     key = ROW_ORDER[table]
-    return {row[key]: row for row in db.query(f"SELECT * FROM {table}")}
+    hexed = ({k: v.hex() if isinstance(v, bytes) else v for k, v in row.items()}  # as the manifests hold BLOBs
+             for row in db.query(f"SELECT * FROM {table}"))
+    return {row[key]: row for row in hexed}
 
 
 def schema(db: Database) -> list[tuple[Any, ...]]:
