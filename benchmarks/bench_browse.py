@@ -12,7 +12,17 @@ collection at PATH and reuses it.
 Then, in a warm process (one warm-up run per form), it times through the services façade's
 :class:`mlprep.services.browse.Browser` what the Browse window does on Enter: ``count(query)`` plus
 ``search(query, limit=100)`` (the first page, sorted by due day), ``--runs`` times per form, and prints
-median and p95. Also: the whole id list for the table model, and one page of rows. Not a test.
+median and p95. Also: the whole id list for the table model, and one page of rows; then what a click on a
+column header asks: every card's ids sorted by each table column (``search("", order)``), and ``gradient``
+sorted by front text. Not a test.
+
+    python benchmarks/bench_browse.py --gui [--cards 100000] [--db PATH]
+
+adds the Browse window itself (offscreen): for each column header, ascending then descending, the longest
+the event loop went without running a 1 ms timer (the window "blocked") from the click until 30 ms after
+the sorted rows are in the table (painted by then); the GUI thread's own CPU time in its longest stretch
+between two ticks (its work, without the waits for a CPU or the GIL that a loaded machine adds; an
+idle-window row gives the machine's floor); and how long until the rows are in the table.
 """
 
 from __future__ import annotations
@@ -165,6 +175,7 @@ def bench(path: Path, runs: int) -> list[tuple[str, str, int, list[float]]]:
     """(label, query, matches, timings in ms) of count + first page per query form, then the whole id list
     and one page of rows."""
     from mlprep.core.clock import FixedClock
+    from mlprep.services.browse import BrowseOrder
     from mlprep.services.collection import open_collection
 
     col = open_collection(path.parent, FixedClock(NOW), [], read_only=True, tz=UTC)
@@ -179,8 +190,90 @@ def bench(path: Path, runs: int) -> list[tuple[str, str, int, list[float]]]:
                     timed(lambda: browser.search(""), runs)))
     middle = every[len(every) // 2:len(every) // 2 + PAGE]
     results.append(("one page of rows (100)", "", PAGE, timed(lambda: browser.rows(middle), runs)))
+    sort_runs = max(1, runs // 5)
+    for order in (BrowseOrder.DUE, BrowseOrder.FRONT, BrowseOrder.DECK, BrowseOrder.AREA, BrowseOrder.INTERVAL,
+                  BrowseOrder.EASE, BrowseOrder.REVIEWS, BrowseOrder.LAPSES):  # the table's columns
+        results.append((f"every card's ids sorted by {order.value}", "", len(every),
+                        timed(lambda o=order: browser.search("", o), sort_runs)))
+    results.append(("`gradient` sorted by front", "gradient", browser.count("gradient"),
+                    timed(lambda: browser.search("gradient", BrowseOrder.FRONT), sort_runs)))
     col.close()
     return results
+
+
+def gui_sorts(path: Path) -> list[tuple[str, float, float, float]]:
+    """(column and direction, longest event-loop stall in ms, the GUI thread's CPU time in its longest busy
+    stretch in ms, ms until the sorted rows are in the table) for each column header of the Browse window
+    over the collection at ``path``, offscreen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QPoint, Qt, QTimer
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from mlprep.core.clock import FixedClock
+    from mlprep.services.collection import open_collection
+    from mlprep.ui.browse_model import COLUMNS
+    from mlprep.ui.browse_window import BrowseWindow
+
+    app = QApplication.instance() or QApplication([])  # (kept: the window needs it alive)
+    app.setApplicationName("bench_browse")
+    col = open_collection(path.parent, FixedClock(NOW), [], read_only=True, tz=UTC)
+    window = BrowseWindow(col.browse())
+    window.show()
+    model = window.model
+
+    loop = QEventLoop()  # (its exec() lets the worker have the GIL; processEvents() would keep it)
+    model.search_finished.connect(lambda *_: loop.quit())
+    model.search_failed.connect(lambda *_: loop.quit())
+    if model.pending:
+        loop.exec()
+    QTimer.singleShot(300, loop.quit)  # the window's first paints
+    loop.exec()
+    clock = QElapsedTimer()
+    gaps: list[float] = []
+    busy: list[float] = []  # the GUI thread's own CPU time in each gap: its work, not the machine's load
+    last = [0.0, 0.0]
+
+    def tick() -> None:
+        now, cpu = clock.nsecsElapsed() / 1e6, ms(time.thread_time())
+        gaps.append(now - last[0])
+        busy.append(cpu - last[1])
+        last[0], last[1] = now, cpu
+    timer = QTimer()
+    timer.setInterval(1)
+    timer.timeout.connect(tick)
+    header = window.table.horizontalHeader()
+
+    def click(section: int) -> None:
+        x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+    gaps.clear()  # the floor: the same timer over an idle window for 500 ms (other processes, the OS)
+    busy.clear()
+    clock.start()
+    last[0], last[1] = 0.0, ms(time.thread_time())
+    timer.start()
+    QTimer.singleShot(500, loop.quit)
+    loop.exec()
+    timer.stop()
+    out = [("(no click: the idle window for 500 ms)", max(gaps), max(busy), 0.0)]
+    for section, (title, _order) in enumerate(COLUMNS[:-1]):  # (the state column sorts as the due column)
+        for _direction in range(2):  # the first click sorts ascending (descending for Due: it was ascending)
+            gaps.clear()
+            busy.clear()
+            clock.start()
+            last[0], last[1] = 0.0, ms(time.thread_time())
+            timer.start()
+            QTimer.singleShot(0, lambda s=section: click(s))
+            loop.exec()  # until the sorted ids are in the table
+            arrived = clock.nsecsElapsed() / 1e6
+            QTimer.singleShot(30, loop.quit)  # and the table painted with them
+            loop.exec()
+            timer.stop()
+            ascending = header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+            out.append((f"{title} {'ascending' if ascending else 'descending'}", max(gaps), max(busy), arrived))
+    window.close()
+    col.close()
+    return out
 
 
 def conditions(path: Path) -> str:
@@ -198,6 +291,7 @@ def main(argv: list[str] | None = None) -> list[tuple[str, str, int, list[float]
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=25)
+    parser.add_argument("--gui", action="store_true", help="also time the Browse window's header sorts (offscreen)")
     parser.add_argument("--db", type=Path, default=None,
                         help="a folder: build the collection there once (collection.sqlite3) and reuse it")
     args = parser.parse_args(argv)
@@ -210,12 +304,19 @@ def main(argv: list[str] | None = None) -> list[tuple[str, str, int, list[float]
             build(path, args.cards, random.Random(15))
             print(f"built the collection in {time.perf_counter() - t:.1f} s", file=sys.stderr)
         results = bench(path, args.runs)
+        sorts = gui_sorts(path) if args.gui else []
         where = conditions(path)
     print(f"| {args.cards:,} cards, {args.runs} runs: count + first {PAGE} ids | matches | median (ms) | p95 (ms) |")
     print("|---|---:|---:|---:|")
     for label, query, n, values in results:
         shown = f" `{query}`" if query and query != label else ""
         print(f"| {label}{shown} | {n:,} | {statistics.median(values):.1f} | {percentile(values, 95):.1f} |")
+    if sorts:
+        print(f"\n| {args.cards:,} cards: a click on a column header | longest event-loop stall (ms) | "
+              "GUI thread's CPU, longest stretch (ms) | rows sorted in the table after (ms) |")
+        print("|---|---:|---:|---:|")
+        for label, stall, cpu, arrived in sorts:
+            print(f"| {label} | {stall:.1f} | {cpu:.1f} | {arrived:.1f} |")
     print(f"\n{where}")
     return results
 

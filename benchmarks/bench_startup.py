@@ -11,12 +11,16 @@ Spawns fresh Python processes of this venv, one at a time, the cases alternating
 - ``mlprep first card, warm``: the same, then Study now clicked as soon as the deck list is painted, until
   the card's first paint;
 - ``mlprep first card, fresh``: the same on a new, empty data folder each run (the collection is created and
-  the shipped decks synced).
+  the shipped decks synced);
+- ``mlprep Study now → card, clicked 500 ms after the deck list, warm``: Study now clicked as a person would, a
+  while after the deck list is painted; from the click (not the process start) to the card's first paint.
 
 Time is from just before the process is spawned to the paint event (wall clock, ``time.time()`` in both
 processes), so it includes the interpreter's start and every import. Qt runs offscreen
 (``QT_QPA_PLATFORM=offscreen``). The paint is seen by an event filter installed when the app enters Qt's
-event loop (``QApplication.exec``, patched in the child): nothing in mlprep is changed for the benchmark.
+event loop (``QApplication.exec``, patched in the child the moment mlprep first imports ``PySide6.QtWidgets``,
+so that mlprep's modules load in the order of a real start; ``--qt-first`` imports PySide6 first instead, as
+the first version of this benchmark did): nothing in mlprep is changed for the benchmark.
 Prints medians, p90 and each mlprep case's ratio to the bare window. With ``--baseline SRC`` every mlprep
 case also runs on another version's ``src`` folder, alternating. Not a test: timings belong here.
 """
@@ -62,43 +66,87 @@ app.exec()
 
 MLPREP = r"""
 import os, sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
 
-target = sys.argv[1]
+target, data, qt_first, late_ms = sys.argv[1], sys.argv[2], sys.argv[3] == "qt-first", int(sys.argv[4])
+clicked = []  # target "late": when Study now was clicked (time.time())
 
-class Watch(QObject):
-    def __init__(self, window):
-        super().__init__()
-        self.window = window
+def watch_paints():
+    # Patch QApplication.exec to watch the first paints: called once PySide6.QtWidgets is imported.
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
 
-    def eventFilter(self, watched, event):
-        if event.type() != QEvent.Type.Paint:
-            return False
-        if watched is self.window.deck_list.tree.viewport() and target == "card":
-            watched.removeEventFilter(self)
-            self.window.review.browser.viewport().installEventFilter(self)
-            QTimer.singleShot(0, self.window.deck_list.study_button.click)
-            return False
-        import resource; print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
-        os._exit(0)
+    class Watch(QObject):
+        def __init__(self, window):
+            super().__init__()
+            self.window = window
 
-def exec_(app):
-    window = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow")
-    app._watch = Watch(window)
-    window.deck_list.tree.viewport().installEventFilter(app._watch)
-    return original()
+        def click(self):
+            if target == "late":
+                clicked.append(time.time())
+            self.window.deck_list.study_button.click()
 
-original = QApplication.exec
-QApplication.exec = exec_
+        def eventFilter(self, watched, event):
+            if event.type() != QEvent.Type.Paint:
+                return False
+            if watched is self.window.deck_list.tree.viewport() and target in ("card", "late"):
+                watched.removeEventFilter(self)
+                self.window.review.browser.viewport().installEventFilter(self)
+                QTimer.singleShot(0 if target == "card" else late_ms, self.click)
+                return False
+            import resource; print(*clicked, time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                                   flush=True)
+            os._exit(0)
+
+    def exec_(app):
+        window = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow")
+        app._watch = Watch(window)
+        window.deck_list.tree.viewport().installEventFilter(app._watch)
+        return original()
+
+    original = QApplication.exec
+    QApplication.exec = exec_
+
+class OnQtWidgets:
+    # A meta-path finder that calls watch_paints() right after mlprep's own first import of QtWidgets, so
+    # that the modules mlprep imports before Qt are imported as in a real start (PySide6's import hook
+    # reads the source of every module imported after PySide6).
+    def find_spec(self, name, path=None, target=None):
+        if name != "PySide6.QtWidgets":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        exec_module = spec.loader.exec_module
+
+        def exec_then_watch(module):
+            exec_module(module)
+            watch_paints()
+
+        spec.loader.exec_module = exec_then_watch
+        return spec
+
+if qt_first:  # the first round's child: PySide6 imported before mlprep
+    watch_paints()
+else:
+    sys.meta_path.insert(0, OnQtWidgets())
 from mlprep.cli import main
-sys.exit(main(["--data-dir", sys.argv[2]]))
+sys.exit(main(["--data-dir", data]))
 """
 
 
 PYCACHE: Path | None = None
 """``--bytecode cached``: the children's compiled-bytecode folder (``PYTHONPYCACHEPREFIX``), outside the source
 tree; ``None`` (``--bytecode none``): every child compiles mlprep's modules from source."""
+
+
+LATE_MS = 500
+"""Case ``Study now, 500 ms after the deck list``: Study now is clicked this long after the deck list's first
+paint (as a person would), and the time is from the click to the card's paint."""
+
+QT_ORDER = "real"
+"""``real`` (default): the mlprep child imports mlprep first and PySide6 when mlprep does, as ``mlprep`` does;
+``qt-first`` (``--qt-first``): the child imports PySide6 before mlprep, as this benchmark's first version did
+(PySide6's import hook then reads the source of every mlprep module imported after it: slower)."""
 
 
 RSS: dict[str, list[float]] = {}
@@ -115,12 +163,15 @@ def spawn(code: str, args: list[str], src: Path, rss: list[float] | None = None)
     else:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     start = time.time()
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code, *args, QT_ORDER, str(LATE_MS)], capture_output=True,
+                         text=True, env=env, timeout=120)
     lines = out.stdout.split()
     if out.returncode != 0 or not lines:
         raise RuntimeError(f"child failed ({out.returncode}): {out.stderr[-2000:]}")
     if rss is not None:
         rss.append(float(lines[-1]) / 1024)
+    if len(lines) == 3:  # target "late": from the click to the paint
+        start = float(lines[0])
     return (float(lines[-2]) - start) * 1000
 
 
@@ -134,7 +185,11 @@ def main() -> None:
     parser.add_argument("--bytecode", choices=["cached", "none"], default="cached",
                         help="cached (default): modules' bytecode kept between runs, as in an installed wheel; "
                              "none: compiled from source in every process (PYTHONDONTWRITEBYTECODE=1)")
+    parser.add_argument("--qt-first", action="store_true",
+                        help="the mlprep child imports PySide6 before mlprep (the first round's figures)")
     args = parser.parse_args()
+    global QT_ORDER
+    QT_ORDER = "qt-first" if args.qt_first else "real"
     root = Path(tempfile.mkdtemp(prefix="bench-startup-", dir=args.dir))
     global PYCACHE
     PYCACHE = root / "pycache" if args.bytecode == "cached" else None
@@ -148,6 +203,8 @@ def main() -> None:
         cases[f"mlprep deck list, warm{tag}"] = (MLPREP, ["decks", str(warm[tag])], src)
         cases[f"mlprep first card, warm{tag}"] = (MLPREP, ["card", str(warm[tag])], src)
         cases[f"mlprep first card, fresh{tag}"] = (MLPREP, None, src)
+        cases[f"mlprep Study now → card, clicked {LATE_MS} ms after the deck list, warm{tag}"] = (
+            MLPREP, ["late", str(warm[tag])], src)
     if args.data is not None:
         cases[f"mlprep deck list, {args.data.name}"] = (MLPREP, ["decks", str(args.data)], SRC)
         cases[f"mlprep first card, {args.data.name}"] = (MLPREP, ["card", str(args.data)], SRC)
@@ -159,13 +216,13 @@ def main() -> None:
             times[name].append(spawn(code, case_args, src, RSS.setdefault(name, [])))
     bare = median(times["bare window"])
     print(f"conditions: {conditions(root, synchronous='FULL (shipped)', cache='warm')}, Qt offscreen, "
-          f"{args.runs} runs per case, alternating, bytecode {args.bytecode}")
+          f"{args.runs} runs per case, alternating, bytecode {args.bytecode}, child imports {QT_ORDER}")
     print("| process start → first paint | median (ms) | p90 (ms) | ratio to the bare window (medians) "
           "| peak RSS (MB) |")
     print("|---|---:|---:|---:|---:|")
     for name, values in times.items():
-        print(f"| {name} | {median(values):.0f} | {percentile(values, 90):.0f} | {median(values) / bare:.2f}× "
-              f"| {median(RSS[name]):.0f} |")
+        ratio = "–" if "clicked" in name else f"{median(values) / bare:.2f}×"  # that one is timed from the click
+        print(f"| {name} | {median(values):.0f} | {percentile(values, 90):.0f} | {ratio} | {median(RSS[name]):.0f} |")
 
 
 if __name__ == "__main__":

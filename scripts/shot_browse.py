@@ -66,6 +66,7 @@ def main(folder: str = "", dark_folder: str = "") -> None:
             if query:
                 window.search("is:due")
                 window.search(query)
+            window.wait_for_results()  # searches run on a worker thread
             app.processEvents()
             window.grab().save(str(path))
             print(path)

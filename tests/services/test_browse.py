@@ -10,8 +10,18 @@ import pytest
 
 from mlprep.core.clock import FixedClock
 from mlprep.core.models import Button, CardId
-from mlprep.services.browse import BrowseAction, BrowseOrder, BrowseRow, BrowseState, SearchSyntaxError, plain_text
+from mlprep.services.browse import (
+    BrowseAction,
+    BrowseOrder,
+    BrowseRow,
+    BrowseState,
+    SearchResult,
+    SearchSyntaxError,
+    plain_text,
+)
 from mlprep.services.collection import Collection, open_collection
+from mlprep.storage.collection_db import open_collection_db
+from tests.helpers import collection_over, storage_of
 
 TODAY = date(2026, 3, 10)
 
@@ -158,3 +168,48 @@ def test_plain_text_strips_markdown_and_latex_lightly() -> None:
         "‖ y - Xβ ‖² and xᵀ y, E[ε]"
     assert plain_text("See [the docs](http://x) and `code`\n\n```python\nx = 1\n```") == "See the docs and code x = 1"
     assert plain_text("x" * 300, limit=10) == "xxxxxxxxx…"
+
+
+def test_search_later_reads_on_a_worker_what_search_reads_here(col: Collection) -> None:
+    browser = col.browse()
+    browser.suspend([CardId("b-two")])  # committed before the call: the worker's connection sees it
+    later = browser.search_later("", BrowseOrder.FRONT, descending=True).result(timeout=10)
+    assert later.ids == browser.search("", BrowseOrder.FRONT, descending=True) == [
+        "a-two", "a-three", "a-one", "b-two", "b-one"]
+    assert (later.first, later.rows) == (0, [])  # no page asked for
+    assert browser.search_later("is:suspended").result(timeout=10).ids == ["b-two"]
+    with pytest.raises(SearchSyntaxError):  # at once, not from the future
+        browser.search_later("is:new dek:x")
+    browser.close()
+    assert browser.search_later("area:sql").result(timeout=10).ids == ["b-one", "b-two"]  # a new worker
+    browser.close()
+
+
+def test_search_later_brings_the_rows_of_the_pages_around_a_card(col: Collection) -> None:
+    browser = col.browse()
+    # pages of 2 rows: b-two is 5th of 5 by id (page 2), so pages 1 to 3 come along: rows 2-4
+    result = browser.search_later("", BrowseOrder.CARD, near=CardId("b-two"), page=2).result(timeout=10)
+    assert result.ids == ["a-one", "a-three", "a-two", "b-one", "b-two"]
+    assert result.first == 2 and result.rows == browser.rows(result.ids[2:5])
+    first = browser.search_later("", BrowseOrder.CARD, near=CardId("nowhere"), page=2).result(timeout=10)
+    assert first.first == 0 and [r.card_id for r in first.rows] == first.ids  # pages 0 to 2: from the top
+    browser.close()
+
+
+def test_search_later_without_a_file_is_done_at_once(deck_dir: Path, clock: FixedClock) -> None:
+    col = collection_over(open_collection_db(None), clock, tz=UTC)
+    later = col.browse().search_later("", page=1)
+    assert later.done() and later.result() == SearchResult([], 0, [])
+
+
+def test_check_database_rebuilds_the_search_index(col: Collection) -> None:
+    browser = col.browse()
+    assert browser.search("two") == ["a-two", "b-two"]
+    storage_of(col).db.execute("INSERT INTO cards_fts (cards_fts) VALUES ('delete-all')")  # the index emptied
+    assert browser.search("two") == []
+    report = col.check_database()
+    assert browser.search("two") == ["a-two", "b-two"]
+    assert browser.search('"What is"') == ["a-one", "a-three", "a-two"]
+    assert report.integrity == () and report.rebuilt["cards_fts"] == 5  # every card's entry was missing
+    assert "5 row(s) of cards_fts rebuilt" in report.text()
+    assert "cards_fts" not in col.check_database().rebuilt  # sound now: nothing to say

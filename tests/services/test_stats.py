@@ -15,16 +15,22 @@ from mlprep.services.stats import compute_stats, parse_period, parse_scope, scop
 from mlprep.services.stats_export import MASTERY_COLUMNS, export_csv, stats_to_json
 from mlprep.services.stats_model import RetentionCounts
 from mlprep.services.stats_report import summary_text
+from mlprep.storage.stats_queries import StatsQueries
 from tests.stats_history import TODAY, card_states, collection, log, retention_history
 
 DECK_A, DECK_B = StudyScope(ScopeKind.DECK, "deck-a"), StudyScope(ScopeKind.DECK, "deck-b")
 
 
-@pytest.fixture
-def history(tmp_path: Path, deck_dir: Path, clock: FixedClock):  # type: ignore[no-untyped-def]
+@pytest.fixture(params=["small-log path", "range counts"])
+def history(request: pytest.FixtureRequest, tmp_path: Path, deck_dir: Path,  # type: ignore[no-untyped-def]
+            clock: FixedClock):
+    """The hand-built history, its per-day counts read row by row (as a small log is) or by the
+    range counts a large collection uses: every figure below must hold for both."""
     store = collection(tmp_path / "data", deck_dir, clock)
     retention_history(store.db)
     card_states(store.db)
+    if request.param == "range counts":
+        store.stats = StatsQueries(store.db, small_log_rows_per_day=0)
     return store
 
 
@@ -170,6 +176,28 @@ def test_days_follow_the_time_zone_across_a_dst_change(tmp_path: Path, deck_dir:
                 DECK_B: {date(2026, 3, 8): 1}}
     for scope, days in expected.items():
         assert {d.day: d.total for d in compute_stats(store, clock, scope, 30, tz).days if d.total} == days, scope
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe", "Asia/Kolkata"])
+def test_study_day_bounds_are_day_start_across_dst(zone: str) -> None:
+    """The windows are built without an aware datetime per day; each bound must still be
+    day_start's, on the 23- and 25-hour days (Lord Howe shifts by 30 minutes) at every rollover."""
+    from datetime import timezone
+
+    from mlprep.core.clock import day_start
+    from mlprep.services.stats import _windows
+    zoneinfo = pytest.importorskip("zoneinfo")
+    try:
+        tz = UTC if zone == "UTC" else zoneinfo.ZoneInfo(zone)
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip("no time zone data")
+    first, last = date(2025, 12, 1), date(2026, 12, 1)
+    for rollover in range(24):
+        expected = [(first + timedelta(days=i), day_start(first + timedelta(days=i), tz, rollover).isoformat(),
+                     day_start(first + timedelta(days=i + 1), tz, rollover).isoformat())
+                    for i in range((last - first).days + 1)]
+        assert _windows(first, last, tz, rollover) == expected, rollover
+    assert _windows(first, first, timezone(timedelta(hours=-3, minutes=-30)), 4)[0][1] == "2025-12-01T07:30:00+00:00"
 
 
 def test_empty_collection(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:

@@ -1,4 +1,5 @@
-"""The statistics queries: exact study days, repeat reviews, and plans that never sort the log."""
+"""The statistics queries: exact study days, repeat reviews, plans that never sort the log, and the
+small-log path of the per-day counts giving the same figures as the range counts."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from mlprep.core.clock import FixedClock, day_start, study_day
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
 from mlprep.storage import stats_queries as q
+from mlprep.storage.db import open_db
 from mlprep.storage.stats_queries import StatsQueries
 from tests.stats_history import TODAY, card_states, collection, log, retention_history
 
@@ -45,13 +49,17 @@ def db(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> Database:
 
 
 def test_the_log_is_read_through_covering_indexes_without_sorting(db: Database) -> None:
+    """The large-collection path (range counts, forced here on a small log) and the other queries
+    read covering indexes and never sort the log: this guards the 100k / 1M figures."""
     spy = PlanSpy(db)
-    StatsQueries(spy).day_class_counts(windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
-    StatsQueries(spy).active_days(windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
-    StatsQueries(spy).repeat_reviews(windows(TODAY, 30), ALL_DECKS)  # type: ignore[arg-type]
-    StatsQueries(spy).deck_rows(TODAY, ALL_DECKS, "2026-02-01T04:00:00+00:00", "2026-03-10T04:00:00+00:00")  # type: ignore[arg-type]
-    StatsQueries(spy).card_spread(TODAY, 30, ALL_DECKS, [0, 1, 21])  # type: ignore[arg-type]
-    counts, active, repeats, decks, reviews, spread = spy.plans
+    large = StatsQueries(spy, small_log_rows_per_day=0)  # type: ignore[arg-type]
+    large.answer_counts(windows(TODAY, 30), ALL_DECKS, TODAY - timedelta(days=29))
+    large.active_days(windows(TODAY, 30), ALL_DECKS)
+    large.repeat_reviews(windows(TODAY, 30), ALL_DECKS)
+    large.deck_rows(TODAY, ALL_DECKS, "2026-02-01T04:00:00+00:00", "2026-03-10T04:00:00+00:00")
+    large.card_spread(TODAY, 30, ALL_DECKS, [0, 1, 21])
+    size, counts, active, repeats, decks, reviews, spread = spy.plans
+    assert "COVERING INDEX idx_review_log_time" in size  # the capped count that picks the path
     assert "COVERING INDEX idx_review_log_class" in counts and "SCAN review_log" not in counts
     assert "idx_review_log_time" in active
     assert "idx_review_log_ahead " in repeats and "idx_review_log_ahead_utc" in repeats
@@ -62,6 +70,107 @@ def test_the_log_is_read_through_covering_indexes_without_sorting(db: Database) 
     assert "SCAN review_log" not in reviews and "SCAN l" not in reviews
     for plan in (counts, active, decks):  # the repeats, reviews and spread are few groups: they may sort
         assert "TEMP B-TREE" not in plan, plan
+
+
+def test_a_small_log_is_read_row_by_row_without_sorting(db: Database) -> None:
+    """While the period holds few answers a day, each day is one seek into the time index and
+    its rows are read in index order: no scan of the log, no sort."""
+    spy = PlanSpy(db)
+    StatsQueries(spy).answer_counts(windows(TODAY, 30), ALL_DECKS, TODAY - timedelta(days=29))  # type: ignore[arg-type]
+    _size, per_day = spy.plans
+    assert "idx_review_log_time (reviewed_at>? AND reviewed_at<?)" in per_day and "SCAN review_log" not in per_day
+    assert "TEMP B-TREE" not in per_day, per_day
+
+
+def test_both_paths_give_the_hand_worked_counts(db: Database) -> None:
+    """The figures of test_day_class_counts_per_class_and_grade, summed by class, from either path."""
+    for queries in (StatsQueries(db), StatsQueries(db, small_log_rows_per_day=0)):
+        counts = queries.answer_counts(windows(TODAY, 30), ALL_DECKS, date(2026, 3, 9))
+        assert set(counts.days) == {date(2026, 3, 8), date(2026, 3, 9)}
+        assert counts.days[date(2026, 3, 9)] == (1, 2, 1, 3, 0, 1)  # new, drill, relearn, young, -, mature
+        grades = counts.grades  # from the 9th only: the 8th is left out
+        assert grades[q.NEW * 6 + 3] == 1 and grades[q.DRILL * 6 + 2] == 1 and grades[q.DRILL * 6 + 4] == 1
+        assert grades[q.RELEARN * 6 + 4] == 1 and grades[q.MATURE * 6 + 2] == 1
+        assert (grades[q.YOUNG * 6 + 1], grades[q.YOUNG * 6 + 4], grades[q.YOUNG * 6 + 5]) == (1, 1, 1)
+        assert sum(grades) == 8
+
+
+# -- the two paths of answer_counts on random logs ---------------------------------------------------
+
+LOG_START = datetime(2026, 3, 20, tzinfo=UTC)  # Berlin's summer time begins on 29 March 2026
+LOG_DAYS = 20
+KINDS = ("new", "drill", "review", "review", "review", "cram")
+
+
+def _zone(name: str) -> Any:
+    if name == "UTC":
+        return UTC
+    if name == "EST":
+        return EST
+    zoneinfo = pytest.importorskip("zoneinfo")
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except zoneinfo.ZoneInfoNotFoundError:
+        pytest.skip("no time zone data")
+
+
+def _oracle(rows: list[tuple[int, int, str, int, int]], wins: list[q.Window], since: date, tz: Any,
+            rollover: int) -> q.AnswerCounts:
+    """The definition, row by row in Python: study day, row class, cram left out."""
+    days = {d for d, _, _ in wins}
+    per_day: dict[date, list[int]] = {}
+    grades = [0] * 36
+    for minute, quality, kind, reps, interval in rows:
+        day = study_day(LOG_START + timedelta(minutes=minute), tz, rollover)
+        if day not in days or kind == "cram":
+            continue
+        cls = {"new": 0, "drill": 1}.get(kind, 2 + (reps > 0) + 2 * (interval >= 21))
+        per_day.setdefault(day, [0] * 6)[cls] += 1
+        if day >= since:
+            grades[cls * 6 + quality] += 1
+    return q.AnswerCounts({d: tuple(v) for d, v in per_day.items()}, tuple(grades))
+
+
+log_rows = st.lists(st.tuples(st.integers(0, LOG_DAYS * 24 * 60 + 600), st.integers(0, 5), st.sampled_from(KINDS),
+                              st.integers(0, 2), st.sampled_from((0, 1, 20, 21, 60))), max_size=60)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=log_rows, zone=st.sampled_from(("UTC", "EST", "Europe/Berlin", "Asia/Kolkata")),
+       rollover=st.integers(0, 23), first=st.integers(0, 6), days=st.integers(1, 14), since=st.integers(0, 14))
+def test_the_small_log_path_equals_the_range_counts(rows: list[tuple[int, int, str, int, int]], zone: str,
+                                                   rollover: int, first: int, days: int, since: int) -> None:
+    tz = _zone(zone)
+    db = open_db(None)
+    db.conn.executemany(
+        "INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, interval_before) "
+        "VALUES ('c', ?, ?, ?, ?, ?)",
+        [((LOG_START + timedelta(minutes=m)).isoformat(), g, k, r, i) for m, g, k, r, i in rows])
+    start = LOG_START.date() + timedelta(days=first)
+    wins = [(start + timedelta(days=i), day_start(start + timedelta(days=i), tz, rollover).isoformat(),
+             day_start(start + timedelta(days=i + 1), tz, rollover).isoformat()) for i in range(days)]
+    since_day = start + timedelta(days=min(since, days - 1))
+    small = StatsQueries(db, small_log_rows_per_day=10**6).answer_counts(wins, ALL_DECKS, since_day)
+    large = StatsQueries(db, small_log_rows_per_day=0).answer_counts(wins, ALL_DECKS, since_day)
+    assert small == large == _oracle(rows, wins, since_day, tz, rollover)
+
+
+def test_the_path_follows_the_log_size() -> None:
+    """The capped count: at most ``small_log_rows_per_day`` rows a day on average (cram included)
+    reads rows; one more takes the range counts. Both give the same figures."""
+    db = open_db(None)
+    wins = windows(date(2026, 3, 2), 2)
+    for minute in range(5):  # 5 rows on 1 March's study day (from 04:00 UTC), none on the 2nd
+        db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind) VALUES ('c', ?, 4, 'cram')",
+                   [datetime(2026, 3, 1, 10, minute, tzinfo=UTC).isoformat()])
+    db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind) VALUES ('c', ?, 3, 'new')",
+               [datetime(2026, 3, 2, 10, tzinfo=UTC).isoformat()])
+    for per_day, small in ((3, True), (2, False)):  # 6 rows over 2 days
+        spy = PlanSpy(db)
+        counts = StatsQueries(spy, small_log_rows_per_day=per_day).answer_counts(  # type: ignore[arg-type]
+            wins, ALL_DECKS, date(2026, 3, 1))
+        assert counts.days == {date(2026, 3, 2): (1, 0, 0, 0, 0, 0)} and sum(counts.grades) == 1
+        assert ("idx_review_log_time (reviewed_at>? AND reviewed_at<?)" in spy.plans[1]) is small, spy.plans[1]
 
 
 def test_the_study_session_keeps_its_index_on_card_id(db: Database) -> None:

@@ -84,3 +84,22 @@ def test_check_database_from_the_tools_menu_reports_a_sound_file(
     tools = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Tools")
     next(a for a in tools.actions() if a.text() == "Check Database").trigger()
     assert shown == ["Check Database: the file is sound; nothing to fix."]
+
+
+def test_after_a_restore_the_browse_window_shows_the_restored_collection(
+        qtbot: QtBot, tmp_path: Path, deck_dir: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    window = window_over(qtbot, tmp_path / "data", deck_dir, clock)
+    answer_one(window)
+    backup = window.collection.backup()
+    clock.advance(minutes=1)
+    answer_one(window)
+    window.show_browse("rated:1")
+    browse = window.browse_window
+    assert browse is not None and browse.wait_for_results()
+    assert browse.model.rowCount() == 2  # two cards answered today
+    window.collection.restore(backup)
+    window._restored()
+    window.show_browse("rated:1")
+    assert window.browse_window is not None and window.browse_window.wait_for_results()
+    assert window.browse_window.model.rowCount() == 1  # the backup held one answer
+    window.browse_window.close()

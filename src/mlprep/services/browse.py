@@ -9,8 +9,13 @@ a search gives card ids only, so a table can fetch the rows of what it shows; ea
 
 from __future__ import annotations
 
+import os
 import re
+import sys
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -33,7 +38,7 @@ from mlprep.storage.collection_db import CollectionDb
 
 __all__ = [
     "BrowseAction", "BrowseOrder", "BrowseRow", "BrowseState", "Browser", "CardDetail", "Facets", "HistoryRow",
-    "SearchSyntaxError", "UndoRecord", "plain_text", "row_json",
+    "SearchResult", "SearchSyntaxError", "UndoRecord", "plain_text", "row_json",
 ]
 
 
@@ -183,6 +188,58 @@ def _row(record: BrowseRecord) -> BrowseRow:
                      record.lapses, _state(record), record.leech)
 
 
+def _index(ids: list[CardId], card: CardId | None) -> int | None:
+    if card is None:
+        return None
+    try:
+        return ids.index(card)
+    except ValueError:
+        return None
+
+
+BACKGROUND_NICE = 10
+"""How much lower than the app's the search worker's CPU priority is (Linux nice increment, per thread):
+on a busy machine the window's thread gets the CPU first, the sort waits."""
+
+
+def _lower_priority() -> None:
+    """Lower the calling thread's CPU priority by :data:`BACKGROUND_NICE` where the system allows a
+    per-thread one (Linux: a thread is a task with its own nice value, ``setpriority(PRIO_PROCESS, tid)``);
+    elsewhere nothing."""
+    if sys.platform.startswith("linux"):
+        with suppress(OSError):
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + BACKGROUND_NICE))
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What :meth:`Browser.search_later` brings back: every matching id in order, the table rows of
+    ``ids[first:first + len(rows)]`` (read on the worker too, so the window paints them without a query),
+    and the index in ``ids`` of the card asked to be near (``None``: not asked, or not in the result)."""
+
+    ids: list[CardId]
+    first: int
+    rows: list[BrowseRow]
+    near: int | None = None
+
+
+def _search_on(reader: CollectionDb, search: SearchSql, order_by: BrowseOrder, descending: bool,
+               near: CardId | None, page: int, today: date) -> SearchResult:
+    """:class:`SearchResult` of ``search`` read through ``reader`` (a connection made for this job, closed
+    after): the rows are the ``page``-aligned page holding ``near`` (the first page without it) and the
+    pages either side."""
+    try:
+        queries = browse_queries(reader, LEECH_TAG)
+        ids = queries.ids(search, order_by, descending)
+        at = _index(ids, near)
+        first = max(0, ((at or 0) // page - 1) * page) if page > 0 else 0
+        wanted = ids[first:first + 3 * page] if page > 0 else []
+        return SearchResult(ids, first, [_row(r) for r in queries.records(wanted, today)], at)
+    finally:
+        reader.close()
+
+
 class Browser:
     """Search and change the cards of an open collection (get one from
     :meth:`mlprep.services.collection.Collection.browse`).
@@ -194,8 +251,10 @@ class Browser:
 
     def __init__(self, storage: CollectionDb, clock: Clock, *, tz: tzinfo | None, rollover_hour: int,
                  rank_new_cards: Callable[[], object]) -> None:
+        self._storage = storage
         self._queries = browse_queries(storage, LEECH_TAG)
         self._cards = storage.cards
+        self._worker: ThreadPoolExecutor | None = None
         self._clock = clock
         self._tz = tz
         self._rollover = rollover_hour
@@ -218,6 +277,46 @@ class Browser:
         sorted by ``order_by`` (ties by card id), the first ``limit`` of them (``None``: all). Raises
         :class:`SearchSyntaxError` (with the column) for a malformed query."""
         return self._queries.ids(self._compiled(query), order_by, descending, limit=limit)
+
+    def search_later(self, query: str, order_by: BrowseOrder = BrowseOrder.DUE, descending: bool = False, *,
+                     near: CardId | None = None, page: int = 0) -> Future[SearchResult]:
+        """:meth:`search` run on a worker thread, for a window that must not wait: every matching id,
+        sorted, with the rows of the ``page``-aligned page holding card ``near`` (the first page when it is
+        not in the result) and of the pages either side (no rows when ``page`` is 0). The query is read
+        here, at once (:class:`SearchSyntaxError` is raised by this call, not by the future); the ids and
+        rows are read on a second, read-only connection of the collection file
+        (:meth:`mlprep.storage.collection_db.CollectionDb.reader`, opened for the job and closed after:
+        SQLite releases the GIL while it sorts), which sees every change committed before this call.
+
+        The future holds the :class:`SearchResult` or the error SQLite raised. One job runs at a time, in
+        the order asked; cancel a future to drop a job that has not started. Without a file (in memory) or
+        while this connection has a transaction open, the search runs here and the future is already done.
+        """
+        compiled = self._compiled(query)
+        job = (compiled, order_by, descending, near, page, self.today())
+        reader = self._storage.reader()
+        if reader is None:
+            done: Future[SearchResult] = Future()
+            try:
+                ids = self._queries.ids(compiled, order_by, descending)
+                done.set_result(SearchResult(ids, 0, self.rows(ids[:3 * page])))
+            except Exception as error:  # (the future carries it, as a worker's would)
+                done.set_exception(error)
+            return done
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlprep-browse",
+                                              initializer=_lower_priority)
+        future = self._worker.submit(_search_on, reader, *job)
+        future.add_done_callback(lambda f: reader.close() if f.cancelled() else None)  # (else the job closes it)
+        return future
+
+    def close(self) -> None:
+        """Let the search worker go (a job already running finishes on its own connection; queued ones are
+        dropped). The browser still reads and writes on the calling thread; a later :meth:`search_later`
+        starts a new worker."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=False, cancel_futures=True)
+            self._worker = None
 
     def count(self, query: str) -> int:
         """How many present cards match ``query`` (:class:`SearchSyntaxError` for a malformed one)."""

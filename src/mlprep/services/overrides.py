@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mlprep.core.deck_format import CARD_ID_RE, DeckError, parse_deck
-from mlprep.services.card_edit import card_spans, own_card
 from mlprep.services.deck_loader import read_deck_text
 from mlprep.services.deck_writer import NewCard, card_markdown, write_atomically
 
@@ -46,6 +45,8 @@ class OverrideSet:
         hits = [card_id for card_id in self.blocks if card_id in text]  # a cheap test before the line scan
         if not hits:
             return text
+        from mlprep.services.card_edit import card_spans  # card editing (and its LaTeX checks) loads on use
+
         spans = card_spans(text)
         for card_id in sorted((i for i in hits if i in spans), key=lambda i: spans[i].start, reverse=True):
             span = spans[card_id]
@@ -100,6 +101,8 @@ class Overrides:
         path = self.path(card_id)
         if not path.is_file():
             return None
+        from mlprep.services.card_edit import own_card  # not at import: every open builds an Overrides
+
         try:
             text = _HOLDER + read_deck_text(path)
             return own_card(parse_deck(text, path), text, card_id)

@@ -63,9 +63,16 @@ def integrity_problems(path: Path, *, quick: bool = False) -> list[str]:
 
 def rebuild_derived(db: Database) -> dict[str, int]:
     """Recompute the tables derived from the review log (``review_days``: reviews and passes per deck
-    and UTC day, see migration m004) and rebuild every index, in one transaction. Returns the rows of
-    ``review_days`` that were wrong (changed, missing or extra)."""
+    and UTC day, see migration m004), rebuild the Browse search's full-text index ``cards_fts`` from the
+    cards (migration m006; FTS5's ``'rebuild'`` command, https://sqlite.org/fts5.html#the_rebuild_command)
+    in one transaction, then rebuild every index. Returns the rows of ``review_days`` that were wrong
+    (changed, missing or extra) and, when there were any, the cards the search index lacked or held in
+    excess (``cards_fts``; an entry with stale text is not counted, but rebuilt too)."""
     with db.atomic():
+        fts_wrong = int(db.execute(
+            "SELECT (SELECT COUNT(*) FROM cards WHERE rowid NOT IN (SELECT id FROM cards_fts_docsize)) "
+            "+ (SELECT COUNT(*) FROM cards_fts_docsize WHERE id NOT IN (SELECT rowid FROM cards))").fetchone()[0])
+        db.execute("INSERT INTO cards_fts (cards_fts) VALUES ('rebuild')")
         before = {(d, day): (n, p) for d, day, n, p in db.execute("SELECT * FROM review_days").fetchall()}
         db.execute("DELETE FROM review_days")
         db.execute("INSERT INTO review_days SELECT c.deck_id, substr(l.reviewed_at, 1, 10), COUNT(*), "
@@ -73,4 +80,5 @@ def rebuild_derived(db: Database) -> dict[str, int]:
                    "WHERE l.kind = 'review' AND c.present = 1 GROUP BY 1, 2")
         after = {(d, day): (n, p) for d, day, n, p in db.execute("SELECT * FROM review_days").fetchall()}
     db.execute("REINDEX")
-    return {"review_days": sum(before.get(key) != after.get(key) for key in before.keys() | after.keys())}
+    wrong = {"review_days": sum(before.get(key) != after.get(key) for key in before.keys() | after.keys())}
+    return wrong | ({"cards_fts": fts_wrong} if fts_wrong else {})

@@ -1,6 +1,8 @@
 """The Browse table's model: the ids of a search's result, their rows fetched a page at a time.
 
-A search gives only card ids (:meth:`mlprep.services.browse.Browser.search`); :meth:`BrowseModel.data`
+A search gives only card ids, read and sorted on the browser's worker thread
+(:meth:`mlprep.services.browse.Browser.search_later`): the rows shown stay until the new ids arrive, and
+the ids of a search or sort that a newer one replaced are dropped when they come. :meth:`BrowseModel.data`
 asks the browser for the rows of a whole page (:data:`PAGE` rows, a few SQL statements together) the
 first time a row of that page is painted, and keeps the last :data:`CACHED_PAGES` pages. Scrolling the
 table over 100k cards therefore runs one page query per 100 rows that come into view, never one per row.
@@ -9,15 +11,17 @@ table over 100k cards therefore runs one page query per 100 rows that come into 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from mlprep.core.models import CardId, DeckId
-from mlprep.services.browse import BrowseOrder, Browser, BrowseRow, BrowseState
+from mlprep.services.browse import BrowseOrder, Browser, BrowseRow, BrowseState, SearchResult, SearchSyntaxError
 
 PAGE = 100
 CACHED_PAGES = 40
@@ -44,6 +48,13 @@ _ROW_TINT = {BrowseState.SUSPENDED: QColor(230, 190, 0, 70), BrowseState.BURIED:
 
 _Index = QModelIndex | QPersistentModelIndex
 
+_DISPLAY, _TOOLTIP, _BACKGROUND, _ALIGN = (int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
+    Qt.ItemDataRole.TextAlignmentRole))
+_ROLES = frozenset((_DISPLAY, _TOOLTIP, _BACKGROUND, _ALIGN))
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
 
 def _cell(row: BrowseRow, column: int, today: date) -> str:
     if column == 0:
@@ -68,10 +79,18 @@ def _cell(row: BrowseRow, column: int, today: date) -> str:
 
 
 class BrowseModel(QAbstractTableModel):
-    """The rows of one search over ``browser`` (:meth:`search` sets it), lazily fetched by page.
+    """The rows of one search over ``browser`` (:meth:`search` asks for it), lazily fetched by page.
 
+    Signals: ``search_started(sorting)`` when a search (``sorting`` False) or a re-sort of the shown one
+    (True) goes to the worker; ``search_finished(cards, sorting)`` once its ids are in the table;
+    ``search_failed(message)`` when SQLite could not run it (the table keeps what it showed).
     ``page_fetches`` counts the page queries run so far (for tests and the scrolling benchmark).
     """
+
+    search_started = Signal(bool)
+    search_finished = Signal(int, bool)
+    search_failed = Signal(str)
+    _arrived = Signal(int, object)  # (request number, future): emitted on the worker, run on the GUI thread
 
     def __init__(self, browser: Browser, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +102,15 @@ class BrowseModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[BrowseRow]] = OrderedDict()
         self._today = browser.today()
         self.page_fetches = 0
+        self._asked = ""  # the query of the newest request (shown once its ids arrive)
+        self._request = 0
+        self._future: Future[SearchResult] | None = None
+        self._sorting = False
+        self.current_card: Callable[[], CardId | None] = lambda: None
+        """The card a re-sort keeps in view (the window's current one): its rows come back with the ids."""
+        self.near_row: int | None = None
+        """The row of :attr:`current_card` in the last result (``None``: not asked, or not in it)."""
+        self._arrived.connect(self._land, Qt.ConnectionType.QueuedConnection)
 
     # -- the result ----------------------------------------------------------------------------------
 
@@ -91,17 +119,63 @@ class BrowseModel(QAbstractTableModel):
         """The card ids of the result, in the table's order."""
         return self._ids
 
-    def search(self, query: str) -> int:
-        """Show the cards matching ``query``, in the current order; return how many. Raises
-        :class:`mlprep.services.browse.SearchSyntaxError` (the table keeps what it showed)."""
-        ids = self.browser.search(query, self.order, self.descending)
+    @property
+    def pending(self) -> bool:
+        """Whether a search or sort is running on the worker (the table shows the previous result)."""
+        return self._future is not None
+
+    def search(self, query: str) -> None:
+        """Ask for the cards matching ``query``, in the current order: they replace the rows when they
+        arrive (``search_finished``). Raises :class:`mlprep.services.browse.SearchSyntaxError` at once for
+        a malformed query (nothing is asked; the table keeps what it showed)."""
+        self._start(query, sorting=False)
+
+    def _start(self, query: str, *, sorting: bool) -> None:
+        near = self.current_card() if sorting and query == self.query else None
+        future = self.browser.search_later(query, self.order, self.descending, near=near, page=PAGE)
+        if self._future is not None:
+            self._future.cancel()  # (not started yet: dropped; running: its result will be stale)
+        self._request += 1
+        self._future = future
+        self._asked = query
+        self._sorting = sorting and query == self.query  # (a sort of a search not shown yet: a search)
+        self.search_started.emit(self._sorting)
+        request = self._request
+        future.add_done_callback(lambda done: self._post(request, done))
+
+    def _post(self, request: int, future: Future[SearchResult]) -> None:
+        with suppress(RuntimeError):  # (the model was deleted meanwhile: nobody waits for these ids)
+            self._arrived.emit(request, future)
+
+    def _land(self, request: int, future: Future[SearchResult]) -> None:
+        if request != self._request or future.cancelled():
+            return  # a newer search or sort was started since: these ids are stale
+        self._future = None
+        error = future.exception()
+        if error is not None:
+            self.search_failed.emit(str(error))
+            return
+        result = future.result()
         self.beginResetModel()
-        self.query = query
-        self._ids = ids
+        self.query = self._asked
+        self._ids = result.ids
         self._pages.clear()
+        for start in range(0, len(result.rows), PAGE):  # the pages read on the worker: painted without SQL
+            rows = result.rows[start:start + PAGE]
+            at = result.first + start
+            if [r.card_id for r in rows] == result.ids[at:at + len(rows)]:  # (else a card went: fetch it here)
+                self._pages[at // PAGE] = rows
         self._today = self.browser.today()
+        self.near_row = result.near
         self.endResetModel()
-        return len(ids)
+        self.search_finished.emit(len(result.ids), self._sorting)
+
+    def row_index(self, card_id: CardId) -> int | None:
+        """The table row of ``card_id``, or ``None`` when it is not in the result."""
+        try:
+            return self._ids.index(card_id)
+        except ValueError:
+            return None
 
     def refresh_rows(self) -> None:
         """Fetch the shown rows again (after an action changed cards); the result's ids stay."""
@@ -144,21 +218,19 @@ class BrowseModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Called ~7 times per visible cell per paint (once per role the delegate asks): the role test comes
+        # first and compares plain ints (a Qt enum comparison costs a Python call each).
+        if role not in _ROLES or not index.isValid():
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
-                        Qt.ItemDataRole.TextAlignmentRole):
-            return None
+        role = int(role)
+        if role == _ALIGN:
+            return _RIGHT if 4 <= index.column() <= 7 else _LEFT
         row = self.row_of(index.row())
         if row is None:
             return None
-        if role == Qt.ItemDataRole.BackgroundRole:
+        if role == _BACKGROUND:
             return _ROW_TINT.get(row.state)
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            numeric = 4 <= index.column() <= 7
-            return int((Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft)
-                       | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return row.front if index.column() == 0 else None
         return _cell(row, index.column(), self._today)
 
@@ -173,11 +245,18 @@ class BrowseModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` on the worker (the newest query asked, its rows shown until the sorted ids
+        arrive); nothing is asked when that is the order already asked for."""
         if not 0 <= column < len(COLUMNS):
             return
-        self.order = COLUMNS[column][1]
-        self.descending = order == Qt.SortOrder.DescendingOrder
-        self.search(self.query)
+        wanted = COLUMNS[column][1], order == Qt.SortOrder.DescendingOrder
+        if wanted == (self.order, self.descending):
+            return
+        self.order, self.descending = wanted
+        try:
+            self._start(self._asked, sorting=True)
+        except SearchSyntaxError:  # (the query asked was read before: it cannot fail now)
+            return
 
 
 def _gone(card_id: CardId) -> BrowseRow:

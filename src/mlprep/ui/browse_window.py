@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtCore import QEventLoop, QItemSelection, QItemSelectionModel, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from mlprep.core.models import Card, CardId
+from mlprep.core.taxonomy import AREAS_BY_SLUG
 from mlprep.services.browse import Browser, BrowseState, SearchSyntaxError, UndoRecord
 from mlprep.ui.browse_model import COLUMNS, BrowseModel
 from mlprep.ui.card_render import LearnMoreLink
@@ -58,6 +59,18 @@ SAVED_SEARCHES: tuple[tuple[str, str], ...] = (
 _QUERY_ROLE = Qt.ItemDataRole.UserRole + 1
 _DONE = {"suspend": "Suspended", "unsuspend": "Unsuspended", "bury": "Buried", "unbury": "Unburied",
          "forget": "Reset to new", "set due": "Set the due day of", "reposition": "Repositioned"}
+
+
+def _area_title(slug: str) -> str:
+    """An area's human name (:data:`mlprep.core.taxonomy.AREAS`); a slug of no curriculum area as it is."""
+    area = AREAS_BY_SLUG.get(slug)
+    return area.title if area is not None else slug
+
+
+def _area_rank(slug: str) -> tuple[int, str]:
+    """The curriculum's order of the areas (1 Math … 9 SQL), other slugs after them by name."""
+    area = AREAS_BY_SLUG.get(slug)
+    return (area.number if area is not None else len(AREAS_BY_SLUG) + 1, slug)
 
 
 def _quote(value: str) -> str:
@@ -104,6 +117,9 @@ class BrowseWindow(QWidget):
         self.search_box.returnPressed.connect(lambda: self.search(self.search_box.text()))
         self.count_label = QLabel()
         self.count_label.setObjectName("browseCount")
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        widest = self.count_label.fontMetrics().horizontalAdvance("Sorting 100,000 cards…")
+        self.count_label.setMinimumWidth(widest + 8)  # (room for any count: no relayout while sorting)
         self.error_label = QLabel()
         self.error_label.setObjectName("browseError")
         self.error_label.setWordWrap(True)
@@ -122,8 +138,8 @@ class BrowseWindow(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)  # the model's order
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.AscendingOrder)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.verticalHeader().hide()
@@ -137,6 +153,13 @@ class BrowseWindow(QWidget):
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(lambda _index: self._edit())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
+        self._kept: tuple[list[CardId], CardId | None] = ([], None)  # the selection across a re-sort
+        self._reselecting = False
+        self.model.modelAboutToBeReset.connect(self._keep_selection)
+        self.model.current_card = self._current_id
+        self.model.search_started.connect(self._search_started)
+        self.model.search_finished.connect(self._search_finished)
+        self.model.search_failed.connect(self._search_failed)
 
         self.card_view = CardBrowser()
         self.card_view.setObjectName("browseCard")
@@ -172,7 +195,7 @@ class BrowseWindow(QWidget):
             self.actions_by_name[name] = action
         self.toolbar.insertSeparator(self.actions_by_name["edit"])
         focus = QAction("Search", self)
-        focus.setShortcut(QKeySequence("Ctrl+F"))
+        focus.setShortcuts([QKeySequence("Ctrl+F"), QKeySequence("Ctrl+Shift+F")])  # (the latter opens Browse)
         focus.triggered.connect(self._focus_search)
         self.addAction(focus)
 
@@ -244,7 +267,8 @@ class BrowseWindow(QWidget):
             parent.setExpanded(True)
 
         group("Saved searches", list(SAVED_SEARCHES))
-        group("Areas", [(f"{area} ({n})", f"area:{_quote(area)}") for area, n in facets.areas.items()])
+        areas = sorted(facets.areas.items(), key=lambda item: _area_rank(item[0]))
+        group("Areas", [(f"{_area_title(area)} ({n})", f"area:{_quote(area)}") for area, n in areas])
         group("Decks", [(f"{title} ({n})", f"deck:{_quote(deck)}") for deck, (title, n) in facets.decks.items()])
         group("Tags", [(f"{tag} ({n})", f"tag:{_quote(tag)}") for tag, n in facets.tags.items()])
 
@@ -258,23 +282,78 @@ class BrowseWindow(QWidget):
     # -- searching --------------------------------------------------------------------------------
 
     def search(self, query: str) -> bool:
-        """Show the cards matching ``query`` and select the first; a malformed query is shown in red
-        under the search box (the table keeps what it showed). Returns whether the query was read."""
+        """Ask for the cards matching ``query``: they replace the table's rows when they arrive from the
+        worker (the first selected), the count saying "Searching…" meanwhile. A malformed query is shown in
+        red under the search box at once (the table keeps what it showed). Returns whether it was read."""
         if self.search_box.text() != query:
             self.search_box.setText(query)
         try:
-            n = self.model.search(query)
+            self.model.search(query)
         except SearchSyntaxError as error:
             self.error_label.setText(f"{error} — {query[:error.position - 1]}▸{query[error.position - 1:]}")
             self.error_label.show()
             return False
         self.error_label.hide()
+        return True
+
+    def wait_for_results(self, timeout_ms: int = 10_000) -> bool:
+        """Run the event loop until the search or sort asked last is in the table (for scripts that render
+        the window, such as ``scripts/shot_browse.py``; the app never waits). Returns whether it arrived
+        within ``timeout_ms``."""
+        if not self.model.pending:
+            return True
+        loop = QEventLoop()  # (exec() lets the worker have the GIL; a processEvents() loop would starve it)
+        self.model.search_finished.connect(loop.quit)
+        self.model.search_failed.connect(loop.quit)
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+        self.model.search_finished.disconnect(loop.quit)
+        self.model.search_failed.disconnect(loop.quit)
+        return not self.model.pending
+
+    def _search_started(self, sorting: bool) -> None:
+        """A search or a re-sort went to the worker: say so; the rows shown stay usable until it lands."""
+        shown = len(self.model.ids)
+        self.count_label.setText(f"Sorting {shown:,} card{'s' if shown != 1 else ''}…" if sorting
+                                 else "Searching…")
+        self.table.viewport().setCursor(Qt.CursorShape.BusyCursor)
+
+    def _keep_selection(self) -> None:
+        self._kept = (self.selected_ids(), self._current_id())
+
+    def _search_finished(self, n: int, sorting: bool) -> None:
+        """The ids landed: a new search selects its first card; a re-sort keeps the selected cards selected
+        and the current one in view."""
+        self.table.viewport().unsetCursor()
         self.count_label.setText(f"{n:,} card{'s' if n != 1 else ''}")
-        if n:
+        selected, current = self._kept
+        self._kept = ([], None)
+        if sorting and selected:
+            row = self.model.near_row  # (the worker found the current card's new row)
+            self._reselecting = True
+            try:
+                if selected == [current] and row is not None:
+                    self.table.selectRow(row)
+                else:
+                    self.select_ids(selected)
+                    row = self.model.row_index(current) if current is not None else None
+            finally:
+                self._reselecting = False
+            if row is not None:
+                index = self.model.index(row, 0)
+                self.table.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        elif n:
             self.table.selectRow(0)
         else:
             self._show_current()
-        return True
+
+    def _search_failed(self, message: str) -> None:
+        self.table.viewport().unsetCursor()
+        n = len(self.model.ids)
+        self.count_label.setText(f"{n:,} card{'s' if n != 1 else ''}")
+        self.error_label.setText(f"The search could not run: {message}")
+        self.error_label.show()
 
     def selected_ids(self) -> list[CardId]:
         """The selected cards' ids, in table order."""
@@ -284,15 +363,23 @@ class BrowseWindow(QWidget):
     def select_ids(self, ids: list[CardId]) -> None:
         """Select the rows of ``ids`` (those in the result)."""
         wanted = set(ids)
-        selection = self.table.selectionModel()
-        selection.clearSelection()
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
-        for row, card_id in enumerate(self.model.ids):
-            if card_id in wanted:
-                selection.select(self.model.index(row, 0), flags)
+        if len(wanted) <= 64:  # a few cards: look each up (C speed) rather than walk 100k ids in Python
+            rows = sorted(r for r in map(self.model.row_index, wanted) if r is not None)
+        else:
+            rows = [row for row, card_id in enumerate(self.model.ids) if card_id in wanted]
+        chosen = QItemSelection()
+        last = len(COLUMNS) - 1
+        start = 0
+        for i in range(1, len(rows) + 1):  # one range per run of adjacent rows
+            if i == len(rows) or rows[i] != rows[i - 1] + 1:
+                chosen.select(self.model.index(rows[start], 0), self.model.index(rows[i - 1], last))
+                start = i
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().select(chosen, flags)  # (one selectionChanged: the card pane renders once)
 
     def _selection_changed(self) -> None:
-        self._show_current()
+        if not self._reselecting:  # (a re-sort selects the card already shown: no need to render it again)
+            self._show_current()
 
     def _current_id(self) -> CardId | None:
         index = self.table.currentIndex()

@@ -1,22 +1,36 @@
-"""Start Qt and show the main window over an open collection."""
+"""Start Qt and show the main window over an open collection.
+
+Importing this module does not import Qt: :func:`mlprep.app.run_app` asks :func:`missing_platform_library`
+first and opens the collection before Qt loads, so the modules the opening imports load before PySide6 (whose
+import hook reads the source of every module imported after it)."""
 
 from __future__ import annotations
 
 import ctypes.util
 import sys
 from collections.abc import Callable, Mapping, Sequence
-
-from PySide6.QtWidgets import QApplication
+from typing import TYPE_CHECKING
 
 from mlprep.app import DESKTOP_FILE_NAME
-from mlprep.services.backups import Backup
-from mlprep.services.collection import Collection
-from mlprep.services.errors import Damage
-from mlprep.ui.help_dialogs import app_icon
-from mlprep.ui.main_window import MainWindow
-from mlprep.ui.recovery_dialog import Recovery, RecoveryDialog
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from mlprep.services.backups import Backup
+    from mlprep.services.collection import Collection
+    from mlprep.services.errors import Damage
+    from mlprep.ui.recovery_dialog import Recovery
 
 __all__ = ["XCB_CURSOR_HINT", "Recovery", "ask_recovery", "missing_platform_library", "run"]
+
+
+def __getattr__(name: str) -> object:
+    """``Recovery`` (:class:`mlprep.ui.recovery_dialog.Recovery`), imported with Qt when first asked for."""
+    if name == "Recovery":
+        from mlprep.ui.recovery_dialog import Recovery
+
+        return Recovery
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 XCB_CURSOR_HINT = "mlprep needs libxcb-cursor0 for X11: sudo apt install libxcb-cursor0"
 """The one line printed instead of Qt's abort (exit 134) when X11's cursor library is missing."""
@@ -51,6 +65,10 @@ def missing_platform_library(environ: Mapping[str, str], argv: Sequence[str],
 
 def _application() -> QApplication | None:
     """The running QApplication, or a new one; ``None`` (hint printed) when Qt could not start."""
+    from PySide6.QtWidgets import QApplication
+
+    from mlprep.ui.help_dialogs import app_icon
+
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -70,6 +88,8 @@ def _application() -> QApplication | None:
 def ask_recovery(damage: Damage, backup: Backup | None) -> Recovery:
     """Show the :class:`RecoveryDialog` for ``damage`` (offering ``backup``) and return the choice
     (:attr:`Recovery.QUIT` when Qt cannot start)."""
+    from mlprep.ui.recovery_dialog import Recovery, RecoveryDialog
+
     if _application() is None:
         return Recovery.QUIT
     dialog = RecoveryDialog(damage, backup)
@@ -84,6 +104,8 @@ def run(collection: Collection) -> int:
     if app is None:
         collection.close()
         return 1
+    from mlprep.ui.main_window import MainWindow
+
     window = MainWindow(collection)
     window.show()
     return app.exec()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QStackedWidget, QWidget
 
@@ -16,28 +16,31 @@ from mlprep.core.models import Card, DeckId
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope, StudySettings
 from mlprep.services.collection import Collection, DeckAction
 from mlprep.services.session import ReviewSession, SessionMode, grade_range
-from mlprep.ui.card_editor import CardEditorDialog
 from mlprep.ui.card_render import MATH_SCALE, LearnMoreLink
 from mlprep.ui.card_view import READING_SCHEME
 from mlprep.ui.deck_list import DeckListView
 from mlprep.ui.done_view import DoneView
-from mlprep.ui.help_dialogs import AboutDialog, ShortcutsDialog, app_icon
+from mlprep.ui.help_dialogs import app_icon
 from mlprep.ui.maintenance import BackupsDialog, PeriodicBackup, check_database
 from mlprep.ui.math_images import default_typesetter, use_cache_dir
 from mlprep.ui.math_warmer import MathWarmer
 from mlprep.ui.review_view import ReviewView
-from mlprep.ui.settings_dialog import SettingsDialog
 from mlprep.ui.shortcuts import LEAVE_SCREEN, ShortcutRow, menu_rows, review_rows, screen_rows, shortcut_keys
-from mlprep.ui.tag_picker import TagPickerDialog
 from mlprep.ui.theme import Theme, apply_theme
 
-if TYPE_CHECKING:  # both are imported when first shown, not before the first paint
+if TYPE_CHECKING:  # each is imported where it is first shown, not before the first paint
     from mlprep.ui.browse_window import BrowseWindow
+    from mlprep.ui.card_editor import CardEditorDialog
     from mlprep.ui.plan_view import PlanView
     from mlprep.ui.reading_view import ReadingView
+    from mlprep.ui.settings_dialog import SettingsDialog
     from mlprep.ui.stats_view import StatsView
+    from mlprep.ui.tag_picker import TagPickerDialog
 
 WARM_DELAY_MS = 1500  # start typesetting upcoming formulas this long after start-up
+WARM_CARD = "Warm-up: *Markdown*, `code`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nx = 1\n```\n"
+"""A card side drawn offscreen after the deck list's first paint: it loads Markdown, its extensions and the code
+formatter (no language: no lexer, the math warmer loads those), so Study now does not pay for them."""
 WINDOW_STATE_FILE = "window.ini"
 """The window's size and position, per machine (display state, not study data): a QSettings ini file
 in the data folder, so each collection (and each test's tmp folder) keeps its own."""
@@ -107,6 +110,22 @@ class MainWindow(QMainWindow):
         self.done.extend_requested.connect(self._study_more_new)
         self.done.ahead_requested.connect(lambda: self.review_ahead(scope=self._done_scope))
         self.show_decks()
+        self.deck_list.tree.viewport().installEventFilter(self)  # its first paint starts _warm_first_card
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """On the deck list's first paint, queue :meth:`_warm_first_card` for the next event-loop turn (a
+        0-ms timer started inside the paint event fires after that paint is done)."""
+        if event.type() == QEvent.Type.Paint and watched is self.deck_list.tree.viewport():
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._warm_first_card)
+        return super().eventFilter(watched, event)
+
+    def _warm_first_card(self) -> None:
+        """After the first paint: draw :data:`WARM_CARD` offscreen once (~50 ms, on the GUI thread), so the
+        first card's drawing finds Markdown and the code formatter loaded; nothing when the deck list has already
+        been left (Study now clicked within that turn: the card drawn then has loaded them)."""
+        if self.stack.currentWidget() is self.deck_list:
+            self.review.browser.renderer.render(WARM_CARD, None, self.theme, self.review.text_px)
 
     @property
     def settings(self) -> StudySettings:
@@ -308,11 +327,15 @@ class MainWindow(QMainWindow):
     def edit_card(self, card_id: str) -> None:
         """Open the card editor on ``card_id`` (E on the review screen, Edit in the browser); after a save
         or a revert the review screen shows the card's new text, its session untouched."""
+        from mlprep.ui.card_editor import CardEditorDialog  # with card editing and the LaTeX checks
+
         self._open_editor(CardEditorDialog(self.collection, card_id=card_id, theme=self.theme,
                                            px=self.review.text_px, parent=self._dialog_parent()))
 
     def add_card(self, deck_id: str = "") -> None:
         """Open the Add dialog (A on the deck list), with user deck ``deck_id`` chosen when it is one."""
+        from mlprep.ui.card_editor import CardEditorDialog
+
         self._open_editor(CardEditorDialog(self.collection, deck_id=deck_id, theme=self.theme,
                                            px=self.review.text_px, parent=self._dialog_parent()))
 
@@ -363,6 +386,8 @@ class MainWindow(QMainWindow):
         """Pick a tag (searchable, with card counts, machine tags by their names) and study its cards."""
         if self.tag_picker is not None:
             self.tag_picker.deleteLater()  # the last one, closed: its counts are stale
+        from mlprep.ui.tag_picker import TagPickerDialog
+
         self.tag_picker = TagPickerDialog(self.collection.tag_counts(), self)
         self.tag_picker.tag_chosen.connect(lambda tag: self.study(StudyScope(ScopeKind.TAG, tag)))
         self.tag_picker.open()
@@ -380,6 +405,8 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         """Show the settings dialog; store what it returns."""
+        from mlprep.ui.settings_dialog import SettingsDialog
+
         self.settings_dialog = SettingsDialog(self.settings, self.collection.decks(), self)
         if self.settings_dialog.exec():
             self.collection.save_settings(self.settings_dialog.result_settings)
@@ -446,10 +473,22 @@ class MainWindow(QMainWindow):
                 self.stack.removeWidget(view)
                 view.deleteLater()
         self.reading = self.stats_view = self.plan_view = None
+        if self.browse_window is not None:  # its browser read the old file: built again on next use
+            self._close_browse()
         self.show_decks()
+
+    def _close_browse(self) -> None:
+        """Close the Browse window and let its search worker go (built again on next use)."""
+        if self.browse_window is not None:
+            self.browse_window.browser.close()
+            self.browse_window.close()
+            self.browse_window.deleteLater()
+            self.browse_window = None
 
     def show_shortcuts(self) -> None:
         """Help ▸ Keyboard shortcuts: every key, read from the tables and menus the code uses."""
+        from mlprep.ui.help_dialogs import ShortcutsDialog
+
         ShortcutsDialog(self.shortcut_rows(), self).exec()
 
     def shortcut_rows(self) -> list[ShortcutRow]:
@@ -458,6 +497,8 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         """Help ▸ About mlprep."""
+        from mlprep.ui.help_dialogs import AboutDialog
+
         AboutDialog(self.collection.data_dir, self.windowIcon(), self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -469,6 +510,7 @@ class MainWindow(QMainWindow):
             self.reading.save_notes()
         if self.math_warmer is not None:
             self.math_warmer.stop()
+        self._close_browse()
         if not self.collection.closed and not self.collection.read_only:
             self.collection.backup()  # Anki's habit: a backup each time the app closes
         self.collection.close()

@@ -1,0 +1,90 @@
+"""Start-up imports only what the first screen needs (issue 16): the card editor, the Browse window, the
+import dialog, the tag picker and the LaTeX checks are imported when first used, not when the app starts.
+
+Each check runs in a fresh interpreter (``sys.modules`` of this test process holds whatever other tests
+imported) and lists which of the modules that must wait were imported anyway."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DEFERRED = (
+    "mlprep.ui.card_editor",
+    "mlprep.services.card_edit",
+    "mlprep.core.latex_check",
+    "mlprep.ui.browse_window",
+    "mlprep.ui.import_dialog",
+    "mlprep.ui.tag_picker",
+)
+"""Modules the deck list does not need: each is imported by the action that opens it."""
+
+
+def imported_early(statement: str, modules: tuple[str, ...] = DEFERRED) -> list[str]:
+    """The ``modules`` (by default :data:`DEFERRED`) present in ``sys.modules`` after ``statement`` ran in a
+    new Python process of this interpreter (offscreen Qt)."""
+    code = f"import json, sys\n{statement}\nprint(json.dumps([m for m in {modules!r} if m in sys.modules]))"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result: list[str] = json.loads(out.stdout.splitlines()[-1])
+    return result
+
+
+@pytest.mark.parametrize("statement", [
+    "import mlprep.ui.main_window",
+    "import mlprep.ui.launch",
+    "import mlprep.app, mlprep.services.collection",
+])
+def test_start_up_modules_leave_the_editors_and_dialogs_unimported(statement: str) -> None:
+    assert imported_early(statement) == []
+
+
+def test_qt_loads_after_the_collection_is_opened() -> None:
+    """``mlprep.app.run_app`` imports the launcher (for its X11 check) before it opens the collection: the
+    launcher leaves Qt unimported, so what the opening imports loads before PySide6."""
+    assert imported_early("import mlprep.app, mlprep.ui.launch", ("PySide6", "mlprep.ui.main_window")) == []
+
+
+def test_the_override_folder_reads_without_the_card_editing_services(tmp_path: Path) -> None:
+    """Taking a snapshot of an empty override folder (what every open does) needs no card editing."""
+    statement = ("from pathlib import Path\nfrom mlprep.services.overrides import Overrides\n"
+                 f"assert Overrides(Path({str(tmp_path)!r}) / 'overrides').snapshot().blocks == {{}}")
+    assert imported_early(statement) == []
+
+
+def test_markdown_loads_after_the_deck_list_is_painted_and_before_study_now(tmp_path: Path) -> None:
+    """Drawing a card needs Markdown (~50 ms to load): not before the deck list's first paint, but in the
+    event-loop turn after it, so Study now finds it loaded."""
+    statement = f"""
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from mlprep.core.clock import SystemClock
+from mlprep.services.collection import open_collection
+from mlprep.ui.main_window import MainWindow
+window = MainWindow(open_collection(Path({str(tmp_path)!r}), SystemClock()))
+seen = {{}}
+class Watch(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and "paint" not in seen:
+            seen["paint"] = "markdown" in sys.modules
+            QTimer.singleShot(200, app.quit)
+        return False
+watch = Watch()
+window.deck_list.tree.viewport().installEventFilter(watch)
+seen["built"] = "markdown" in sys.modules
+window.show()
+app.exec()
+seen["after"] = "markdown" in sys.modules
+window.close()
+assert seen == {{"built": False, "paint": False, "after": True}}, seen
+"""
+    assert imported_early(statement) == []
