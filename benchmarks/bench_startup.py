@@ -190,6 +190,9 @@ def main() -> None:
     args = parser.parse_args()
     global QT_ORDER
     QT_ORDER = "qt-first" if args.qt_first else "real"
+    if args.baseline is not None and not (args.baseline.resolve().parent / "decks").is_dir():
+        # without the shipped decks beside src/ the deck list is empty, Study now stays disabled: the child waits
+        parser.error(f"--baseline {args.baseline}: no decks/ folder beside it (extract src, decks and resources)")
     root = Path(tempfile.mkdtemp(prefix="bench-startup-", dir=args.dir))
     global PYCACHE
     PYCACHE = root / "pycache" if args.bytecode == "cached" else None
