@@ -13,7 +13,7 @@ from types import MappingProxyType
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QKeySequence
-from PySide6.QtWidgets import QApplication, QPushButton, QTreeWidgetItem
+from PySide6.QtWidgets import QPushButton, QTreeWidgetItem
 from pytestqt.qtbot import QtBot
 
 from mlprep.core.clock import FixedClock
@@ -233,7 +233,6 @@ def distance(a: QColor, b: QColor) -> int:
 def test_a_disabled_primary_button_looks_disabled(qtbot: QtBot, tmp_path: Path, deck_dir: Path, clock: FixedClock,
                                                   mode: ThemeMode, theme: Theme) -> None:
     window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
-    before = QApplication.instance().styleSheet()  # type: ignore[union-attr]
     try:
         window.set_theme(mode)
         window.resize(1000, 700)
@@ -246,5 +245,5 @@ def test_a_disabled_primary_button_looks_disabled(qtbot: QtBot, tmp_path: Path, 
         on = background(study)
         assert distance(on, QColor(theme.accent)) < 30  # enabled: the accent fill
         assert distance(off, QColor(theme.accent)) > 120  # disabled: not the accent, clearly
-    finally:
-        QApplication.instance().setStyleSheet(before)  # type: ignore[union-attr]
+    finally:  # the theme is the application's (palette and style sheet): later tests expect the light one
+        window.set_theme(ThemeMode.LIGHT)
