@@ -198,9 +198,9 @@ def test_in_a_cram_good_and_easy_say_done_in_this_cram(qtbot: QtBot, tmp_path: P
     review = window.review
     qtbot.keyClick(review, Qt.Key.Key_Space)
     lines = [button.text().split("\n")[1] for button in review.grade_buttons.values()]
-    assert lines == ["again today", "again today", "done in this cram", "done in this cram"]
+    assert lines == ["again in this cram", "again in this cram", "done in this cram", "done in this cram"]
     assert review.grade_buttons[4].toolTip() == "Leaves this cram; the card's schedule does not change."
-    assert "for today" not in " ".join(lines)
+    assert "today" not in " ".join(lines)  # a cram is not today's study: its answers schedule nothing
 
 
 def test_in_a_review_ahead_good_and_easy_say_so(qtbot: QtBot, tmp_path: Path, deck_dir: Path,
@@ -213,7 +213,7 @@ def test_in_a_review_ahead_good_and_easy_say_so(qtbot: QtBot, tmp_path: Path, de
     assert review.session is not None and review.session.mode is SessionMode.AHEAD
     qtbot.keyClick(review, Qt.Key.Key_Space)
     lines = [button.text().split("\n")[1] for button in review.grade_buttons.values()]
-    assert lines == ["again today", "again today", "reviewed ahead", "reviewed ahead"]
+    assert lines == ["again in this session", "again in this session", "reviewed ahead", "reviewed ahead"]
     assert "still due on its day" in review.grade_buttons[4].toolTip()
 
 

@@ -64,6 +64,14 @@ REPEAT_DONE = {
 """Per session mode, the line under a grade button (and its tooltip) for a repeat that does not come
 back: a drill repeat in a study session, any answer in a cram or review ahead."""
 
+REPEAT_AGAIN = {
+    SessionMode.STUDY: "again today",
+    SessionMode.CRAM: "again in this cram",
+    SessionMode.AHEAD: "again in this session",
+}
+"""Per session mode, the line under a grade button for a repeat that comes back in the session (a cram's
+answers schedule nothing, so "today" would promise a re-drill that is not one)."""
+
 
 def preview_text(preview: Preview, kind: ReviewKind | None, mode: SessionMode = SessionMode.STUDY) -> str:
     """The line under a grade button: what will really happen. On a first answer the interval it gives
@@ -71,7 +79,7 @@ def preview_text(preview: Preview, kind: ReviewKind | None, mode: SessionMode = 
     drill or cram repeat, whether the card comes back today, else that it is done for today, in this
     cram or reviewed ahead (by the session's ``mode``)."""
     if kind in (ReviewKind.DRILL, ReviewKind.CRAM):
-        return "again today" if preview.again_today else REPEAT_DONE[mode][0]
+        return REPEAT_AGAIN[mode] if preview.again_today else REPEAT_DONE[mode][0]
     interval = format_interval(preview.interval)
     return f"today, then {interval}" if preview.again_today else interval
 
