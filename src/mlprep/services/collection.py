@@ -192,7 +192,8 @@ class Collection:
         return deck_overview(self._storage, settings, today, since, extra_new=self._storage.settings.extra_new(today))
 
     def decks(self) -> list[DeckCounts]:
-        """Every present deck with its raw counts (no limits), in the deck list's order."""
+        """Every present deck with its counts as the deck list shows them (after its own and the global
+        daily limits, with today's re-drills as ``learn``), in the deck list's order."""
         return self.overview().decks
 
     def study(self, scope: StudyScope = ALL_DECKS) -> StudySession:

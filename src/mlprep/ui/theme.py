@@ -45,7 +45,7 @@ class Theme:
     warn_text: str
     error: str
     code_style: str
-    # Answer colours, legible as text on ``base``: the review counts (new, due, again) and the
+    # Answer colours, legible as text on ``base``: the review counts (new, learn, due) and the
     # grade buttons' underlines (Again, Hard, Good; Easy uses the accent).
     new: str
     again: str
