@@ -176,8 +176,11 @@ def _check(paths: list[Path], data_dir: Path | None, *, style: bool = False) -> 
     found = check_decks(dirs, files, missing=missing)
     for problem in found.problems + found.warnings:
         print(problem)
-    warned = f", {len(found.warnings)} warning(s)" if found.warnings else ""
-    print(f"{found.decks} decks, {found.cards} cards, {len(found.problems)} problem(s){warned}", file=sys.stderr)
+    from mlprep.core.wording import count_of
+
+    warned = f", {count_of(len(found.warnings), 'warning')}" if found.warnings else ""
+    print(f"{count_of(found.decks, 'deck')}, {count_of(found.cards, 'card')}, "
+          f"{count_of(len(found.problems), 'problem')}{warned}", file=sys.stderr)
     return 1 if found.problems else 0
 
 
