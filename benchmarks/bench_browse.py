@@ -38,9 +38,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+if not __package__:  # run as a script: the repository root, for benchmarks.harness and tests.helpers
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.harness import ms, percentile, timed
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 DECKS = 100
@@ -71,17 +76,6 @@ QUERIES = [
     ("combined", "area:deep-learning -is:suspended prop:ivl>10"),
     ("empty (every card)", ""),
 ]
-
-
-def ms(seconds: float) -> float:
-    """Seconds to milliseconds."""
-    return seconds * 1000
-
-
-def percentile(values: list[float], p: float) -> float:
-    """The ``p``-th percentile (0-100) of ``values``, nearest rank."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def vocabulary() -> list[str]:
@@ -160,17 +154,6 @@ def _log(rng: random.Random, ids: list[str], today: date) -> Iterator[tuple[obje
         yield (rng.choice(ids), at.isoformat(), rng.choice((2, 3, 4, 4, 4, 5)))
 
 
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    """``runs`` timings (ms) of ``fn`` after one warm-up call."""
-    fn()
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append(ms(time.perf_counter() - start))
-    return out
-
-
 def bench(path: Path, runs: int) -> list[tuple[str, str, int, list[float]]]:
     """(label, query, matches, timings in ms) of count + first page per query form, then the whole id list
     and one page of rows."""
@@ -184,19 +167,19 @@ def bench(path: Path, runs: int) -> list[tuple[str, str, int, list[float]]]:
     for label, query in QUERIES:
         def first_page(q: str = query) -> object:
             return browser.count(q), browser.search(q, limit=PAGE)
-        results.append((label, query, browser.count(query), timed(first_page, runs)))
+        results.append((label, query, browser.count(query), timed(first_page, runs, warmup=1)))
     every = browser.search("")
     results.append(("the whole id list (table model), every card", "", len(every),
-                    timed(lambda: browser.search(""), runs)))
+                    timed(lambda: browser.search(""), runs, warmup=1)))
     middle = every[len(every) // 2:len(every) // 2 + PAGE]
-    results.append(("one page of rows (100)", "", PAGE, timed(lambda: browser.rows(middle), runs)))
+    results.append(("one page of rows (100)", "", PAGE, timed(lambda: browser.rows(middle), runs, warmup=1)))
     sort_runs = max(1, runs // 5)
     for order in (BrowseOrder.DUE, BrowseOrder.FRONT, BrowseOrder.DECK, BrowseOrder.AREA, BrowseOrder.INTERVAL,
                   BrowseOrder.EASE, BrowseOrder.REVIEWS, BrowseOrder.LAPSES):  # the table's columns
         results.append((f"every card's ids sorted by {order.value}", "", len(every),
-                        timed(lambda o=order: browser.search("", o), sort_runs)))
+                        timed(lambda o=order: browser.search("", o), sort_runs, warmup=1)))
     results.append(("`gradient` sorted by front", "gradient", browser.count("gradient"),
-                    timed(lambda: browser.search("gradient", BrowseOrder.FRONT), sort_runs)))
+                    timed(lambda: browser.search("gradient", BrowseOrder.FRONT), sort_runs, warmup=1)))
     col.close()
     return results
 
@@ -322,5 +305,4 @@ def main(argv: list[str] | None = None) -> list[tuple[str, str, int, list[float]
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     main()

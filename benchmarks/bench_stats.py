@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests.helpers
 
 from harness import BACK_CHARS, FRONT_CHARS, NOW, alternate, build_stats_collection, conditions, ms, percentile
+from harness import timed as harness_timed
 from tests.helpers import collection_over
 
 from mlprep.core.clock import FixedClock
@@ -46,6 +47,12 @@ from mlprep.services.stats import compute_stats
 from mlprep.storage.collection_db import open_collection_db
 from mlprep.storage.db import open_db
 
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    """``runs`` timings (ms) of ``fn`` after one warm-up call (caches, first-use imports)."""
+    return harness_timed(fn, runs, warmup=1)
+
+
 __all__ = ["ms"]
 
 
@@ -53,16 +60,6 @@ def build(path: Path, n_cards: int, n_reviews: int, rng: random.Random) -> None:
     """A collection at ``path`` with ``n_cards`` cards and ``n_reviews`` review-log rows
     (:func:`harness.build_stats_collection`)."""
     build_stats_collection(path, n_cards, n_reviews, rng)
-
-
-def timed(fn: Callable[[], object], runs: int) -> list[float]:
-    fn()  # warm-up: caches, first-use imports
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        out.append(ms(time.perf_counter() - start))
-    return out
 
 
 def bench(path: Path, runs: int) -> list[tuple[str, list[float]]]:
