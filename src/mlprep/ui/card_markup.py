@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 from xml.etree.ElementTree import Element
 
 from mlprep.core.math_text import find_math
+from mlprep.services.card_html import card_markdown_parser
 
 MAX_CARD_CHARS = 20_000  # the longest shipped card side is < 2 kB; beyond this the rest is not rendered
 # Python-Markdown's link parsing is quadratic in the number of "[" (2,000 take ~1 s): past
@@ -115,20 +116,13 @@ class MarkupRenderer:
     """
 
     def __init__(self, code_style: str) -> None:
-        import markdown  # imported on the first card, not at start-up (~45 ms)
-        from markdown.treeprocessors import Treeprocessor
+        from markdown.treeprocessors import Treeprocessor  # on the first card, not at start-up (~45 ms)
 
         class Sanitizer(Treeprocessor):
             def run(self, root: Element) -> None:
                 _sanitize(root)
 
-        self._md = markdown.Markdown(
-            extensions=["fenced_code", "tables", "sane_lists", "codehilite"],
-            extension_configs={"codehilite": {
-                "noclasses": True, "pygments_style": code_style, "guess_lang": False, "use_pygments": True}},
-        )
-        self._md.preprocessors.deregister("html_block")
-        self._md.inlinePatterns.deregister("html")
+        self._md = card_markdown_parser(code_style)
         self._md.treeprocessors.register(Sanitizer(self._md), "mlprep_sanitize", 0)
 
     def render(self, text: str) -> Markup:
