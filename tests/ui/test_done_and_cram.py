@@ -3,7 +3,6 @@ today, review ahead, cram); a cram or review-ahead session says so on screen (is
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from types import MappingProxyType
 
@@ -15,12 +14,11 @@ from pytestqt.qtbot import QtBot
 from mlprep.core.clock import FixedClock
 from mlprep.core.models import CardId, DeckId
 from mlprep.core.study_settings import DeckLimits, LimitKind, ScopeKind, StudyScope, StudySettings
-from mlprep.services.collection import open_collection
 from mlprep.services.queue import LimitReached, Stop
 from mlprep.services.session import SessionMode
 from mlprep.ui.done_view import stop_text
-from mlprep.ui.main_window import MainWindow
 from tests.helpers import storage_of
+from tests.ui.windows import answer_good, open_window, plain
 
 BIG_CARDS = 30
 
@@ -34,29 +32,6 @@ def big_deck(tmp_path: Path) -> Path:
     (folder / "big.md").write_text(f"---\ntitle: Big deck\narea: math\n---\n\n{cards}", encoding="utf-8")
     return folder
 
-
-def open_window(qtbot: QtBot, data_dir: Path, deck_dir: Path, clock: FixedClock,
-                settings: StudySettings | None = None) -> MainWindow:
-    collection = open_collection(data_dir, clock, [deck_dir])
-    if settings is not None:
-        collection.save_settings(settings)
-    window = MainWindow(collection)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
-
-
-def plain(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html)
-
-
-def answer_good(qtbot: QtBot, window: MainWindow, cards: int) -> None:
-    for _ in range(cards):
-        assert window.stack.currentWidget() is window.review
-        qtbot.keyClick(window.review, Qt.Key.Key_Space)
-        qtbot.keyClick(window.review, Qt.Key.Key_3)
 
 
 def test_the_new_card_limit_is_named_and_plus_10_studies_ten_more(qtbot: QtBot, tmp_path: Path,

@@ -19,39 +19,16 @@ from pytestqt.qtbot import QtBot
 from mlprep.core.clock import FixedClock
 from mlprep.core.display_settings import ThemeMode
 from mlprep.core.study_settings import ALL_DECKS, DeckLimits, ScopeKind, StudyScope, StudySettings
-from mlprep.services.collection import open_collection
 from mlprep.services.session import SessionMode
 from mlprep.ui.done_view import DONE_KEYS, DoneView
 from mlprep.ui.help_dialogs import ShortcutsDialog
 from mlprep.ui.main_window import MainWindow
 from mlprep.ui.theme import DARK, LIGHT, Theme
+from tests.ui.windows import answer_good, open_window, plain
 
 DECK_A = StudyScope(ScopeKind.DECK, "deck-a")
 MATH = StudyScope(ScopeKind.AREA, "math")
 
-
-def open_window(qtbot: QtBot, data_dir: Path, deck_dir: Path, clock: FixedClock,
-                settings: StudySettings | None = None) -> MainWindow:
-    collection = open_collection(data_dir, clock, [deck_dir])
-    if settings is not None:
-        collection.save_settings(settings)
-    window = MainWindow(collection)
-    qtbot.addWidget(window)
-    window.show()
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
-
-
-def plain(html: str) -> str:
-    return re.sub(r"<[^>]+>", "", html)
-
-
-def answer_good(qtbot: QtBot, window: MainWindow, cards: int) -> None:
-    for _ in range(cards):
-        assert window.stack.currentWidget() is window.review
-        qtbot.keyClick(window.review, Qt.Key.Key_Space)
-        qtbot.keyClick(window.review, Qt.Key.Key_3)
 
 
 def row(window: MainWindow, title: str) -> QTreeWidgetItem:
