@@ -21,8 +21,10 @@ processes), so it includes the interpreter's start and every import. Qt runs off
 event loop (``QApplication.exec``, patched in the child the moment mlprep first imports ``PySide6.QtWidgets``,
 so that mlprep's modules load in the order of a real start; ``--qt-first`` imports PySide6 first instead, as
 the first version of this benchmark did): nothing in mlprep is changed for the benchmark.
-Prints medians, p90 and each mlprep case's ratio to the bare window. With ``--baseline SRC`` every mlprep
-case also runs on another version's ``src`` folder, alternating. Not a test: timings belong here.
+Prints medians, p90 and each mlprep case's ratio to the bare window, in wall-clock time and in the child's CPU
+time at the paint (user + system: on shared cores a busy neighbour stretches the wall clock far more than it).
+With ``--baseline SRC`` every mlprep case also runs on another version's ``src`` folder, alternating. Not a test:
+timings belong here.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 class Watch(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint:
-            import resource; print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            import resource; use = resource.getrusage(resource.RUSAGE_SELF)
+            print(time.time(), (use.ru_utime + use.ru_stime) * 1000, use.ru_maxrss, flush=True)
             os._exit(0)
         return False
 
@@ -93,8 +96,8 @@ def watch_paints():
                 self.window.review.browser.viewport().installEventFilter(self)
                 QTimer.singleShot(0 if target == "card" else late_ms, self.click)
                 return False
-            import resource; print(*clicked, time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                                   flush=True)
+            import resource; use = resource.getrusage(resource.RUSAGE_SELF)
+            print(*clicked, time.time(), (use.ru_utime + use.ru_stime) * 1000, use.ru_maxrss, flush=True)
             os._exit(0)
 
     def exec_(app):
@@ -152,10 +155,16 @@ QT_ORDER = "real"
 RSS: dict[str, list[float]] = {}
 """Peak resident memory (MB) of each case's children at the paint, by case name (filled by :func:`main`)."""
 
+CPU: dict[str, list[float]] = {}
+"""CPU time (user + system, ms) each case's children had used at the paint, by case name (filled by
+:func:`main`): less sensitive than the wall clock to other processes sharing the cores, since a child waiting
+for a core uses none."""
 
-def spawn(code: str, args: list[str], src: Path, rss: list[float] | None = None) -> float:
+
+def spawn(code: str, args: list[str], src: Path, rss: list[float] | None = None,
+          cpu: list[float] | None = None) -> float:
     """ms from just before the spawn to the paint the child reports; the child's peak RSS (MB) is appended to
-    ``rss``."""
+    ``rss`` and its CPU time at the paint (ms, user + system) to ``cpu``."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(src)}
     if PYCACHE is not None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -170,9 +179,11 @@ def spawn(code: str, args: list[str], src: Path, rss: list[float] | None = None)
         raise RuntimeError(f"child failed ({out.returncode}): {out.stderr[-2000:]}")
     if rss is not None:
         rss.append(float(lines[-1]) / 1024)
-    if len(lines) == 3:  # target "late": from the click to the paint
+    if cpu is not None:
+        cpu.append(float(lines[-2]))
+    if len(lines) == 4:  # target "late": from the click to the paint
         start = float(lines[0])
-    return (float(lines[-2]) - start) * 1000
+    return (float(lines[-3]) - start) * 1000
 
 
 def main() -> None:
@@ -216,16 +227,20 @@ def main() -> None:
         for name, (code, case_args, src) in cases.items():
             if case_args is None:
                 case_args = ["card", str(root / f"fresh-{run}-{len(times[name])}-{abs(hash(name))}")]
-            times[name].append(spawn(code, case_args, src, RSS.setdefault(name, [])))
+            times[name].append(spawn(code, case_args, src, RSS.setdefault(name, []), CPU.setdefault(name, [])))
     bare = median(times["bare window"])
     print(f"conditions: {conditions(root, synchronous='FULL (shipped)', cache='warm')}, Qt offscreen, "
           f"{args.runs} runs per case, alternating, bytecode {args.bytecode}, child imports {QT_ORDER}")
+    bare_cpu = median(CPU["bare window"])
     print("| process start → first paint | median (ms) | p90 (ms) | ratio to the bare window (medians) "
-          "| peak RSS (MB) |")
-    print("|---|---:|---:|---:|---:|")
+          "| CPU at the paint, median (ms) | CPU ratio | peak RSS (MB) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, values in times.items():
-        ratio = "–" if "clicked" in name else f"{median(values) / bare:.2f}×"  # that one is timed from the click
-        print(f"| {name} | {median(values):.0f} | {percentile(values, 90):.0f} | {ratio} | {median(RSS[name]):.0f} |")
+        late = "clicked" in name  # timed from the click; its CPU column is still the whole process's
+        ratio = "–" if late else f"{median(values) / bare:.2f}×"
+        cpu_ratio = "–" if late else f"{median(CPU[name]) / bare_cpu:.2f}×"
+        print(f"| {name} | {median(values):.0f} | {percentile(values, 90):.0f} | {ratio} | {median(CPU[name]):.0f} "
+              f"| {cpu_ratio} | {median(RSS[name]):.0f} |")
 
 
 if __name__ == "__main__":

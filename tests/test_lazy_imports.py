@@ -88,3 +88,67 @@ window.close()
 assert seen == {{"built": False, "paint": False, "after": True}}, seen
 """
     assert imported_early(statement) == []
+
+
+AFTER_THE_DECK_LIST = (
+    "sqlite_utils",  # only migrations, bulk writes and FTS set-up need it (mlprep.storage.db)
+    "mlprep.storage.migrations",
+    "mlprep.storage.legacy",
+    "mlprep.storage.stats_queries",
+    "mlprep.storage.reading_store",
+    "mlprep.storage.plan_queries",
+    "mlprep.core.reading_list",
+    "mlprep.services.planning",  # no plan stored: the deck list shows no plan figures
+    "mlprep.core.planner",
+    "fsrs",
+    "mlprep.services.cram",
+    "mlprep.services.study",
+    "mlprep.plan_cli",
+    "mlprep.transfer_cli",
+    "yaml",  # an unchanged deck file is not parsed; only a changed one needs its header read
+    "concurrent.futures",  # the backup worker's pool starts with the first backup
+)
+"""Modules a start on an up-to-date data folder without a plan does not need before the deck list's first
+paint (issue 16): each is imported by what first uses it."""
+
+
+def imported_at_first_paint(data: Path, modules: tuple[str, ...]) -> list[str]:
+    """The ``modules`` in ``sys.modules`` at the deck list's first paint, in a new process running ``mlprep
+    --data-dir data`` (the real entry point, :func:`mlprep.cli.main`; offscreen Qt), which then quits."""
+    code = f"""
+import json, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+from mlprep.cli import main
+seen = []
+class Watch(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not seen:
+            seen.append([m for m in {modules!r} if m in sys.modules])
+            QApplication.instance().quit()
+        return False
+original = QApplication.exec
+def exec_(app):
+    window = next(w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow")
+    app._watch = Watch()
+    window.deck_list.tree.viewport().installEventFilter(app._watch)
+    return original()
+QApplication.exec = exec_
+status = main(["--data-dir", {str(data)!r}])
+print(json.dumps(seen[0]))
+sys.exit(status)
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120,
+                         check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    result: list[str] = json.loads(out.stdout.splitlines()[-1])
+    return result
+
+
+def test_a_real_start_paints_the_deck_list_before_importing_what_it_does_not_need(tmp_path: Path) -> None:
+    """``mlprep --data-dir DIR`` on a data folder opened before, without a plan: at the deck list's first
+    paint none of :data:`AFTER_THE_DECK_LIST` has been imported (the first start, which creates the
+    collection, needs sqlite-utils for the migrations and the first sync's bulk insert)."""
+    imported_at_first_paint(tmp_path, AFTER_THE_DECK_LIST)
+    assert imported_at_first_paint(tmp_path, AFTER_THE_DECK_LIST) == []

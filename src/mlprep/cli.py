@@ -106,8 +106,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def _gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """``argv`` parsed as the full parser would, when it only opens the app (no command, or ``gui`` last, and no
+    help or version asked for); else ``None``. Saves building every command's parser, which imports the
+    reading list and the taxonomy for their choices (issue 16: nothing before the deck list that it does not
+    need)."""
+    light = argparse.ArgumentParser(prog="mlprep", add_help=False, exit_on_error=False)
+    light.add_argument("--data-dir", type=Path, default=None)
+    light.add_argument("--install-desktop-entry", action="store_true")
+    light.add_argument("command", nargs="?", choices=["gui"])
+    try:
+        args, rest = light.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    if rest or (args.command == "gui" and argv[-1:] != ["gui"]):
+        return None
+    return args
+
+
 def _run(argv: Sequence[str] | None) -> int:
-    args = _parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = _gui_args(words) or _parser().parse_args(words)
     if args.install_desktop_entry:
         return _install_desktop_entry()
     command = args.command or "gui"

@@ -13,7 +13,6 @@ writes, never syncs and never migrates the file.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -24,41 +23,37 @@ from typing import TYPE_CHECKING
 from mlprep.core.clock import Clock, day_start, study_day
 from mlprep.core.display_settings import DisplaySettings
 from mlprep.core.models import Card, CardId, DeckCounts, DeckId
-from mlprep.core.planner import PlanSettings
 from mlprep.core.study_settings import ALL_DECKS, LimitKind, StudyScope, StudySettings
-from mlprep.services.backups import (
-    Backup,
-    CheckReport,
-    InstanceLock,
-    backup_collection_file,
-    backups,
-    check_database,
-    create_backup,
-    restore_backup,
-)
-from mlprep.services.cram import CramSession
+from mlprep.services.backups import InstanceLock
 from mlprep.services.deck_loader import shipped_decks_dir
 from mlprep.services.deck_sync import SyncReport, sync_decks
 from mlprep.services.errors import Damage, DamagedCollection
 from mlprep.services.overrides import Overrides
 from mlprep.services.overview import DeckFileProblems, Overview, deck_overview, deck_problems
-from mlprep.services.planning import Planner, PlanReport
+from mlprep.services.plan_store import plan_stored
 from mlprep.services.queue import Stop, TodayQueue
 from mlprep.services.recovery import diagnose
-from mlprep.services.study import StudySession
 from mlprep.storage.collection_db import CollectionDb, open_collection_db
 from mlprep.storage.errors import NotACollection
 from mlprep.storage.maintenance import integrity_problems
 
 if TYPE_CHECKING:  # imported where used: the deck list is painted before any of them is needed (issue 16)
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from mlprep.core.planner import PlanSettings
     from mlprep.services.anki_export import ExportSummary
+    from mlprep.services.backups import Backup, CheckReport
     from mlprep.services.browse import Browser
     from mlprep.services.card_edit import CardEditor, EditableCard, NewDeck
+    from mlprep.services.cram import CramSession
     from mlprep.services.import_plan import ImportPlan, ImportSummary, Progress
     from mlprep.services.importer import ImportJob
+    from mlprep.services.new_order import PendingOrder
+    from mlprep.services.planning import Planner, PlanReport
     from mlprep.services.reading import ReadingService
     from mlprep.services.stats import ScopeChoice
     from mlprep.services.stats_model import Stats
+    from mlprep.services.study import StudySession
     from mlprep.services.tags import TagCount
 
 DB_FILE = "collection.sqlite3"
@@ -100,6 +95,7 @@ class Collection:
         self._deck_dirs: list[Path] = []
         self._closed = False
         self._rank_pending = False
+        self._new_order: PendingOrder | None = None  # the pending ranking, read on a worker (study())
         self.clock = clock
         self.data_dir = data_dir
         self.sync = sync
@@ -146,7 +142,7 @@ class Collection:
         settings = self.settings
         today = study_day(self.clock.now(), self.tz, settings.rollover_hour)
         since = day_start(today, self.tz, settings.rollover_hour)
-        limit = self.planner.new_card_limit(today, since)
+        limit = self.planner.new_card_limit(today, since) if self._planning() else None
         settings = settings if limit is None else replace(settings, new_per_day=limit)
         return settings.extended(LimitKind.NEW, self._extra_new(today, scope)), today, since, limit is not None
 
@@ -196,30 +192,82 @@ class Collection:
         daily limits, with today's re-drills as ``learn``), in the deck list's order."""
         return self.overview().decks
 
-    def study(self, scope: StudyScope = ALL_DECKS) -> StudySession:
+    def study(self, scope: StudyScope = ALL_DECKS, *, order_in_background: bool = False) -> StudySession:
         """Today's reviews in ``scope`` (under the interview plan when one is active, with today's
-        extra new cards in ``scope``: :meth:`extend_new_limit`)."""
-        self._ensure_ranked()
+        extra new cards in ``scope``: :meth:`extend_new_limit`). With ``order_in_background`` (the app) a
+        new-card order left for later is computed on a worker thread while the session shows its due cards
+        (its queue's ``new_order``, :mod:`mlprep.services.new_order`); else it is computed first."""
+        from mlprep.services.study import StudySession
+
+        order = self._order_in_background() if order_in_background else None
+        if order is None:
+            self._ensure_ranked()
         settings, today, since = self._day(scope)
-        return StudySession(self._storage, self.clock, settings=settings, scope=scope, tz=self.tz,
-                            placer=self.planner.placer(today, since))
+        placer = self.planner.placer(today, since) if self._planning() else None
+        session = StudySession(self._storage, self.clock, settings=settings, scope=scope, tz=self.tz, placer=placer)
+        session.queue.new_order = order  # new cards wait for it; due cards need no order (issue 16)
+        return session
+
+    def prepare_new_order(self) -> None:
+        """Start computing the new cards' introduction order on a worker thread now, if opening left it for
+        later (nothing synced changed): a Study now soon after finds it ready or under way (the app can call
+        this in idle time once the deck list is painted). The worker only reads; the order is stored on this
+        thread when a session asks for it. Under ``BACKGROUND_FROM`` new cards it is computed and stored now
+        (tens of ms)."""
+        self._order_in_background()
+
+    def _order_in_background(self) -> PendingOrder | None:
+        """The pending ranking (see :meth:`_ensure_ranked`) started on a worker thread with its own
+        read-only connection (:mod:`mlprep.services.new_order`), or ``None`` when nothing is pending, or when
+        it is small (under ``BACKGROUND_FROM`` new cards) or a second connection would not see this one's
+        data: then it is computed now."""
+        if self._new_order is not None and not self._new_order.settled:
+            return self._new_order
+        if not self._rank_pending:
+            return None
+        from mlprep.services.new_order import BACKGROUND_FROM, PendingOrder
+
+        reader = self._storage.reader() if self.planner.many_new_cards(BACKGROUND_FROM) else None
+        if reader is None:
+            self._ensure_ranked()
+            return None
+        self._rank_pending = False
+        self._new_order = PendingOrder(self.planner, reader, self.today(), store=self._store_order)
+        return self._new_order
+
+    def _store_order(self, changes: list[tuple[CardId, int | None]], generation: int) -> bool:
+        clean = self._changes() == self._changes_at_backup
+        stored = self.planner.store_ranks(changes, generation)
+        if clean:  # the ranking is not a change to back up
+            self._changes_at_backup = self._changes()
+        return stored
 
     # -- the interview plan ----------------------------------------------------------------------------
+
+    def _planning(self) -> bool:
+        """Whether to ask the planner: a plan is stored, or the planner is loaded already. Without either it
+        would answer "no plan" (no limit, no placer, no report), so the deck list is painted without importing
+        it and its FSRS model (:mod:`mlprep.services.plan_store`, issue 16)."""
+        return self._planner is not None or plan_stored(self._storage)
 
     @property
     def planner(self) -> Planner:
         """The interview plan's service (see :mod:`mlprep.services.planning`)."""
         if self._planner is None:
+            from mlprep.services.planning import Planner
+
             self._planner = Planner(self._storage)
         return self._planner
 
     def plan(self) -> PlanSettings | None:
         """The stored interview plan (active or past), or ``None``."""
-        return self.planner.stored()
+        return self.planner.stored() if self._planning() else None
 
     def plan_report(self, *, advice: bool = True) -> PlanReport | None:
         """The active plan's status, forecast and readiness (``None`` without an active plan); with
         ``advice`` False, without searching what would put a plan that is behind on track (faster)."""
+        if not self._planning():
+            return None
         settings = self.settings
         today = study_day(self.clock.now(), self.tz, settings.rollover_hour)
         return self.planner.report(today, day_start(today, self.tz, settings.rollover_hour), advice=advice)
@@ -241,6 +289,8 @@ class Collection:
     def cram(self, scope: StudyScope = ALL_DECKS, ahead_days: int | None = None) -> CramSession:
         """Cram ``scope`` (or, with ``ahead_days``, review the cards due within that many days)
         without changing the schedule."""
+        from mlprep.services.cram import CramSession
+
         self._ensure_ranked()
         return CramSession(self._storage, self.clock, scope=scope, ahead_days=ahead_days, settings=self.settings,
                            tz=self.tz)
@@ -249,6 +299,8 @@ class Collection:
         """Compute the new cards' introduction order now if opening left it for later (nothing synced
         changed and no plan: the stored order still ranks every new card, so the deck list's counts hold;
         at 100k cards ranking costs over a second, see docs/benchmarks.md). Not a change to back up."""
+        if self._new_order is not None:
+            self._new_order.settle()
         if not self._rank_pending:
             return
         self._rank_pending = False
@@ -476,6 +528,8 @@ class Collection:
 
     def backup(self) -> Backup:
         """Back the collection up now into ``data_dir/backups`` (see :mod:`mlprep.services.backups`)."""
+        from mlprep.services.backups import create_backup
+
         self._changes_at_backup = self._changes()
         return create_backup(self._storage, self.data_dir, self.clock.now())
 
@@ -499,7 +553,11 @@ class Collection:
         if self._closed or self.read_only or self._storage.path is None or not self.changed_since_backup:
             return None
         self._changes_at_backup = self._changes()
+        from mlprep.services.backups import backup_collection_file
+
         if self._backup_worker is None:
+            from concurrent.futures import ThreadPoolExecutor
+
             self._backup_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlprep-backup")
         return self._backup_worker.submit(backup_collection_file, self.file, self.data_dir, self.clock.now())
 
@@ -512,6 +570,8 @@ class Collection:
         reports taken before are stale: ask the collection again. Raises ``ValueError`` when
         ``backup`` fails ``integrity_check`` (the collection is then as it was) or the collection is
         read-only."""
+        from mlprep.services.backups import restore_backup
+
         if self.read_only or self._storage.path is None:
             raise ValueError("a read-only or in-memory collection cannot be restored")
         problems = integrity_problems(backup.path)
@@ -546,10 +606,14 @@ class Collection:
 
     def backups(self) -> list[Backup]:
         """The backups, newest first."""
+        from mlprep.services.backups import backups
+
         return backups(self.data_dir)
 
     def check_database(self) -> CheckReport:
         """Check Database: ``integrity_check``, then the derived tables and indexes rebuilt."""
+        from mlprep.services.backups import check_database
+
         return check_database(self._storage, self.file if self._storage.path is not None else None)
 
     def close(self) -> None:
@@ -558,6 +622,8 @@ class Collection:
         if self._closed:
             return
         self._closed = True
+        if self._new_order is not None:
+            self._new_order.join()
         if self._backup_worker is not None:
             self._backup_worker.shutdown(wait=True)
             self._backup_worker = None

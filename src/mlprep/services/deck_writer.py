@@ -26,8 +26,6 @@ from collections.abc import Container, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
-
 from mlprep.core.deck_format import CARD_ID_RE, MAX_FRONT_MATTER_CHARS, TAG_RE
 from mlprep.core.fences import LineKind, classify_lines, ends_inside_block
 from mlprep.core.taxonomy import AREAS_BY_SLUG
@@ -175,6 +173,8 @@ def front_matter(title: str, area: str, tags: Sequence[str] = ()) -> str:
     for tag in tags:
         if not TAG_RE.match(tag):  # a tag is one line, so the header stays four short lines
             raise CardWriteError("", "tags", 0, f"invalid deck tag {tag!r}")
+    import yaml  # imported when a deck is written, not at start (issue 16)
+
     dumped = yaml.safe_dump({"title": title, "area": area}, allow_unicode=True, sort_keys=False,
                             default_flow_style=False, width=1 << 16)
     if tags:  # a flow list, [a, b], as the shipped decks write it

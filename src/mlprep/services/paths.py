@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import platformdirs
-
 
 def resolve_data_dir(explicit: Path | None, environ: Mapping[str, str]) -> Path:
     """The data folder: ``explicit`` (``--data-dir``), else ``$MLPREP_DATA_DIR``, else the
@@ -15,4 +13,6 @@ def resolve_data_dir(explicit: Path | None, environ: Mapping[str, str]) -> Path:
         return explicit.expanduser()
     if environ.get("MLPREP_DATA_DIR"):
         return Path(environ["MLPREP_DATA_DIR"]).expanduser()
+    import platformdirs  # only when neither names the folder
+
     return Path(platformdirs.user_data_dir("mlprep", appauthor=False))

@@ -25,8 +25,6 @@ from enum import StrEnum
 from itertools import count
 from typing import TYPE_CHECKING, cast
 
-from sqlite_utils import Database
-
 from mlprep.core.clock import DEFAULT_ROLLOVER_HOUR, day_start
 from mlprep.core.models import CardId, CardProgress, DeckId
 from mlprep.core.search_query import (
@@ -43,6 +41,7 @@ from mlprep.core.search_query import (
     State,
     Text,
 )
+from mlprep.storage.db import Db as Database
 
 if TYPE_CHECKING:
     from mlprep.storage.collection_db import CollectionDb

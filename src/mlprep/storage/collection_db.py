@@ -8,20 +8,20 @@ or writes SQL. It opens read-write (creating the file and applying pending migra
 from __future__ import annotations
 
 import sqlite3
+from functools import cached_property
 from pathlib import Path
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from mlprep.storage.cards import CardStore
-from mlprep.storage.db import checkpoint, open_db
+from mlprep.storage.db import Db, checkpoint, open_db, pending_migrations
 from mlprep.storage.errors import NotACollection
-from mlprep.storage.legacy import upgrade
-from mlprep.storage.migrations import migrations
-from mlprep.storage.plan_queries import PlanQueries
-from mlprep.storage.reading_store import ReadingStore
 from mlprep.storage.settings_store import SettingsStore
-from mlprep.storage.stats_queries import StatsQueries
 from mlprep.storage.study_queries import StudyQueries
+
+if TYPE_CHECKING:  # built on first use: the deck list needs none of them (issue 16)
+    from mlprep.storage.plan_queries import PlanQueries
+    from mlprep.storage.reading_store import ReadingStore
+    from mlprep.storage.stats_queries import StatsQueries
 
 
 def read_only_uri(path: Path) -> str:
@@ -34,16 +34,34 @@ class CollectionDb:
     """The stores of one open collection ``db``; ``path`` is its file (``None`` in memory) and
     ``read_only`` tells whether writes reach the file (they never do when it is set)."""
 
-    def __init__(self, db: Database, path: Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(self, db: Db, path: Path | None = None, *, read_only: bool = False) -> None:
         self.db = db
         self.path = path
         self.read_only = read_only
         self.cards = CardStore(db)
         self.study = StudyQueries(db)
-        self.stats = StatsQueries(db)
-        self.reading = ReadingStore(db)
         self.settings = SettingsStore(db)
-        self.plans = PlanQueries(db)
+
+    @cached_property
+    def stats(self) -> StatsQueries:
+        """The statistics' queries (made on first use)."""
+        from mlprep.storage.stats_queries import StatsQueries
+
+        return StatsQueries(self.db)
+
+    @cached_property
+    def reading(self) -> ReadingStore:
+        """The reading list's statuses and notes (made on first use)."""
+        from mlprep.storage.reading_store import ReadingStore
+
+        return ReadingStore(self.db)
+
+    @cached_property
+    def plans(self) -> PlanQueries:
+        """The interview plan's queries (made on first use)."""
+        from mlprep.storage.plan_queries import PlanQueries
+
+        return PlanQueries(self.db)
 
     def reader(self) -> CollectionDb | None:
         """A second, read-only connection to the same file for use on another thread (SQLite
@@ -71,8 +89,8 @@ class CollectionDb:
         self.db.close()
 
 
-def _connect_read_only(path: Path) -> Database:
-    return Database(sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False))
+def _connect_read_only(path: Path) -> Db:
+    return Db(sqlite3.connect(read_only_uri(path), uri=True, check_same_thread=False))
 
 
 def open_collection_db(path: Path | None, *, read_only: bool = False) -> CollectionDb:
@@ -102,11 +120,13 @@ def _open(path: Path | None, *, read_only: bool) -> CollectionDb:
     if not path.exists():
         return CollectionDb(open_db(None), None, read_only=True)
     db = _connect_read_only(path)
-    if migrations.pending(db):
+    if pending_migrations(db):
+        from mlprep.storage.legacy import upgrade
+
         memory = sqlite3.connect(":memory:")
         db.conn.backup(memory)
         db.close()
-        migrated = Database(memory)
-        upgrade(migrated)  # repairs the schemas of the two migrations edited after landing
+        migrated = Db(memory)
+        upgrade(migrated.utils)  # repairs the schemas of the two migrations edited after landing
         return CollectionDb(migrated, None, read_only=True)
     return CollectionDb(db, path, read_only=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from sqlite_utils import Database
-
 from mlprep.core.models import CardProgress
+from mlprep.storage.db import Db as Database
 
 
 class ImportStore:

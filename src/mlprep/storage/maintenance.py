@@ -12,7 +12,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
+from mlprep.storage.db import Db as Database
 
 
 def backup_to(db: Database, target: Path, *, pages: int = 1024) -> None:

@@ -6,9 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlite_utils import Database
-
 from mlprep.core.models import CardId, DeckId
+from mlprep.storage.db import Db as Database
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from mlprep.core.deck_format import REF_TAG_PREFIX
 from mlprep.core.reading_list import ReadingProgress, ReadingStatus
+from mlprep.storage.db import Db as Database
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,9 @@ from dataclasses import asdict, fields
 from datetime import date
 from types import MappingProxyType
 
-from sqlite_utils import Database
-
 from mlprep.core.display_settings import DisplaySettings, ThemeMode
 from mlprep.core.study_settings import DeckLimits, ScopeKind, StudyScope, StudySettings
+from mlprep.storage.db import Db as Database
 
 
 class SettingsStore:

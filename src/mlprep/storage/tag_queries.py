@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from mlprep.storage.db import Db as Database
 
 
 def tag_card_counts(db: Database) -> dict[str, int]:

@@ -4,8 +4,7 @@ of use when something changed, on a worker thread so the review screen never wai
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import Future
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -22,6 +21,9 @@ from PySide6.QtWidgets import (
 
 from mlprep.services.backups import Backup
 from mlprep.services.collection import Collection
+
+if TYPE_CHECKING:  # the backup worker's thread pool is started by the first backup, not at start (issue 16)
+    from concurrent.futures import Future
 
 BACKUP_EVERY_MS = 30 * 60 * 1000
 """The periodic backup's interval while the app is open (Anki: 30 minutes)."""
