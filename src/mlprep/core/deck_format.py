@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
 
-import yaml
-
 from mlprep.core.fences import LineKind, classify_lines, ends_inside_block
 from mlprep.core.models import Card, CardId, Deck, DeckId
 from mlprep.core.taxonomy import AREAS_BY_SLUG, LEAVES, area_of_leaf
@@ -28,6 +26,7 @@ _SIDE_RE = re.compile(r"^(Q|A):(?:\s|$)(.*)$")
 # A reading-list citation in a card's ``source:`` (``@clrs, ch. 3``); not preceded by a word
 # character or a dot, so an e-mail address or a metric name like ``precision@k`` is not one.
 CITATION_RE = re.compile(r"(?<![\w.@])@([a-z0-9][a-z0-9-]*)")
+_TAG_SPLIT_RE = re.compile(r"[,\s]+")
 REF_TAG_PREFIX = "ref:"
 CARD_META_KEYS = frozenset({"tags", "source"})
 DECK_KEYS = frozenset({"title", "area", "leaf", "tags"})
@@ -37,24 +36,58 @@ MAX_FRONT_MATTER_CHARS = 4096
 """A deck's front matter holds four short keys: more is a mistake (or an attack), refused before YAML runs."""
 
 
-class _FrontMatterLoader(yaml.SafeLoader):
-    """PyYAML's SafeLoader without anchors and aliases: a few hundred bytes of nested aliases expand to
-    gigabytes ("billion laughs"), and a deck header never needs them."""
-
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in a deck header",
-                                              event.start_mark)
-        if self.check_event(yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            if getattr(event, "anchor", None) is not None:
-                raise yaml.composer.ComposerError(None, None, "anchors (&name) are not allowed in a deck header",
-                                                  event.start_mark)
-        return super().compose_node(parent, index)  # type: ignore[arg-type]
-
-
 MAX_FRONT_MATTER_DEPTH = 8
+
+# The front matter every shipped deck has (``title: Trees & ensembles``, ``leaf: "2.8"``, ``tags: [a, b]``),
+# read without running PyYAML's pure-Python loader (23 ms of a 95 ms parse of the shipped decks, issue 16).
+# Only forms whose YAML value is plain to see are read here: a plain scalar of ASCII letters, digits and
+# `` _.,&()/+'-`` starting with a letter and not ending in a space (no ``:`` or ``#``: nothing that could
+# end a key or start a comment), a double-quoted string of those characters without ``\`` or ``"``, or a
+# flow sequence of plain items; a plain scalar that one of YAML's implicit resolvers would turn into a
+# bool or null (``yes``, ``Off``, ``null``...) is left to PyYAML, and so is every other line.
+_SIMPLE_ENTRY_RE = re.compile(r"([a-z]+): (.*)")
+_SIMPLE_PLAIN_RE = re.compile(r"[A-Za-z](?:[A-Za-z0-9 _.,&()/+'-]*[A-Za-z0-9_.,&()/+'-])?")
+_SIMPLE_QUOTED_RE = re.compile('"([A-Za-z0-9 _.,&()/+\'-]*)"')
+_SIMPLE_FLOW_RE = re.compile(r"\[ *([A-Za-z][A-Za-z0-9_./+-]*(?: *, *[A-Za-z][A-Za-z0-9_./+-]*)*) *\]")
+_SIMPLE_FLOW_SPLIT_RE = re.compile(r" *, *")
+
+
+_YAML_WORDS = frozenset({"yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+                         "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL"})
+"""The plain scalars starting with a letter that PyYAML's SafeLoader reads as something other than a string:
+YAML 1.1's booleans and null (the implicit resolvers ``yaml.resolver.Resolver`` registers for a first letter
+are those two; tests/core/test_front_matter_fast.py checks this list against PyYAML's)."""
+
+
+def _is_plain_string(value: str) -> bool:
+    """Whether YAML reads the plain scalar ``value`` (starting with an ASCII letter) as a string."""
+    return value not in _YAML_WORDS
+
+
+def _simple_front_matter(source: str) -> dict[str, Any] | None:
+    """``source`` read as YAML when every line is ``key: value`` in one of the forms above, else ``None``
+    (read it with PyYAML). When not ``None`` it equals ``yaml.load(source, Loader=FrontMatterLoader)``
+    (tests/core/test_front_matter_fast.py checks it on generated headers)."""
+    header: dict[str, Any] = {}
+    for line in source.split("\n"):
+        if not line:
+            continue
+        entry = _SIMPLE_ENTRY_RE.fullmatch(line)
+        if entry is None or not _is_plain_string(entry.group(1)):
+            return None
+        key, value = entry.groups()
+        if (quoted := _SIMPLE_QUOTED_RE.fullmatch(value)) is not None:
+            header[key] = quoted.group(1)
+        elif (flow := _SIMPLE_FLOW_RE.fullmatch(value)) is not None:
+            items = _SIMPLE_FLOW_SPLIT_RE.split(flow.group(1))
+            if not all(_is_plain_string(item) for item in items):
+                return None
+            header[key] = items
+        elif _SIMPLE_PLAIN_RE.fullmatch(value) is not None and _is_plain_string(value):
+            header[key] = value
+        else:
+            return None
+    return header or None
 
 
 def _nesting(text: str) -> int:
@@ -109,13 +142,15 @@ def cited_ids(source: str) -> list[str]:
     ``"@clrs, ch. 3; @esl §7.10"`` gives ``["clrs", "esl"]``; trailing hyphens are not
     part of an id (``"@d2l-"`` gives ``["d2l"]``).
     """
+    if "@" not in source:  # most cards cite nothing: skip the regex (issue 16)
+        return []
     return list(dict.fromkeys(m.group(1).rstrip("-") for m in CITATION_RE.finditer(source)))
 
 
 def parse_tags(value: str) -> tuple[str, ...]:
     """Split a ``tags:`` value (comma- or space-separated, optional ``[...]``) into tags."""
     value = value.strip().removeprefix("[").removesuffix("]")
-    return tuple(t for t in re.split(r"[,\s]+", value) if t)
+    return tuple(t for t in _TAG_SPLIT_RE.split(value) if t)
 
 
 def parse_deck(text: str, path: PurePath | str) -> Deck:
@@ -176,21 +211,34 @@ def _front_matter(lines: list[str], path: PurePath, problems: list[DeckError]) -
         problems.append(DeckError(path, 2, f"front matter nests [ or {{ {depth} deep: "
                                            f"at most {MAX_FRONT_MATTER_DEPTH}"))
         return {"title": "", "area": ""}, end + 1
-    try:
-        header = yaml.load(source, Loader=_FrontMatterLoader) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problems.append(DeckError(path, line, f"front matter is not valid YAML: {_one_line(exc)}"))
-        return {"title": "", "area": ""}, end + 1
-    except Exception as exc:  # PyYAML's constructors raise ValueError, IndexError ('!!float ""'), RecursionError...
-        problems.append(DeckError(path, 2, f"front matter has a value YAML cannot read: {_one_line(exc)}"))
+    header = _simple_front_matter(source)
+    if header is None and (header := _yaml_front_matter(source, path, problems)) is None:
         return {"title": "", "area": ""}, end + 1
     if not isinstance(header, dict):
         problems.append(DeckError(path, 2, "front matter must be a mapping of keys to values"))
         return {"title": "", "area": ""}, end + 1
     _check_header(header, path, problems)
     return header, end + 1
+
+
+def _yaml_front_matter(source: str, path: PurePath, problems: list[DeckError]) -> Any:
+    """``source`` read by PyYAML (:class:`~mlprep.core.front_matter_loader.FrontMatterLoader`; ``{}`` for an
+    empty header), or ``None`` after appending the problem to ``problems``. PyYAML is imported here, for a
+    header the plain-line reader (:func:`_simple_front_matter`) declined: reading the shipped decks imports
+    no YAML (issue 16)."""
+    import yaml
+
+    from mlprep.core.front_matter_loader import FrontMatterLoader
+
+    try:
+        return yaml.load(source, Loader=FrontMatterLoader) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problems.append(DeckError(path, line, f"front matter is not valid YAML: {_one_line(exc)}"))
+    except Exception as exc:  # PyYAML's constructors raise ValueError, IndexError ('!!float ""'), RecursionError...
+        problems.append(DeckError(path, 2, f"front matter has a value YAML cannot read: {_one_line(exc)}"))
+    return None
 
 
 def _check_header(header: dict[str, Any], path: PurePath, problems: list[DeckError]) -> None:
@@ -213,27 +261,46 @@ def _check_header(header: dict[str, Any], path: PurePath, problems: list[DeckErr
 
 def _split_cards(lines: list[str], start: int, path: PurePath,
                  problems: list[DeckError]) -> tuple[str, list[_CardDraft]]:
-    description: list[str] = []
-    drafts: list[_CardDraft] = []
     kinds = classify_lines(lines)
-    for index in range(start, len(lines)):
-        line, lineno = lines[index], index + 1
-        if kinds[index] is LineKind.TEXT:
-            heading = _HEADING_RE.match(line)
-            if heading:
-                drafts.append(_CardDraft(id=heading.group(1).rstrip(), line=lineno))
-                continue
-            if drafts and _card_marker(drafts[-1], line, lineno):
-                continue
-        _append(drafts, description, line)
+    # Card headings (level-2 headings outside fenced blocks): the lines before the first are the deck's
+    # description, and each card's lines run to the next heading (issue 16: read card by card, an answer's
+    # lines in one slice).
+    headings = [(i, heading) for i in range(start, len(lines)) if lines[i].startswith("##")
+                and kinds[i] is LineKind.TEXT and (heading := _HEADING_RE.match(lines[i])) is not None]
+    ends = [i for i, _ in headings[1:]] + [len(lines)] if headings else []
+    description = lines[start:headings[0][0] if headings else len(lines)]
+    drafts: list[_CardDraft] = []
+    for (first, heading), end in zip(headings, ends, strict=True):
+        draft = _CardDraft(id=heading.group(1).rstrip(), line=first + 1)
+        drafts.append(draft)
+        _fill_draft(draft, lines, kinds, first + 1, end)
     if ends_inside_block(kinds[start:]):
         problems.append(DeckError(path, len(lines), "a fenced code block is never closed"))
     return "\n".join(description).strip(), drafts
 
 
+def _fill_draft(draft: _CardDraft, lines: list[str], kinds: list[LineKind], first: int, end: int) -> None:
+    """Read ``lines[first:end]`` (0-based; ``kinds`` from :func:`classify_lines`) into ``draft``: its
+    ``tags:``/``source:`` lines, ``Q:`` and the front, ``A:`` and the back (every line to ``end``), and
+    the first stray line before ``Q:``."""
+    for index in range(first, end):
+        if draft.back is not None:
+            draft.back.extend(lines[index:end])
+            return
+        line = lines[index]
+        if kinds[index] is LineKind.TEXT and _card_marker(draft, line, index + 1):
+            continue
+        if draft.front is not None:
+            draft.front.append(line)
+        elif line.strip() and not draft.stray_line:
+            draft.stray_line = -1  # fenced text before Q:, reported below
+
+
 def _card_marker(draft: _CardDraft, line: str, lineno: int) -> bool:
     """Consume a metadata or Q:/A: line of the current card; return True if consumed."""
-    side = _SIDE_RE.match(line)
+    if draft.back is not None:  # the answer's text: nothing more to consume (the common case)
+        return False
+    side = _SIDE_RE.match(line) if line[:2] in ("Q:", "A:") else None
     if side and side.group(1) == "Q" and draft.front is None:
         draft.front = [side.group(2)]
         return True
@@ -243,38 +310,29 @@ def _card_marker(draft: _CardDraft, line: str, lineno: int) -> bool:
     if draft.front is None:
         meta = _META_RE.match(line)
         if meta:
-            draft.meta[meta.group(1).lower()] = meta.group(2).strip()
-            draft.meta_lines.setdefault(meta.group(1).lower(), lineno)
+            key, value = meta.groups()
+            draft.meta[key.lower()] = value.strip()
+            draft.meta_lines.setdefault(key.lower(), lineno)
         elif line.strip() and not draft.stray_line:
             draft.stray_line = lineno
         return True
     return False
 
 
-def _append(drafts: list[_CardDraft], description: list[str], line: str) -> None:
-    if not drafts:
-        description.append(line)
-        return
-    draft = drafts[-1]
-    if draft.back is not None:
-        draft.back.append(line)
-    elif draft.front is not None:
-        draft.front.append(line)
-    elif line.strip() and not draft.stray_line:
-        draft.stray_line = -1  # fenced text before Q:, reported below
-
-
 def _build_cards(drafts: list[_CardDraft], deck_id: DeckId, deck_tags: tuple[str, ...],
                  path: PurePath, problems: list[DeckError]) -> list[Card]:
     cards: list[Card] = []
     seen: dict[str, int] = {}
+    valid: dict[str, bool] = {}  # tag -> matches TAG_RE: the deck's tags repeat on every card
     for d in drafts:
         problems.extend(_draft_problems(d, seen, path))
         seen.setdefault(d.id, d.line)
         refs = tuple(REF_TAG_PREFIX + i for i in cited_ids(d.meta.get("source", "")))
         tags = tuple(dict.fromkeys(deck_tags + parse_tags(d.meta.get("tags", "")) + refs))
         for tag in tags:
-            if not TAG_RE.match(tag):
+            if (ok := valid.get(tag)) is None:
+                ok = valid[tag] = TAG_RE.match(tag) is not None
+            if not ok:
                 problems.append(DeckError(path, d.line, f"card {d.id}: invalid tag {tag!r}"))
         cards.append(Card(
             id=CardId(d.id), deck=deck_id,

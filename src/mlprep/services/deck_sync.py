@@ -82,9 +82,8 @@ def sync_decks(store: CardStore, dirs: Iterable[Path], clock: Clock, *, inputs: 
               "removed": 0}
     now = clock.now()
     with store.atomic():
-        for deck in result.decks:
-            for name, value in store.save_deck(deck, now).items():
-                totals[name] += value
+        for name, value in store.save_decks(result.decks, now).items():
+            totals[name] += value
         store.mark_decks_absent(loaded)
         troubled = {error.path for error in result.errors}
         fresh = [record for deck in result.decks if (record := reader.record(deck.path, deck.id)) is not None

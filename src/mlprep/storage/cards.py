@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import dataclasses
+import functools
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlite_utils import Database
-
 from mlprep.core.models import Card, CardId, CardProgress, Deck, DeckCounts, DeckId, ReviewLogEntry
+from mlprep.storage.card_rows import (
+    CARD_SELECT,
+    LOG_INSERT,
+    PROGRESS_UPDATE,
+    card_and_progress_of,
+    log_params,
+    progress_params,
+)
+from mlprep.storage.db import Db as Database
 from mlprep.storage.db import checkpoint
 from mlprep.storage.errors import WriteFailed
 
@@ -32,6 +39,44 @@ def content_digest(deck_id: str, position: int, front: str, back: str, tags: str
     stored JSON text): equal digests mean nothing the deck sync writes has changed."""
     text = "\x1f".join((deck_id, str(position), front, back, tags, source))
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+ROWS_PER_STATEMENT = 500
+"""Cards per ``INSERT`` (new cards) or ``UPDATE ... FROM (VALUES ...)`` (changed ones) statement in
+:meth:`CardStore.save_decks` (at most 5,500 parameters: SQLite's limit is 32,766 since 3.32). The full-text
+index (``cards_fts``, m006) is kept by a trigger per row, and FTS5 writes its pending terms out as a new
+segment whenever a statement opens a statement savepoint, which SQLite does for every statement that fires
+triggers: one statement per card wrote one index segment per card (the shipped decks' 1,467 new cards:
+~95 ms of a ~130 ms insert, disk, FULL, warm); one statement per 500 cards writes one per 500 (issue 16)."""
+
+_CARD_INSERT_COLUMNS = ("id", "deck_id", "position", "front", "back", "tags", "source", "present", "content_hash",
+                        "added_at", "updated_at")
+
+_DECK_UPSERT = (
+    "INSERT INTO decks (id, title, area, leaf, path, tags, description, card_count, present) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET title = excluded.title, "
+    "area = excluded.area, leaf = excluded.leaf, path = excluded.path, tags = excluded.tags, "
+    "description = excluded.description, card_count = excluded.card_count, present = excluded.present")
+
+
+_CARD_UPDATE = ("UPDATE cards SET deck_id = v.column1, position = v.column2, front = v.column3, back = v.column4, "
+                "tags = v.column5, source = v.column6, present = 1, content_hash = v.column7, updated_at = v.column8 "
+                "FROM (VALUES {rows}) AS v WHERE cards.id = v.column9")
+"""A changed card's synced content, from rows ``(deck_id, position, front, back, tags, source, content_hash,
+updated_at, id)``."""
+
+
+@functools.lru_cache(maxsize=8)
+def _update_sql(rows: int) -> str:
+    """:data:`_CARD_UPDATE` for ``rows`` rows."""
+    return _CARD_UPDATE.format(rows=", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * rows))
+
+
+@functools.lru_cache(maxsize=8)
+def _insert_sql(rows: int) -> str:
+    """``INSERT INTO cards (...) VALUES (...), ...`` for ``rows`` rows of :data:`_CARD_INSERT_COLUMNS`."""
+    marks = "(" + ", ".join("?" * len(_CARD_INSERT_COLUMNS)) + ")"
+    return f"INSERT INTO cards ({', '.join(_CARD_INSERT_COLUMNS)}) VALUES " + ", ".join([marks] * rows)
 
 
 @dataclass(frozen=True)
@@ -88,60 +133,92 @@ class CardStore:
     # -- decks and card content -------------------------------------------------
 
     def save_deck(self, deck: Deck, now: datetime) -> dict[str, int]:
-        """Upsert ``deck`` and its cards' content (not their progress), in one transaction.
+        """Upsert ``deck`` and its cards' content (not their progress), in one transaction: see
+        :meth:`save_decks`, of which this is the one-deck case."""
+        return self.save_decks([deck], now)
 
-        Cards of this deck that are no longer in the file are marked not present: their
-        progress and review history stay. Each card is compared with the collection by its content
-        digest (``cards.content_hash``, :func:`content_digest`), not by reading its text back; new cards
-        are written with one ``insert_all``, changed ones with one ``executemany``. Returns counts
-        ``{"added", "updated", "unchanged", "removed"}``.
+    def save_decks(self, decks: Sequence[Deck], now: datetime) -> dict[str, int]:
+        """Upsert ``decks`` and their cards' content (not their progress), in one transaction; returns
+        counts summed over the decks, ``{"added", "updated", "unchanged", "removed"}``.
+
+        Deck by deck, in order: cards of the deck that are no longer in its file are marked not present
+        (their progress and review history stay), and each card is compared with the collection by its
+        content digest (``cards.content_hash``, :func:`content_digest`), not by reading its text back;
+        changed cards are written with ``UPDATE ... FROM (VALUES ...)`` statements of
+        :data:`ROWS_PER_STATEMENT` rows. The new cards of every deck are written last, in deck and file
+        order, with multi-row ``INSERT`` statements of as many rows (:meth:`_insert_cards`): the rows,
+        rowids, full-text index and ``review_days`` are those of one statement per card, at a fraction
+        of the cost (tests/storage/test_bulk_card_insert.py). New cards can wait to the end because no
+        other statement of the sync touches them; that holds when no card id is in two of ``decks``
+        (as :func:`mlprep.services.deck_loader.load_decks` gives), and when one is, each deck's new
+        cards are written with the deck instead.
         """
         counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
         stamp = now.isoformat()
-        ids_json = json.dumps([c.id for c in deck.cards])
+        ids = [card.id for deck in decks for card in deck.cards]
+        defer = len(set(ids)) == len(ids)
+        added: list[tuple[Any, ...]] = []
         with self._db.atomic():
-            self._db.table("decks").upsert({
-                "id": deck.id, "title": deck.title, "area": deck.area, "leaf": deck.leaf,
-                "path": str(deck.path), "tags": json.dumps(list(deck.tags)),
-                "description": deck.description, "card_count": len(deck.cards), "present": 1,
-            }, pk="id")
-            existing: dict[str, tuple[bytes | None, int]] = {
-                card_id: (digest, present) for card_id, digest, present in self._db.execute(
-                    "SELECT id, content_hash, present FROM cards WHERE id IN (SELECT value FROM json_each(?))",
-                    [ids_json])}
-            unhashed = self._unhashed_contents([i for i, (digest, _) in existing.items() if digest is None])
-            added, updated, rehashed = [], [], []
-            for position, card in enumerate(deck.cards):
-                tags = json.dumps(list(card.tags))
-                digest = content_digest(deck.id, position, card.front, card.back, tags, card.source)
-                if card.id not in existing:
-                    added.append({"id": card.id, "deck_id": deck.id, "position": position, "front": card.front,
-                                  "back": card.back, "tags": tags, "source": card.source, "present": 1,
-                                  "content_hash": digest, "added_at": stamp, "updated_at": stamp})
-                    continue
-                stored, present = existing[card.id]
-                if stored is None:  # written before m007: compare the texts once, then keep the digest
-                    same = unhashed.get(card.id) == (deck.id, position, card.front, card.back, tags, card.source)
-                    stored = digest if same else None
-                    if same:
-                        rehashed.append((digest, card.id))
-                if stored == digest and present == 1:
-                    counts["unchanged"] += 1
-                else:
-                    updated.append((deck.id, position, card.front, card.back, tags, card.source, digest, stamp,
-                                    card.id))
-            if added:
-                self._db.table("cards").insert_all(added)
-            self._db.conn.executemany(
-                "UPDATE cards SET deck_id = ?, position = ?, front = ?, back = ?, tags = ?, source = ?, present = 1, "
-                "content_hash = ?, updated_at = ? WHERE id = ?", updated)
-            self._db.conn.executemany("UPDATE cards SET content_hash = ? WHERE id = ?", rehashed)
-            counts["added"], counts["updated"] = len(added), len(updated)
-            cursor = self._db.execute(
-                "UPDATE cards SET present = 0 WHERE deck_id = ? AND present = 1 AND id NOT IN "
-                "(SELECT value FROM json_each(?))", [deck.id, ids_json])
-            counts["removed"] = cursor.rowcount
+            for deck in decks:
+                for name, value in self._save_one(deck, stamp, added).items():
+                    counts[name] += value
+                if not defer:
+                    self._insert_cards(added)
+                    added.clear()
+            self._insert_cards(added)
         return counts
+
+    def _save_one(self, deck: Deck, stamp: str, added: list[tuple[Any, ...]]) -> dict[str, int]:
+        """Upsert ``deck``'s row, update its changed cards, mark its missing ones not present, and
+        append its new cards' rows (:data:`_CARD_INSERT_COLUMNS`) to ``added``; the counts."""
+        counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
+        ids_json = json.dumps([c.id for c in deck.cards])
+        self._db.execute(_DECK_UPSERT, [deck.id, deck.title, deck.area, deck.leaf, str(deck.path),
+                                        json.dumps(list(deck.tags)), deck.description, len(deck.cards), 1])
+        existing: dict[str, tuple[bytes | None, int]] = {
+            card_id: (digest, present) for card_id, digest, present in self._db.execute(
+                "SELECT id, content_hash, present FROM cards WHERE id IN (SELECT value FROM json_each(?))",
+                [ids_json])}
+        unhashed = self._unhashed_contents([i for i, (digest, _) in existing.items() if digest is None])
+        updated, rehashed = [], []
+        for position, card in enumerate(deck.cards):
+            tags = json.dumps(list(card.tags))
+            digest = content_digest(deck.id, position, card.front, card.back, tags, card.source)
+            if card.id not in existing:
+                added.append((card.id, deck.id, position, card.front, card.back, tags, card.source, 1, digest,
+                              stamp, stamp))
+                counts["added"] += 1
+                continue
+            stored, present = existing[card.id]
+            if stored is None:  # written before m007: compare the texts once, then keep the digest
+                same = unhashed.get(card.id) == (deck.id, position, card.front, card.back, tags, card.source)
+                stored = digest if same else None
+                if same:
+                    rehashed.append((digest, card.id))
+            if stored == digest and present == 1:
+                counts["unchanged"] += 1
+            else:
+                updated.append((deck.id, position, card.front, card.back, tags, card.source, digest, stamp,
+                                card.id))
+        self._write_rows(_update_sql, updated)
+        self._db.conn.executemany("UPDATE cards SET content_hash = ? WHERE id = ?", rehashed)
+        counts["updated"] = len(updated)
+        cursor = self._db.execute(
+            "UPDATE cards SET present = 0 WHERE deck_id = ? AND present = 1 AND id NOT IN "
+            "(SELECT value FROM json_each(?))", [deck.id, ids_json])
+        counts["removed"] = cursor.rowcount
+        return counts
+
+    def _insert_cards(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Insert new cards' ``rows`` (values of :data:`_CARD_INSERT_COLUMNS`), in order (see :meth:`_write_rows`)."""
+        self._write_rows(_insert_sql, rows)
+
+    def _write_rows(self, sql: Callable[[int], str], rows: Sequence[tuple[Any, ...]]) -> None:
+        """Run ``sql(n)`` (a statement taking ``n`` rows of parameters) over ``rows``, in order, with one
+        statement per :data:`ROWS_PER_STATEMENT` rows. Inside a transaction (no commit here)."""
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start:start + ROWS_PER_STATEMENT]
+            self._db.execute(sql(len(chunk)), [value for row in chunk for value in row])
 
     def _unhashed_contents(self, card_ids: Sequence[str]) -> dict[str, tuple[Any, ...]]:
         """The synced content of cards stored without a digest (before m007), by id."""
@@ -164,11 +241,14 @@ class CardStore:
         """Store ``records`` (upsert by path) and forget every other file not in ``keep`` (gone,
         or loaded with problems), in one transaction."""
         with self._db.atomic():
-            rows = [dataclasses.asdict(record) for record in records]
-            if rows:
-                self._db.table("deck_files").upsert_all(rows, pk="path")
+            rows = [(r.path, r.deck_id, r.size, r.mtime_ns, r.sha256, r.inputs, r.checked_ns) for r in records]
+            self._db.conn.executemany(
+                "INSERT INTO deck_files (path, deck_id, size, mtime_ns, sha256, inputs, checked_ns) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET deck_id = excluded.deck_id, "
+                "size = excluded.size, mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, "
+                "inputs = excluded.inputs, checked_ns = excluded.checked_ns", rows)
             self._db.execute("DELETE FROM deck_files WHERE path NOT IN (SELECT value FROM json_each(?))",
-                             [json.dumps([*keep, *(row["path"] for row in rows)])])
+                             [json.dumps([*keep, *(row[0] for row in rows)])])
 
     def present_decks(self) -> dict[DeckId, int]:
         """Each present deck's card count (as of its last sync)."""
@@ -219,8 +299,10 @@ class CardStore:
 
     def card_and_progress(self, card_id: CardId) -> tuple[Card, CardProgress]:
         """Content and scheduling record in one read; raises ``KeyError`` if no such card."""
-        row = self._row(card_id)
-        return _card(row), _progress(row)
+        row = self._db.conn.execute(f"SELECT {CARD_SELECT} FROM cards c WHERE c.id = ?", (card_id,)).fetchone()
+        if row is None:
+            raise KeyError(card_id)
+        return card_and_progress_of(row)
 
     def deck_counts(self, today: date) -> list[DeckCounts]:
         """Per present deck: visible new cards, visible cards due on or before ``today``, and
@@ -323,7 +405,8 @@ class CardStore:
         return _date(rows[0]["due"]) if rows else None
 
     def record_answer(self, after: CardProgress, entry: ReviewLogEntry) -> int:
-        """Store the card's new state and append ``entry`` to the review log, atomically.
+        """Store the card's new state and append ``entry`` to the review log, in one transaction
+        (a savepoint when the caller has one open), committed before this returns.
 
         Returns the log row's id. Raises :class:`~mlprep.storage.errors.WriteFailed` when SQLite or
         the OS refuses the write (the transaction is rolled back: nothing is stored).
@@ -334,19 +417,28 @@ class CardStore:
             raise WriteFailed(str(error)) from error
 
     def _record_answer(self, after: CardProgress, entry: ReviewLogEntry) -> int:
-        with self._db.atomic():
-            self._write_progress(after, last_review=entry.reviewed_at.isoformat())
-            # Plain SQL on the review hot path: Table.insert costs ~0.15 ms building its query.
-            cursor = self._db.execute(
-                "INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, "
-                "repetitions_after, interval_before, interval_after, easiness_before, easiness_after, "
-                "due_before, due_after, answer_ms, due_sm2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [entry.card_id, entry.reviewed_at.isoformat(), entry.quality, str(entry.kind),
-                 entry.repetitions_before, entry.repetitions_after, entry.interval_before, entry.interval_after,
-                 entry.easiness_before, entry.easiness_after, _iso(entry.due_before), _iso(entry.due_after),
-                 entry.answer_ms, _iso(entry.due_sm2)])
-            self._answers_since_checkpoint += 1
-            return int(cursor.lastrowid or 0)
+        # The review hot path (issue 16): two fixed statements on the connection, which SQLite's statement
+        # cache keeps prepared, and BEGIN/COMMIT written out instead of atomic()'s context manager.
+        conn = self._db.conn
+        if conn.in_transaction:
+            with self._db.atomic():
+                return self._write_answer(conn, after, entry)
+        conn.execute("BEGIN")
+        try:
+            log_id = self._write_answer(conn, after, entry)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return log_id
+
+    def _write_answer(self, conn: sqlite3.Connection, after: CardProgress, entry: ReviewLogEntry) -> int:
+        at = entry.reviewed_at.isoformat()
+        conn.execute(PROGRESS_UPDATE, progress_params(after, at))
+        cursor = conn.execute(LOG_INSERT, log_params(entry, at))
+        self._answers_since_checkpoint += 1
+        return int(cursor.lastrowid or 0)
 
     def restore(self, before: CardProgress, log_id: int | None) -> None:
         """Undo: put the card back to ``before`` and delete review-log row ``log_id`` (if any),
@@ -370,11 +462,7 @@ class CardStore:
         return True
 
     def _write_progress(self, p: CardProgress, *, last_review: str | None) -> None:
-        self._db.execute(
-            "UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, reviews = ?, "
-            "suspended = ?, buried_until = ?, user_tags = ?, last_review = ? WHERE id = ?",
-            [p.repetitions, p.easiness, p.interval, _iso(p.due), p.lapses, p.reviews, int(p.suspended),
-             _iso(p.buried_until), json.dumps(list(p.user_tags)), last_review, p.card_id])
+        self._db.execute(PROGRESS_UPDATE, progress_params(p, last_review))
 
     def set_progress(self, progress: CardProgress) -> None:
         """Overwrite the card's suspension, burial and user tags (and state) with ``progress``."""
