@@ -9,12 +9,13 @@ leaves, and any total at most what the global limit leaves.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
-from mlprep.core.models import CardId, DeckId, ReviewKind
+from mlprep.core.models import Card, CardId, CardProgress, DeckId, ReviewKind
 from mlprep.core.study_settings import LimitKind, NewOrder, ScopeKind, StudyScope, StudySettings
 from mlprep.services.session import QueueCounts
 from mlprep.storage.collection_db import CollectionDb
@@ -33,19 +34,24 @@ class DailyLimits:
     def __init__(self, settings: StudySettings, answered: DeckTally) -> None:
         self._settings = settings
         self._done: DeckTally = {deck: dict(counts) for deck, counts in answered.items()}
+        # The sum over the decks, kept with every count(): left() is asked per card and per deck.
+        self._total = {kind: sum(d.get(kind, 0) for d in self._done.values()) for kind in LimitKind}
 
     def left(self, kind: LimitKind, deck: DeckId | None = None) -> int:
         """Cards of ``kind`` the global limit still allows today, or with ``deck``, what both the
         global limit and that deck's own limit allow (never negative)."""
-        left = self._settings.daily_limit(kind) - sum(d.get(kind, 0) for d in self._done.values())
+        left = self._settings.daily_limit(kind) - self._total[kind]
         if deck is not None and (own := self._settings.limit_for(deck, kind)) is not None:
             left = min(left, own - self._done.get(deck, {}).get(kind, 0))
         return max(0, left)
 
     def count(self, deck: DeckId, kind: LimitKind, delta: int = 1) -> None:
         """Record ``delta`` first-pass answers of ``kind`` in ``deck`` (``-1`` for an undo)."""
-        counts = self._done.setdefault(deck, {LimitKind.NEW: 0, LimitKind.REVIEW: 0})
+        counts = self._done.get(deck)
+        if counts is None:
+            counts = self._done[deck] = {LimitKind.NEW: 0, LimitKind.REVIEW: 0}
         counts[kind] = counts.get(kind, 0) + delta
+        self._total[kind] += delta
 
     def blocked(self, kind: LimitKind) -> list[DeckId]:
         """Decks whose own limit for ``kind`` is used up today."""
@@ -54,12 +60,16 @@ class DailyLimits:
     def capped(self, kind: LimitKind, available: Mapping[DeckId, int]) -> dict[DeckId, int]:
         """Per deck, the cards of ``kind`` it can show: what is ``available`` in it, capped by its
         own limit and the global one."""
-        return {deck: min(n, self.left(kind, deck)) for deck, n in available.items()}
+        everywhere, own = self.left(kind), self._settings.deck_limits  # a deck without its own limit: the global
+        return {deck: min(n, self.left(kind, deck) if deck in own else everywhere) for deck, n in available.items()}
 
     def total(self, kind: LimitKind, available: Mapping[DeckId, int]) -> int:
         """All the cards of ``kind`` the decks can show together: each deck capped as in
         :meth:`capped`, the sum capped by the global limit."""
-        return min(self.left(kind), sum(self.capped(kind, available).values()))
+        everywhere = self.left(kind)
+        if not self._settings.deck_limits:  # the review screen asks at every card: no dict, no call per deck
+            return min(everywhere, sum(min(n, everywhere) for n in available.values()))
+        return min(everywhere, sum(self.capped(kind, available).values()))
 
 
 class StopReason(StrEnum):
@@ -116,11 +126,32 @@ class Stop:
 
 @dataclass(frozen=True)
 class Pick:
-    """The next card: its id, its deck and how it is shown (new, review or drill)."""
+    """The next card: its id, its deck and how it is shown (new, review or drill); ``loaded`` is its
+    content and scheduling record as the pick read them (``None`` when it did not read them)."""
 
     card_id: CardId
     deck_id: DeckId
     kind: ReviewKind
+    loaded: tuple[Card, CardProgress] | None = field(default=None, compare=False, repr=False)
+
+
+class OrderPending(Protocol):
+    """The new cards' introduction order still being computed or stored (see
+    :class:`mlprep.services.new_order.PendingOrder`); ``settled`` once all of it is stored."""
+
+    settled: bool
+
+    def ready(self) -> bool:
+        """Whether it has been computed (it can be stored without waiting)."""
+
+    def settle(self) -> None:
+        """Wait for it and store what is left."""
+
+    def store_some(self) -> bool:
+        """Store a chunk of it if it has been computed (never waits); whether it is settled."""
+
+    def when_ready(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once it can be stored without waiting (perhaps on another thread)."""
 
 
 class TodayQueue:
@@ -144,12 +175,18 @@ class TodayQueue:
         end = since + timedelta(days=1) if until is None else until
         self.limits = DailyLimits(settings, self._study.answered_since(since, end))
         self.drill: deque[CardId] = deque(self._in_scope(self._study.drill_since(since, today, end)))
+        """Today's drill in order (read it; the queue's methods change it)."""
+        self._drilled = set(self.drill)  # the drill's cards, for a membership test that does not scan it
         tally = self._study.available_by_deck(today, scope) if available is None else available
         self._available = {kind: {deck: n[kind] for deck, n in tally.items()} for kind in LimitKind}
         new_today = self.limits.total(LimitKind.NEW, self._available[LimitKind.NEW])
         self._mix_every = max(1, self.limits.total(LimitKind.REVIEW, self._available[LimitKind.REVIEW])
                               // max(1, new_today))
         self._reviews_since_new = 0
+        self.new_order: OrderPending | None = None
+        """The new cards' order while it is computed elsewhere: until it is all stored, new cards wait and
+        the due cards come first; with nothing else to show, :meth:`pick` waits for it (issue 16)."""
+        self._deck_limits = bool(settings.deck_limits)
 
     def counts(self) -> QueueCounts:
         """New, drill and due cards left in the scope today, after every limit."""
@@ -196,19 +233,34 @@ class TodayQueue:
 
     def pick(self) -> Pick | None:
         """The card to show next, or ``None`` when the scope owes nothing more today."""
+        if self.new_order is not None and self.new_order.settled:
+            self.new_order = None
         order = self.settings.new_order
         new_first = order is NewOrder.BEFORE or (order is NewOrder.MIXED and self._reviews_since_new >= self._mix_every)
         kinds = (LimitKind.NEW, LimitKind.REVIEW) if new_first else (LimitKind.REVIEW, LimitKind.NEW)
         for kind in kinds:  # the second query runs only when the first finds nothing
-            if not self.limits.left(kind):
+            if not self.limits.left(kind) or (kind is LimitKind.NEW and self.new_order is not None):
                 continue
-            find = self._study.next_new if kind is LimitKind.NEW else self._study.next_due
-            found = find(self.today, self.scope, self.limits.blocked(kind))
+            find = self._study.pick_new if kind is LimitKind.NEW else self._study.pick_due
+            found = find(self.today, self.scope, self.limits.blocked(kind) if self._deck_limits else ())
             if found:
-                return Pick(found[0], found[1], _KIND_OF_LIMIT[kind])
+                return Pick(found[0].id, found[0].deck, _KIND_OF_LIMIT[kind], found)
+        if self.new_order is not None and self.limits.left(LimitKind.NEW):  # nothing due first: wait for it
+            self.new_order.settle()
+            self.new_order = None
+            return self.pick()
         if self.drill:
-            return Pick(self.drill[0], self._cards.card(self.drill[0]).deck, ReviewKind.DRILL)
+            found = self._cards.card_and_progress(self.drill[0])
+            return Pick(found[0].id, found[0].deck, ReviewKind.DRILL, found)
         return None
+
+    def waits_for_order(self) -> bool:
+        """Whether :meth:`pick` would wait now for the new cards' order (:attr:`new_order`): it is not
+        stored yet, new cards are allowed and no due card comes first."""
+        if self.new_order is None or self.new_order.settled or not self.limits.left(LimitKind.NEW):
+            return False
+        return not (self.limits.left(LimitKind.REVIEW)
+                    and self._study.next_due(self.today, self.scope, self.limits.blocked(LimitKind.REVIEW)))
 
     def taken(self, pick: Pick, *, drill_again: bool) -> None:
         """``pick`` was answered: count it against its limits, and with ``drill_again`` put it at
@@ -220,6 +272,7 @@ class TodayQueue:
         self._leave_drill(pick.card_id)
         if drill_again:
             self.drill.append(pick.card_id)
+            self._drilled.add(pick.card_id)
 
     def hidden(self, pick: Pick) -> None:
         """``pick`` was buried or suspended: it leaves today's queue without an answer."""
@@ -227,15 +280,22 @@ class TodayQueue:
             self._available[limit][pick.deck_id] = self._available[limit].get(pick.deck_id, 0) - 1
         self._leave_drill(pick.card_id)
 
-    def returned(self, pick: Pick, *, answered: bool, drill: Iterable[CardId]) -> None:
+    def returned(self, pick: Pick, *, answered: bool, drill: Iterable[CardId] | None) -> None:
         """Undo of :meth:`taken` (``answered``) or :meth:`hidden`: ``pick`` is owed again, and the
-        drill is back to ``drill``."""
+        drill is back to ``drill`` (``None``: the step did not change it)."""
         if (limit := LIMIT_OF_KIND.get(pick.kind)) is not None:
             self._available[limit][pick.deck_id] = self._available[limit].get(pick.deck_id, 0) + 1
             if answered:
                 self.limits.count(pick.deck_id, limit, -1)
-        self.drill = deque(drill)
+        if drill is not None:
+            self.drill = deque(drill)
+            self._drilled = set(self.drill)
+
+    def in_drill(self, card_id: CardId) -> bool:
+        """Whether ``card_id`` is in today's drill."""
+        return card_id in self._drilled
 
     def _leave_drill(self, card_id: CardId) -> None:
-        if card_id in self.drill:
+        if card_id in self._drilled:
             self.drill.remove(card_id)
+            self._drilled.discard(card_id)

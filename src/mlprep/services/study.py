@@ -50,7 +50,7 @@ class _Undo:
     before: CardProgress
     log_id: int | None  # None: a bury or suspend
     pick: Pick
-    drill: tuple[CardId, ...]
+    drill: tuple[CardId, ...] | None  # the drill before the step; None: the step left it as it was
     due_after: date | None = None  # the due date the answer stored (to give back to an interview plan)
 
 
@@ -89,8 +89,15 @@ class StudySession:
         self.today = study_day(self._clock.now(), self._tz, self.settings.rollover_hour)
         since = day_start(self.today, self._tz, self.settings.rollover_hour)
         until = day_start(self.today + timedelta(days=1), self._tz, self.settings.rollover_hour)
+        self._day_bounds = (since, until)
         self.queue = TodayQueue(self._storage, self.settings, self.scope, self.today, since, until=until)
         self._current = None
+
+    def _is_today(self, now: datetime) -> bool:
+        """Whether the UTC instant ``now`` falls in the session's study day: inside the day's bounds,
+        else by :func:`study_day` itself (a clock set back, a time zone changed)."""
+        since, until = self._day_bounds
+        return since <= now < until or study_day(now, self._tz, self.settings.rollover_hour) == self.today
 
     # -- picking -------------------------------------------------------------------
 
@@ -100,15 +107,33 @@ class StudySession:
         has passed the rollover hour."""
         if self._current is not None:
             return self._current[0]
-        if study_day(self._clock.now(), self._tz, self.settings.rollover_hour) != self.today:
+        if not self._is_today(self._clock.now()):
             self._start_day()
         pick = self.queue.pick()
         if pick is None:
             return None
-        card, self._progress = self._storage.cards.card_and_progress(pick.card_id)
+        card, self._progress = pick.loaded or self._storage.cards.card_and_progress(pick.card_id)
         self._current = (card, pick)
         self._shown_at = self._clock.now()
         return card
+
+    def likely_next(self) -> list[Card]:
+        """The cards that may be shown after the current one, whatever its grade, for rendering them ahead
+        (issue 16; nothing changes): the next due card and the next new card of the scope other than the
+        current one, each while today's counts leave one of its kind after the current card (a deck's own
+        limit is not checked: at worst one is rendered for nothing); when there is neither, the drill's
+        first other card, else the current card itself (answered below Good it comes straight back).
+        Empty when no card is current (:meth:`next_card` not asked yet, or the session is done)."""
+        if self._current is None:
+            return []
+        current, pick = self._current
+        left = self.queue.counts()
+        study = self._storage.study
+        found = [hit[0] for kind, find, count in ((ReviewKind.REVIEW, study.next_due, left.review),
+                                                  (ReviewKind.NEW, study.next_new, left.new))
+                 if count - (pick.kind is kind) > 0 and (hit := find(self.today, self.scope, skip=current.id))]
+        found = found or [card_id for card_id in self.queue.drill if card_id != current.id][:1]
+        return [self._storage.cards.card(card_id) for card_id in found] if found else [current]
 
     @property
     def current_kind(self) -> ReviewKind | None:
@@ -157,7 +182,7 @@ class StudySession:
         before, pick = self._current_state()
         quality = check_quality(quality)
         now = self._clock.now()
-        if study_day(now, self._tz, self.settings.rollover_hour) != self.today:
+        if not self._is_today(now):
             # Shown before the rollover hour, answered after it: the answer belongs to the new study day
             # (scheduled from it and counted in its limits), not to the day the card was shown on.
             shown = self._current
@@ -171,8 +196,12 @@ class StudySession:
         entry = log_entry(before, after, kind=pick.kind, quality=quality, at=now, ms=answer_ms(self._shown_at, now),
                           due_sm2=sm2_due)
         log_id = record(self._storage.cards, after, entry)
-        self._undo.append(_Undo(before, log_id, pick, tuple(self.queue.drill), after.due))
-        self.queue.taken(pick, drill_again=quality < DRILL_PASS and not after.suspended)
+        drill_again = quality < DRILL_PASS and not after.suspended
+        # Undo needs the drill as it was only when this answer changes it (copying a long drill at every
+        # answer cost more than the rest of the queue's bookkeeping).
+        drill = tuple(self.queue.drill) if drill_again or self.queue.in_drill(pick.card_id) else None
+        self._undo.append(_Undo(before, log_id, pick, drill, after.due))
+        self.queue.taken(pick, drill_again=drill_again)
         self.answered += 1
         self._current = None
         return Answered(after, log_id, pick.kind, became_leech)
@@ -180,9 +209,10 @@ class StudySession:
     def _schedule(self, before: CardProgress, quality: int) -> tuple[CardProgress, bool]:
         state = sm2.review(sm2.Sm2State(before.repetitions, before.easiness, before.interval), quality)
         lapse = quality < PASS and before.repetitions > 0
-        after = replace(before, repetitions=state.repetitions, easiness=state.easiness, interval=state.interval,
-                        due=self.today + timedelta(days=state.interval), lapses=before.lapses + lapse,
-                        reviews=before.reviews + 1)
+        after = CardProgress(  # built whole: dataclasses.replace() walks the fields at every answer
+            card_id=before.card_id, repetitions=state.repetitions, easiness=state.easiness, interval=state.interval,
+            due=self.today + timedelta(days=state.interval), lapses=before.lapses + lapse, reviews=before.reviews + 1,
+            suspended=before.suspended, buried_until=before.buried_until, user_tags=before.user_tags)
         if lapse and self._is_leech(after.lapses) and LEECH_TAG not in after.user_tags:
             suspend = self.settings.leech_action is LeechAction.SUSPEND
             return replace(after, user_tags=(*after.user_tags, LEECH_TAG), suspended=after.suspended or suspend), True

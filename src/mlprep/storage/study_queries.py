@@ -10,10 +10,10 @@ import json
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlite_utils import Database
-
-from mlprep.core.models import CardId, DeckId, ReviewKind
+from mlprep.core.models import Card, CardId, CardProgress, DeckId, ReviewKind
 from mlprep.core.study_settings import LimitKind, ScopeKind, StudyScope
+from mlprep.storage.card_rows import CARD_SELECT, card_and_progress_of
+from mlprep.storage.db import Db as Database
 
 _VISIBLE = "c.present = 1 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :today)"
 
@@ -43,31 +43,73 @@ class StudyQueries:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._picks: dict[tuple[str, StudyScope, tuple[DeckId, ...]], tuple[str, dict[str, object]]] = {}
 
-    def next_due(self, today: date, scope: StudyScope,
-                 blocked: Collection[DeckId] = ()) -> tuple[CardId, DeckId] | None:
+    def next_due(self, today: date, scope: StudyScope, blocked: Collection[DeckId] = (),
+                 skip: CardId | None = None) -> tuple[CardId, DeckId] | None:
         """The most overdue visible card due on or before study day ``today`` in ``scope``, outside
-        the ``blocked`` decks (ties by card id); ``None`` if there is none."""
+        the ``blocked`` decks (ties by card id), other than ``skip``; ``None`` if there is none."""
         scope_sql, params = _scope_sql(scope)
         blocked_sql, blocked_params = _excluding(blocked)
+        skip_sql = "" if skip is None else " AND c.id != :skip"
         row = self._db.execute(
             f"SELECT c.id, c.deck_id FROM cards c WHERE c.due <= :today AND {_VISIBLE}{scope_sql}{blocked_sql}"
-            " ORDER BY c.due, c.id LIMIT 1", {"today": today.isoformat(), **params, **blocked_params}).fetchone()
+            f"{skip_sql} ORDER BY c.due, c.id LIMIT 1",
+            {"today": today.isoformat(), "skip": skip, **params, **blocked_params}).fetchone()
         return (CardId(row[0]), DeckId(row[1])) if row else None
 
-    def next_new(self, today: date, scope: StudyScope,
-                 blocked: Collection[DeckId] = ()) -> tuple[CardId, DeckId] | None:
+    def next_new(self, today: date, scope: StudyScope, blocked: Collection[DeckId] = (),
+                 skip: CardId | None = None) -> tuple[CardId, DeckId] | None:
         """The first visible new card in the introduction order (``cards.new_rank``, see
         :meth:`mlprep.storage.cards.CardStore.set_new_ranks`) in ``scope``, outside the ``blocked``
-        decks; cards without a rank (left out by an interview plan) are never introduced."""
+        decks, other than ``skip``; cards without a rank (left out by an interview plan) are never
+        introduced."""
         scope_sql, params = _scope_sql(scope)
         blocked_sql, blocked_params = _excluding(blocked)
+        skip_sql = "" if skip is None else " AND c.id != :skip"
         row = self._db.execute(
             "SELECT c.id, c.deck_id FROM cards c INDEXED BY idx_cards_new_rank "
             "WHERE c.due IS NULL AND c.present = 1 AND c.suspended = 0 AND c.new_rank IS NOT NULL "
-            f"AND {_VISIBLE}{scope_sql}{blocked_sql} ORDER BY c.new_rank LIMIT 1",
-            {"today": today.isoformat(), **params, **blocked_params}).fetchone()
+            f"AND {_VISIBLE}{scope_sql}{blocked_sql}{skip_sql} ORDER BY c.new_rank LIMIT 1",
+            {"today": today.isoformat(), "skip": skip, **params, **blocked_params}).fetchone()
         return (CardId(row[0]), DeckId(row[1])) if row else None
+
+    def pick_due(self, today: date, scope: StudyScope,
+                 blocked: Collection[DeckId] = ()) -> tuple[Card, CardProgress] | None:
+        """:meth:`next_due`'s card with its content and scheduling record, read by the same statement
+        (the pick reads the card's row to test it anyway): what the review screen shows next."""
+        sql, params = self._pick_sql("due", scope, tuple(blocked))
+        row = self._db.conn.execute(sql, {"today": today.isoformat(), **params}).fetchone()
+        return card_and_progress_of(row) if row else None
+
+    def pick_new(self, today: date, scope: StudyScope,
+                 blocked: Collection[DeckId] = ()) -> tuple[Card, CardProgress] | None:
+        """:meth:`next_new`'s card with its content and scheduling record, read by the same statement."""
+        sql, params = self._pick_sql("new", scope, tuple(blocked))
+        row = self._db.conn.execute(sql, {"today": today.isoformat(), **params}).fetchone()
+        return card_and_progress_of(row) if row else None
+
+    def _pick_sql(self, kind: str, scope: StudyScope,
+                  blocked: tuple[DeckId, ...]) -> tuple[str, dict[str, object]]:
+        """The SQL text and parameters (but ``today``) of :meth:`pick_due` (``kind`` ``"due"``) or
+        :meth:`pick_new` (``"new"``), built once per scope and blocked decks: the text stays the same,
+        so SQLite's statement cache keeps it prepared."""
+        key = (kind, scope, blocked)
+        cached = self._picks.get(key)
+        if cached is None:
+            scope_sql, params = _scope_sql(scope)
+            blocked_sql, blocked_params = _excluding(blocked)
+            if kind == "due":
+                sql = (f"SELECT {CARD_SELECT} FROM cards c WHERE c.due <= :today AND {_VISIBLE}{scope_sql}"
+                       f"{blocked_sql} ORDER BY c.due, c.id LIMIT 1")
+            else:
+                sql = (f"SELECT {CARD_SELECT} FROM cards c INDEXED BY idx_cards_new_rank "
+                       "WHERE c.due IS NULL AND c.present = 1 AND c.suspended = 0 AND c.new_rank IS NOT NULL "
+                       f"AND {_VISIBLE}{scope_sql}{blocked_sql} ORDER BY c.new_rank LIMIT 1")
+            if len(self._picks) > 64:
+                self._picks.clear()
+            cached = self._picks[key] = (sql, {**params, **blocked_params})
+        return cached
 
     def available_by_deck(self, today: date, scope: StudyScope) -> DeckTally:
         """Visible cards of ``scope`` per deck that study day ``today`` could show, before any

@@ -1,0 +1,76 @@
+"""A card's row as read and written on the review path: the columns, their conversion to core
+dataclasses, and the answer's two statements (issue 16).
+
+The study queue's pick (:meth:`mlprep.storage.study_queries.StudyQueries.pick_due`) reads the card it
+picks with these columns in the same statement, and :meth:`mlprep.storage.cards.CardStore.record_answer`
+writes an answer with :data:`PROGRESS_UPDATE` and :data:`LOG_INSERT`: fixed texts, which SQLite's
+statement cache keeps prepared.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from mlprep.core.models import Card, CardProgress, ReviewLogEntry
+
+CARD_COLUMNS = ("id", "deck_id", "front", "back", "tags", "source", "repetitions", "easiness", "interval", "due",
+                "lapses", "reviews", "suspended", "buried_until", "user_tags")
+"""The columns :func:`card_and_progress_of` reads a card from, in this order."""
+
+CARD_SELECT = ", ".join(f"c.{column}" for column in CARD_COLUMNS)
+""":data:`CARD_COLUMNS` as a select list over the table alias ``c``."""
+
+PROGRESS_UPDATE = ("UPDATE cards SET repetitions = ?, easiness = ?, interval = ?, due = ?, lapses = ?, reviews = ?, "
+                   "suspended = ?, buried_until = ?, user_tags = ?, last_review = ? WHERE id = ?")
+"""A card's scheduling record and ``last_review``; parameters from :func:`progress_params`."""
+
+LOG_INSERT = ("INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, repetitions_after, "
+              "interval_before, interval_after, easiness_before, easiness_after, due_before, due_after, answer_ms, "
+              "due_sm2) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+"""One review-log row; parameters from :func:`log_params`."""
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def _tags(text: str | None) -> tuple[str, ...]:
+    """A stored JSON list of tags as a tuple (``None``, ``""`` and ``"[]"`` without parsing)."""
+    return () if not text or text == "[]" else _parsed_tags(text)
+
+
+@functools.lru_cache(maxsize=512)
+def _parsed_tags(text: str) -> tuple[str, ...]:
+    """``text`` parsed, once per distinct text: a deck's cards mostly share their tags."""
+    return tuple(json.loads(text))
+
+
+def card_and_progress_of(row: Sequence[Any]) -> tuple[Card, CardProgress]:
+    """A card's content and scheduling record from a row of :data:`CARD_COLUMNS` (in that order)."""
+    (card_id, deck_id, front, back, tags, source, repetitions, easiness, interval, due, lapses, reviews, suspended,
+     buried_until, user_tags) = row
+    card = Card(id=card_id, deck=deck_id, front=front, back=back, tags=_tags(tags), source=source or "")
+    progress = CardProgress(card_id=card_id, repetitions=repetitions, easiness=easiness, interval=interval,
+                            due=date.fromisoformat(due) if due else None, lapses=lapses, reviews=reviews,
+                            suspended=bool(suspended), buried_until=date.fromisoformat(buried_until)
+                            if buried_until else None, user_tags=_tags(user_tags))
+    return card, progress
+
+
+def progress_params(p: CardProgress, last_review: str | None) -> tuple[Any, ...]:
+    """:data:`PROGRESS_UPDATE`'s parameters for ``p`` and the ``last_review`` ISO instant (no user tags
+    are written ``"[]"`` without encoding)."""
+    return (p.repetitions, p.easiness, p.interval, _iso(p.due), p.lapses, p.reviews, int(p.suspended),
+            _iso(p.buried_until), json.dumps(list(p.user_tags)) if p.user_tags else "[]", last_review, p.card_id)
+
+
+def log_params(entry: ReviewLogEntry, reviewed_at: str) -> tuple[Any, ...]:
+    """:data:`LOG_INSERT`'s parameters for ``entry``, whose ``reviewed_at`` is given as its ISO text."""
+    return (entry.card_id, reviewed_at, entry.quality, str(entry.kind), entry.repetitions_before,
+            entry.repetitions_after, entry.interval_before, entry.interval_after, entry.easiness_before,
+            entry.easiness_after, _iso(entry.due_before), _iso(entry.due_after), entry.answer_ms,
+            _iso(entry.due_sm2))
