@@ -12,6 +12,7 @@ day before it. After the interview day the plan is inactive and SM-2's own dates
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
@@ -40,7 +41,6 @@ from mlprep.core.planner import (
     due_under_plan,
     lapse_reserve,
     measure_pace,
-    new_card_order,
     new_quota,
     place_due,
     review_capacity,
@@ -49,10 +49,11 @@ from mlprep.core.planner import (
 from mlprep.core.sm2 import Sm2State
 from mlprep.core.study_settings import ALL_DECKS, LimitKind
 from mlprep.core.taxonomy import AREAS_BY_SLUG
+from mlprep.services.plan_store import PLAN_KEY
 from mlprep.storage.collection_db import CollectionDb
 from mlprep.storage.plan_queries import PlannedCard
+from mlprep.storage.rank_queries import DeckPlace, NewDeck, RankQueries
 
-PLAN_KEY = "plan"
 PACE_WINDOW = timedelta(days=30)  # failure shares and drills are measured over the last 30 days
 
 __all__ = ["DuePlacer", "PlanError", "PlanReport", "Planner", "plan_from_json", "plan_to_json"]
@@ -75,9 +76,35 @@ def plan_from_json(data: Mapping[str, Any]) -> PlanSettings:
 
 
 def _curriculum_key(card: PlannedCard) -> tuple[int, tuple[int, ...], str, int]:
-    area = AREAS_BY_SLUG.get(card.area)
-    leaf = tuple(int(p) for p in card.leaf.split(".") if p.isdigit())
-    return (area.number if area else 99, leaf, card.deck_title.lower(), card.position)
+    return (*_deck_key(card.area, card.leaf, card.deck_title), card.position)
+
+
+def _deck_key(area_slug: str, leaf_id: str, title: str) -> tuple[int, tuple[int, ...], str]:
+    """A deck's place in curriculum order: its area's number (unknown areas last), its leaf's numbers, its title."""
+    area = AREAS_BY_SLUG.get(area_slug)
+    leaf = tuple(int(p) for p in leaf_id.split(".") if p.isdigit())
+    return (area.number if area else 99, leaf, title.lower())
+
+
+def _deck_places(decks: list[NewDeck], plan: PlanSettings | None) -> tuple[dict[DeckId, DeckPlace], int]:
+    """Where each deck's new cards go in :func:`mlprep.core.planner.new_card_order` under ``plan`` (none:
+    every weight normal), and the least common multiple of the kept areas' factors: decks in curriculum
+    order (equal keys share a place), areas in the order their first new card appears in it."""
+    keys = {deck.deck_id: _deck_key(deck.area, deck.leaf, deck.title) for deck in decks}
+    curriculum = {key: i for i, key in enumerate(sorted(set(keys.values())))}
+    first: dict[str, tuple[tuple[int, tuple[int, ...], str], int, int]] = {}
+    for deck in decks:
+        seen = (keys[deck.deck_id], deck.first_position, deck.first_row)
+        first[deck.area] = min(first.get(deck.area, seen), seen)
+    areas = {area: i for i, area in enumerate(sorted(first, key=first.__getitem__))}
+    area_weight = plan.area_weight if plan else (lambda _area: Weight.NORMAL)
+    deck_weight = plan.deck_weight if plan else (lambda _deck: Weight.NORMAL)
+    places = {deck.deck_id: DeckPlace(curriculum=curriculum[keys[deck.deck_id]], area=areas[deck.area],
+                                      focus=deck_weight(deck.deck_id) is Weight.FOCUS,
+                                      area_factor=area_weight(deck.area).factor,
+                                      skipped=deck_weight(deck.deck_id) is Weight.SKIP)
+              for deck in decks}
+    return places, math.lcm(*{area_weight(area).factor for area in areas if area_weight(area).factor})
 
 
 @dataclass(frozen=True)
@@ -148,6 +175,8 @@ class Planner:
     def __init__(self, storage: CollectionDb, model: MemoryModel | None = None) -> None:
         self._storage = storage
         self.model = model or FsrsModel()
+        self.ranking_generation = 0
+        """Counts the rankings stored by :meth:`rank_new_cards`: a ranking computed before one of them is stale."""
 
     # -- the stored plan --------------------------------------------------------------------------
 
@@ -194,14 +223,32 @@ class Planner:
     def rank_new_cards(self, today: date) -> int:
         """Store the introduction order of every new card: the active plan's weighted order (its
         skipped areas and decks unranked: never introduced), else curriculum order interleaved across
-        areas. Returns how many ranks changed."""
-        plan = self.active(today)
-        cards = sorted(self._storage.plans.cards(), key=_curriculum_key)
-        new = [_plan_card(c, None) for c in cards if c.due is None]
-        order = new_card_order(new, plan.area_weights if plan else {}, plan.deck_weights if plan else {})
-        ranks: dict[CardId, int | None] = {card.id: None for card in new}
-        ranks.update({card.id: rank for rank, card in enumerate(order)})
-        return self._storage.cards.set_new_ranks(ranks)
+        areas (:func:`mlprep.core.planner.new_card_order` over the new cards in curriculum order). Returns
+        how many ranks changed. A ranking computed elsewhere (:meth:`rank_changes`) and not yet stored
+        is stale after this: :meth:`store_ranks` then refuses it."""
+        self.ranking_generation += 1
+        return RankQueries(self._storage.db).write_ranks(self.rank_changes(today))
+
+    def rank_changes(self, today: date) -> list[tuple[CardId, int | None]]:
+        """The new cards whose stored rank differs from the order :meth:`rank_new_cards` stores, as
+        ``(card, rank)`` (``None``: never introduced); only reads, so it can run on a second, read-only
+        connection (:meth:`mlprep.storage.collection_db.CollectionDb.reader`) on another thread. The
+        cards are ranked inside SQLite (:mod:`mlprep.storage.rank_queries`): no object per card."""
+        queries = RankQueries(self._storage.db)
+        places, lcm = _deck_places(queries.new_decks(), self.active(today))
+        return queries.rank_changes(places, lcm)
+
+    def many_new_cards(self, count: int) -> bool:
+        """Whether at least ``count`` new cards wait for their introduction (a big ranking)."""
+        return RankQueries(self._storage.db).new_cards_reach(count)
+
+    def store_ranks(self, changes: list[tuple[CardId, int | None]], generation: int) -> bool:
+        """Store ``changes`` from :meth:`rank_changes` (run on another connection) if nothing ranked the
+        cards since :attr:`ranking_generation` was ``generation``; return whether they were stored."""
+        if generation != self.ranking_generation:
+            return False
+        RankQueries(self._storage.db).write_ranks(changes)
+        return True
 
     def new_card_limit(self, today: date, since: datetime) -> int | None:
         """The active plan's new-card limit for study day ``today`` (which began at ``since``), or

@@ -1,0 +1,139 @@
+"""Study now while the new cards' order is computed on a worker (issue 16): a due card shows at once, the
+new cards then come in the order the worker computed (not the stale stored one); with nothing due the
+window says it is preparing the new cards and shows the first one when the order is ready.
+
+The worker's ranking is held back by a test double (an event the test sets), so "not finished yet" is a
+state, not a timing."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from mlprep.core.clock import FixedClock
+from mlprep.core.study_settings import NewOrder, StudySettings
+from mlprep.services.collection import open_collection
+from mlprep.services.planning import Planner
+from mlprep.ui.main_window import MainWindow
+from mlprep.ui.new_order_wait import PREPARING
+from tests.helpers import storage_of
+from tests.ui.windows import answer_good
+
+FRESH_ORDER = ["ma-1", "ml-1", "sq-1", "ma-2", "ml-2", "sq-2", "ma-3", "sq-3", "ma-4"]
+"""Curriculum order interleaved across areas: math (1), mlops (8), sql (9)."""
+
+
+def deck(name: str, area: str, n: int) -> str:
+    cards = "".join(f"\n## {name}-{i}\nsource: s\n\nQ: {name} question {i}?\n\nA: {name} answer {i}.\n"
+                    for i in range(1, n + 1))
+    return f"---\ntitle: {name.upper()}\narea: {area}\n---\n{cards}"
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Planner.rank_changes on the worker thread waits for this event (set at the end in any case)."""
+    event = threading.Event()
+    real = Planner.rank_changes
+
+    def slow(self: Planner, today: object) -> object:
+        if threading.current_thread() is not threading.main_thread():
+            assert event.wait(20)
+        return real(self, today)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Planner, "rank_changes", slow)
+    monkeypatch.setattr("mlprep.services.new_order.BACKGROUND_FROM", 1)  # these collections are small
+    yield event
+    event.set()
+
+
+def reopened_window(qtbot: QtBot, tmp_path: Path, clock: FixedClock, due: list[str],
+                    new_order: NewOrder = NewOrder.MIXED) -> MainWindow:
+    """A window over a collection opened a second time (nothing changed: its ranking is left for Study
+    now), whose stored new-card ranks are stale (reversed) and whose cards ``due`` are due today."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    for name, area, n in (("ma", "math", 4), ("sq", "sql", 3), ("ml", "mlops", 2)):
+        (decks / f"{name}.md").write_text(deck(name, area, n), encoding="utf-8")
+    first = open_collection(tmp_path / "data", clock, [decks])
+    first.save_settings(StudySettings(new_per_day=50, new_order=new_order))
+    db = storage_of(first).db
+    db.execute("UPDATE cards SET new_rank = 100 - new_rank")  # stale: what an earlier order left
+    for card in due:
+        db.execute("UPDATE cards SET due = ?, repetitions = 1, interval = 1 WHERE id = ?",
+                   [first.today().isoformat(), card])
+    first.close()
+    window = MainWindow(open_collection(tmp_path / "data", clock, [decks]))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def shown(window: MainWindow) -> str:
+    card = window.review.card
+    assert card is not None
+    return card.id
+
+
+@pytest.mark.parametrize("new_order", [NewOrder.MIXED, NewOrder.BEFORE])
+def test_a_due_card_shows_before_the_order_is_ready_and_new_cards_follow_in_the_new_order(
+        qtbot: QtBot, tmp_path: Path, clock: FixedClock, gate: threading.Event, new_order: NewOrder) -> None:
+    """Even with new cards set to come before reviews: while their order is not known they wait."""
+    window = reopened_window(qtbot, tmp_path, clock, due=["sq-3"], new_order=new_order)
+    window.deck_list.study_button.click()
+
+    assert window.stack.currentWidget() is window.review
+    assert shown(window) == "sq-3"  # the due card needs no order
+    order = window.review.session.queue.new_order  # type: ignore[union-attr]
+    assert order is not None and not order.ready()
+
+    gate.set()
+    qtbot.waitUntil(lambda: order.settled)  # read on the worker, stored in idle time, with no answer given
+    seen = []
+    for _ in range(9):
+        seen.append(shown(window))
+        answer_good(qtbot, window, 1)
+    assert seen == ["sq-3", *(c for c in FRESH_ORDER if c != "sq-3")]
+
+
+def test_with_only_new_cards_the_window_says_it_prepares_them_then_shows_the_first(
+        qtbot: QtBot, tmp_path: Path, clock: FixedClock, gate: threading.Event) -> None:
+    window = reopened_window(qtbot, tmp_path, clock, due=[])
+    window.deck_list.study_button.click()
+
+    assert window.stack.currentWidget() is window.deck_list
+    assert window.statusBar().currentMessage() == PREPARING
+
+    gate.set()
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.review)
+    assert shown(window) == FRESH_ORDER[0]
+    assert window.statusBar().currentMessage() == ""
+
+
+def test_a_small_collection_ranks_first_and_shows_its_first_new_card_at_once(qtbot: QtBot, tmp_path: Path,
+                                                                           clock: FixedClock) -> None:
+    """Under BACKGROUND_FROM new cards the order is computed before the session starts (tens of ms)."""
+    window = reopened_window(qtbot, tmp_path, clock, due=[])
+    window.deck_list.study_button.click()
+
+    assert window.stack.currentWidget() is window.review
+    assert window.review.session.queue.new_order is None  # type: ignore[union-attr]
+    assert shown(window) == FRESH_ORDER[0]
+
+
+def test_closing_the_window_while_new_cards_are_prepared_starts_nothing(
+        qtbot: QtBot, tmp_path: Path, clock: FixedClock, gate: threading.Event) -> None:
+    window = reopened_window(qtbot, tmp_path, clock, due=[])
+    window.deck_list.study_button.click()
+    assert window.statusBar().currentMessage() == PREPARING
+    release = threading.Timer(0.05, gate.set)  # close() waits for the worker, which waits for the gate
+    release.start()
+    window.close()
+    release.join()
+
+    assert window.collection.closed
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() != PREPARING)  # the relay came back
+    assert window.stack.currentWidget() is window.deck_list
