@@ -4,6 +4,7 @@ widget the review screen uses, and an offscreen renderer to PNG (``mlprep render
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
@@ -30,6 +31,10 @@ MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_IMAGE_SIDE = 4096  # pixels; bigger deck images are refused before they are decoded
 MAX_IMAGE_WIDTH = 900  # device-independent pixels; wider deck images are scaled down
 READING_SCHEME = "mlprep-reading"
+DECK_IMAGE_CACHE = 24
+"""Decoded deck images kept, most recently used (the shipped ones are 720 px wide, ~1 MB each decoded)."""
+_DECK_IMAGE_SRC = re.compile(r'src="' + re.escape(DECK_IMAGE_SCHEME) + r':([^"]*)"')
+_deck_images: OrderedDict[tuple[str, int, int], QImage | None] = OrderedDict()
 _SVG_REFERENCE = re.compile(rb"""(?:href\s*=\s*["']\s*([^"']*)|url\(\s*['"]?\s*([^)'"]*))""", re.IGNORECASE)
 
 
@@ -79,26 +84,55 @@ class CardDocument(QTextDocument):
         return None
 
     def _deck_image(self, relative: str) -> QImage | None:
-        if self.deck_dir is None or deck_relative_path(relative) is None:
-            return None
-        root = self.deck_dir.resolve()
-        path = (root / relative).resolve()
-        if not path.is_relative_to(root) or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
-            return None
-        data = path.read_bytes()
-        buffer = QBuffer()
-        buffer.setData(QByteArray(data))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        reader = QImageReader(buffer)
-        if reader.format().data() in (b"svg", b"svgz") and not svg_is_self_contained(data):
-            return None
-        size = reader.size()
-        if not size.isValid() or size.width() > MAX_IMAGE_SIDE or size.height() > MAX_IMAGE_SIDE:
-            return None
-        if size.width() > MAX_IMAGE_WIDTH:
-            reader.setScaledSize(QSize(MAX_IMAGE_WIDTH, round(size.height() * MAX_IMAGE_WIDTH / size.width())))
-        image = reader.read()
-        return None if image.isNull() else image
+        return deck_image(self.deck_dir, relative)
+
+
+def deck_images(rendered: RenderedCard) -> list[str]:
+    """The deck-relative paths of the deck images ``rendered`` shows (``deckimg:`` sources), each once."""
+    return list(dict.fromkeys(unquote(m.group(1)) for m in _DECK_IMAGE_SRC.finditer(rendered.html)))
+
+
+def deck_image(deck_dir: Path | None, relative: str) -> QImage | None:
+    """The image file ``relative`` inside ``deck_dir``, decoded, or ``None`` when it is outside the folder,
+    missing, over :data:`MAX_IMAGE_BYTES` or :data:`MAX_IMAGE_SIDE`, an SVG that refers outside itself, or
+    not an image. Scaled to :data:`MAX_IMAGE_WIDTH` at most. The last :data:`DECK_IMAGE_CACHE` results are
+    kept by path, size and modification time: a card's images are decoded once, not at every layout and
+    paint (Qt asks a document for a resource once per use, and an overridden ``loadResource`` is not
+    cached by Qt), and the review screen can decode the next side's images in idle time."""
+    if deck_dir is None or deck_relative_path(relative) is None:
+        return None
+    root = deck_dir.resolve()
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key in _deck_images:
+        _deck_images.move_to_end(key)
+        return _deck_images[key]
+    image = None if stat.st_size > MAX_IMAGE_BYTES else _decode(path)
+    _deck_images[key] = image
+    if len(_deck_images) > DECK_IMAGE_CACHE:
+        _deck_images.popitem(last=False)
+    return image
+
+
+def _decode(path: Path) -> QImage | None:
+    """``path`` decoded (the checks of :func:`deck_image`), or ``None``."""
+    data = path.read_bytes()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    if reader.format().data() in (b"svg", b"svgz") and not svg_is_self_contained(data):
+        return None
+    size = reader.size()
+    if not size.isValid() or size.width() > MAX_IMAGE_SIDE or size.height() > MAX_IMAGE_SIDE:
+        return None
+    if size.width() > MAX_IMAGE_WIDTH:
+        reader.setScaledSize(QSize(MAX_IMAGE_WIDTH, round(size.height() * MAX_IMAGE_WIDTH / size.width())))
+    image = reader.read()
+    return None if image.isNull() else image
 
 
 def open_if_web(url: QUrl) -> bool:

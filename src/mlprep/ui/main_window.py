@@ -62,6 +62,12 @@ class MainWindow(QMainWindow):
         geometry = self._window_state.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        self.display = collection.display
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        # The theme first: a style sheet set on the app re-polishes every widget that exists (~8 ms CPU more
+        # before the first paint when the views came first, issue 16).
+        self.theme: Theme = apply_theme(app, self.display.theme)
         self.deck_list = DeckListView()
         self.review = ReviewView(deck_dir_for=collection.deck_folder, links_for=self._learn_more)
         self.reading: ReadingView | None = None  # built on first use: nothing extra before first paint
@@ -81,8 +87,7 @@ class MainWindow(QMainWindow):
         self.tag_picker: TagPickerDialog | None = None
         self.card_editor: CardEditorDialog | None = None
         self.browse_window: BrowseWindow | None = None  # built on first use (Tools ▸ Browse)
-        self.display = collection.display
-        self.theme: Theme = self._apply_display()
+        self.review.set_display(self.theme, self.display.scale)
         self._build_menus()
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._apply_display())
         self.review.zoom_requested.connect(self.zoom)
@@ -121,11 +126,16 @@ class MainWindow(QMainWindow):
         return super().eventFilter(watched, event)
 
     def _warm_first_card(self) -> None:
-        """After the first paint: draw :data:`WARM_CARD` offscreen once (~50 ms, on the GUI thread), so the
-        first card's drawing finds Markdown and the code formatter loaded; nothing when the deck list has already
-        been left (Study now clicked within that turn: the card drawn then has loaded them)."""
-        if self.stack.currentWidget() is self.deck_list:
-            self.review.browser.renderer.render(WARM_CARD, None, self.theme, self.review.text_px)
+        """After the first paint, one step per event-loop turn (:mod:`mlprep.ui.study_warmup`): Markdown's modules,
+        :data:`WARM_CARD` drawn offscreen (the card parser and the code formatter), the study session's and the
+        planner's modules, the reading list, so that Study now finds them loaded; the steps stop once the deck list
+        is left (Study now clicked: the card drawn then loads what it needs)."""
+        from mlprep.ui.study_warmup import StepRunner, study_path_steps  # one step per turn (issue 16)
+
+        self._study_warmup = StepRunner(study_path_steps(
+            lambda: self.review.browser.renderer.render(WARM_CARD, None, self.theme, self.review.text_px),
+            self.collection.reading),
+            lambda: self.stack.currentWidget() is self.deck_list, self)
 
     @property
     def settings(self) -> StudySettings:
@@ -289,8 +299,11 @@ class MainWindow(QMainWindow):
                      for item in self.collection.reading().items_for_source(card.source))
 
     def study(self, scope: StudyScope = ALL_DECKS) -> None:
-        """Start today's reviews in ``scope``."""
-        self._start(self.collection.study(scope))
+        """Start today's reviews in ``scope`` (at once unless its first card waits for the new cards' order)."""
+        from mlprep.ui.new_order_wait import is_current, start_when_ordered
+
+        start_when_ordered(self, self.collection.study(scope, order_in_background=True), self._start,
+                           is_current(self, self.deck_list))
 
     def cram(self, scope: StudyScope, ahead_days: int | None = None) -> None:
         """Cram ``scope`` (or review the cards due within ``ahead_days``) without changing the schedule."""
@@ -445,7 +458,8 @@ class MainWindow(QMainWindow):
         if self.math_warmer is not None:
             self.math_warmer.stop()
         self.math_warmer = MathWarmer(default_typesetter(), self.collection.study_texts(),
-                                      self.review.text_px * MATH_SCALE, self, code_style=self.theme.code_style)
+                                      self.review.text_px * MATH_SCALE, self, code_style=self.theme.code_style,
+                                      hold=self.review.holds_idle_time)
         self.math_warmer.start()
 
     def import_file(self) -> None:
@@ -510,6 +524,7 @@ class MainWindow(QMainWindow):
             self.reading.save_notes()
         if self.math_warmer is not None:
             self.math_warmer.stop()
+        self.review.stop_idle()
         self._close_browse()
         if not self.collection.closed and not self.collection.read_only:
             self.collection.backup()  # Anki's habit: a backup each time the app closes

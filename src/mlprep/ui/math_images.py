@@ -114,6 +114,7 @@ class MathImage:
 _import_lock = threading.Lock()
 _loaded: Any = None
 _preloader: threading.Thread | None = None
+_warmed = False  # the preload thread has finished (_preload)
 
 
 def _ziamath() -> Any:
@@ -133,18 +134,35 @@ def _ziamath() -> Any:
     return _loaded
 
 
+def _preload() -> None:
+    """The worker thread's work: import ziamath, then the LaTeX checker (latex2mathml, ~50 ms) and typeset
+    one formula (ziamath reads its font's tables on first use), all of which the first formula typeset
+    on the UI thread would otherwise pay."""
+    global _warmed
+    try:
+        ziamath = _ziamath()
+        from mlprep.core.latex_check import latex_problem
+
+        latex_problem("x^2")
+        ziamath.Latex("x^2+\\frac{a}{b}", size=16, color="#000000", inline=True).svg()
+    finally:
+        _warmed = True
+
+
 def preload() -> None:
     """Start importing ziamath on a worker thread (once), so that the first formula typeset on the UI
-    thread does not stop the event loop for the import (~0.17 s on these machines: issue 13, item 3)."""
+    thread does not stop the event loop for the import (~0.17 s on these machines: issue 13, item 3), nor
+    for the first formula's extra work (:func:`_preload`)."""
     global _preloader
     if _preloader is None and _loaded is None:
-        _preloader = threading.Thread(target=_ziamath, name="mlprep-ziamath-import", daemon=True)
+        _preloader = threading.Thread(target=_preload, name="mlprep-ziamath-import", daemon=True)
         _preloader.start()
 
 
 def typesetter_ready() -> bool:
-    """True when ziamath is imported, so typesetting costs only the formula itself."""
-    return _loaded is not None
+    """True when ziamath is imported (and, after :func:`preload`, warmed), so typesetting costs only the formula
+    itself."""
+    return _loaded is not None and (_preloader is None or _warmed)
 
 
 class MathTypesetter:
@@ -179,6 +197,15 @@ class MathTypesetter:
         result = MathImage(image, image.width() / DEVICE_PIXEL_RATIO, image.height() / DEVICE_PIXEL_RATIO)
         _remember(self._tinted, key, result, self._memory_items)
         return result
+
+    def has(self, tex: str, *, display: bool, px: float) -> bool:
+        """Whether ``tex`` at ``px`` is typeset already: in memory, or (with a cache folder) on disk. Costs a
+        dictionary look-up, or a file's ``stat``."""
+        px = round(px, 1)
+        if (tex, display, px) in self._masks:
+            return True
+        file = self._file(tex, display, px)
+        return file is not None and file.is_file()
 
     def warm(self, tex: str, *, display: bool, px: float) -> None:
         """Make sure ``tex`` at ``px`` is in the disk cache (or, without one, in memory);

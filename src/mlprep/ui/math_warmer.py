@@ -8,6 +8,10 @@ per event-loop turn, so the window stays responsive; formulas already on disk ar
 It also loads, first and one per turn, the Pygments lexer of every code-block language those cards use
 (a lexer's first use costs ~60-130 ms: importing its module and compiling its rules; then ~0.5 ms), and
 the code style's formatter, so that the first code block of a language never delays an answer.
+
+While its ``hold()`` is true (the window passes "the review screen is shown") it does nothing: one of its steps
+(a formula typeset: 6 ms for most, 50 ms and more for the big ones on a loaded machine) running when a key comes
+would delay that key, and the review screen renders what its next keys show in its own idle steps (issue 16).
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ from mlprep.ui.math_images import MathError, MathTypesetter, preload, typesetter
 
 IMPORT_POLL_MS = 20
 """How often (ms) the warmer looks whether the typesetter's import has finished."""
+
+TEXT_CHUNK = 20
+"""Texts read for formulas per step (20: 2-5 ms at a load of 6 here)."""
 
 _FENCE_LANGUAGE_RE = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})[ \t]*\{?\.?([A-Za-z0-9_+#.-]+)", re.M)
 
@@ -53,18 +60,27 @@ def warm_code_style(style: str) -> None:
 
 
 class MathWarmer(QObject):
-    """Typesets ``texts``' formulas at ``px`` into ``typesetter``'s disk cache, in idle time."""
+    """Typesets ``texts``' formulas at ``px`` into ``typesetter``'s disk cache, in idle time, one formula
+    (or one lexer) per event-loop turn; while ``hold()`` is true it does nothing and looks again every
+    :data:`IMPORT_POLL_MS`."""
 
     def __init__(self, typesetter: MathTypesetter, texts: Iterable[str], px: float,
-                 parent: QObject | None = None, *, code_style: str = "") -> None:
+                 parent: QObject | None = None, *, code_style: str = "",
+                 hold: Callable[[], bool] = lambda: False) -> None:
         super().__init__(parent)
         self._typesetter = typesetter
+        self._hold = hold  # while true the warmer waits (the review screen is shown: its own idle work goes first)
         self._px = px
         texts = list(texts)
-        self._jobs = list(dict.fromkeys((span.tex, span.display) for text in texts for span in find_math(text)))
+        # Finding the formulas of 3,000 texts takes 0.1-0.3 s: done in steps of TEXT_CHUNK texts (_read_texts),
+        # and only in the texts with a dollar; fences are rare, so their languages are found now.
+        self._unread = [text for text in texts if "$" in text]
+        self._seen: set[tuple[str, bool]] = set()
+        self._jobs: list[tuple[str, bool]] = []
         self._code_jobs: list[Callable[[], None]] = [
             *([lambda: warm_code_style(code_style)] if code_style else []),
-            *(lambda language=language: warm_lexer(language) for language in code_languages(texts))]
+            *(lambda language=language: warm_lexer(language)
+              for language in code_languages(text for text in texts if "```" in text or "~~~" in text))]
         self.done = 0
         self._timer = QTimer(self)
         self._timer.setInterval(0)
@@ -72,15 +88,15 @@ class MathWarmer(QObject):
 
     @property
     def pending(self) -> int:
-        """Formulas (and code lexers) not yet visited."""
-        return len(self._jobs) - self.done + len(self._code_jobs)
+        """Formulas (and code lexers) not yet visited, and texts with a dollar not yet read for formulas."""
+        return len(self._jobs) - self.done + len(self._code_jobs) + len(self._unread)
 
     def start(self) -> None:
-        """Begin (or resume) typesetting in idle time; the typesetter is imported on a worker thread first
-        (:func:`~mlprep.ui.math_images.preload`), polled every :data:`IMPORT_POLL_MS`."""
+        """Begin (or resume) in idle time: the texts are read for formulas :data:`TEXT_CHUNK` per step, the
+        lexers loaded, then the formulas typeset; the typesetter is imported on a worker thread first
+        (:func:`~mlprep.ui.math_images.preload`, when the first formula is due), polled every
+        :data:`IMPORT_POLL_MS`."""
         if self.pending:
-            if self.done < len(self._jobs):  # formulas to typeset: import the typesetter meanwhile
-                preload()
             self._timer.start()
 
     def stop(self) -> None:
@@ -91,10 +107,18 @@ class MathWarmer(QObject):
         if not self.pending:
             self._timer.stop()
             return
-        if self._code_jobs:  # lexers first: few, and each first use is a long stall
+        if self._hold():  # e.g. the review screen is shown: a step now could delay a key
+            self._timer.setInterval(IMPORT_POLL_MS)
+            return
+        self._timer.setInterval(0)
+        if self._unread:
+            self._read_texts()
+            return
+        if self._code_jobs:  # lexers before formulas: few, and each first use is a long stall
             self._code_jobs.pop(0)()
             return
         if not typesetter_ready():
+            preload()
             self._timer.setInterval(IMPORT_POLL_MS)  # the import is still running: do not spin
             return
         self._timer.setInterval(0)
@@ -103,3 +127,13 @@ class MathWarmer(QObject):
         # A bad formula is shown as marked code when its card comes up; `mlprep check` reports it.
         with contextlib.suppress(MathError):
             self._typesetter.warm(tex, display=display, px=self._px)
+
+    def _read_texts(self) -> None:
+        """Find the formulas of the next :data:`TEXT_CHUNK` unread texts (each formula once, in order)."""
+        chunk, self._unread = self._unread[:TEXT_CHUNK], self._unread[TEXT_CHUNK:]
+        for text in chunk:
+            for span in find_math(text):
+                job = (span.tex, span.display)
+                if job not in self._seen:
+                    self._seen.add(job)
+                    self._jobs.append(job)

@@ -8,7 +8,9 @@ screen (``edit_requested``; not in that table yet).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
+from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -24,10 +26,12 @@ from PySide6.QtWidgets import (
 )
 
 from mlprep.core.grades import Grade
+from mlprep.core.math_text import find_math
 from mlprep.core.models import Button, Card, ReviewKind
 from mlprep.services.session import AnswerNotSaved, Preview, ReviewSession, SessionMode, grade_range
-from mlprep.ui.card_render import LearnMoreLink
-from mlprep.ui.card_view import BASE_TEXT_PX, CardBrowser
+from mlprep.ui.card_render import MATH_SCALE, LearnMoreLink, RenderedCard
+from mlprep.ui.card_view import BASE_TEXT_PX, CardBrowser, deck_image, deck_images
+from mlprep.ui.math_images import MathError, preload, typesetter_ready
 from mlprep.ui.shortcuts import ReviewAction, grade_for, review_action
 from mlprep.ui.theme import LIGHT, Theme, grade_colours
 
@@ -40,11 +44,25 @@ MODE_BANNERS = {
 """The banner over a session that only logs answers (cram, review ahead)."""
 
 MODE_COUNTS = {SessionMode.CRAM: "in this cram", SessionMode.AHEAD: "to review ahead"}
+"""How the counts name the cards left in such a session: they are not "due"."""
 
 IDLE_FALLBACK_MS = 250
 """If the card shown is not painted within this many ms (a hidden or minimised window), the idle work
-(pre-rendering the answer side, the session's upkeep) runs anyway."""
-"""How the counts name the cards left in such a session: they are not "due"."""
+(pre-rendering the answer side and the next front, the session's upkeep) runs anyway."""
+
+IMPORT_POLL_MS = 20
+"""While ziamath is being imported on its worker thread, the idle steps look this often (ms) whether it is done."""
+
+
+class IdleStep(Enum):
+    """What one idle step of the review screen did (:meth:`ReviewView._idle_plan`)."""
+
+    WAIT = "wait"  # ziamath still importing on its thread: nothing done, look again in IMPORT_POLL_MS
+    FORMULA = "formula"  # one formula typeset (into memory and the disk cache)
+    BACK = "back"  # the card's answer side rendered ahead
+    FRONT = "front"  # the front of a card likely next rendered ahead
+    IMAGE = "image"  # one deck image of a side rendered ahead decoded
+    UPKEEP = "upkeep"  # the session's upkeep (a checkpoint now and then)
 
 
 def format_interval(days: int) -> str:
@@ -146,7 +164,7 @@ class ReviewView(QWidget):
         # Idle work (issue 16): started by the card's paint event, one step per event-loop turn; the
         # fallback runs it when no paint comes (a hidden window).
         self._idle_pending = False
-        self._idle_steps: list[Callable[[], object]] = []
+        self._idle_work: Iterator[IdleStep] | None = None  # the steps left (_idle_plan)
         self._idle_timer = QTimer(self)
         self._idle_timer.setSingleShot(True)
         self._idle_timer.setInterval(0)
@@ -263,9 +281,9 @@ class ReviewView(QWidget):
             self.finished.emit()
             return
         self.revealed = False
+        self._idle_timer.stop()  # no step of the card before may delay this one's paint
         self._render()
-        self._idle_pending = True  # the idle work starts once this card is painted (eventFilter)
-        self._idle_fallback.start()
+        self._pause_idle(restart=True)  # the idle work starts once this card is painted (eventFilter)
         self.bottom.setCurrentIndex(0)
         self._show_counts()
         self.setFocus()
@@ -297,7 +315,9 @@ class ReviewView(QWidget):
             return
         self.revealed = True
         self.notice.clear()  # a notice is about the card before this one: gone once this one is answered
+        self._idle_timer.stop()
         self._render()
+        self._pause_idle(restart=False)  # the rest of the idle work goes on after the answer's paint
         kind = self._session.current_kind
         for preview in self._session.previews():
             grade = self._grades[preview.quality]
@@ -370,34 +390,120 @@ class ReviewView(QWidget):
         self.browser.show_card(card.front, back, self._theme, self._px, self._deck_dir_for(card), links,
                                card.source)
 
-    def _idle(self) -> None:
-        """While the user thinks: render the answer side, so revealing it costs a cache hit,
-        and let the session do its upkeep (a database checkpoint now and then). The review screen runs
-        these steps after the card's paint, one per event-loop turn (:meth:`_start_idle`)."""
-        self._prerender_back()
+    def _idle_plan(self) -> Iterator[IdleStep]:
+        """The idle work after a card's paint (issue 16), one step per ``next()``, in this order: the
+        formulas of the answer side, one per step, then the answer side itself (so revealing it costs a
+        cache hit), then its deck images, one per step; then for each card likely to come next
+        (:meth:`_likely_next`) the formulas of its front, one per step, then that front and its images (so
+        the next card's key costs a cache hit); last the session's upkeep (a database checkpoint now and
+        then). Each step is small: one formula, one image, one rendering of formulas already typeset, or
+        the look-up of the cards likely next; the review screen runs them one per event-loop turn
+        (:meth:`_start_idle`), so a key press waits for one step at most. A key that comes before the next
+        front is ready renders that front on demand, the answer side later, as before."""
+        card = self._card
+        if card is not None and not self.revealed:
+            yield from self._typeset_steps(card.back)
+            back = self._prerender_back()
+            yield IdleStep.BACK
+            if back is not None:
+                yield from self._image_steps(back, card)
+        for upcoming in self._likely_next():
+            yield from self._typeset_steps(upcoming.front)
+            front = self.browser.renderer.render(upcoming.front, None, self._theme, self._px, (), upcoming.source)
+            yield IdleStep.FRONT
+            yield from self._image_steps(front, upcoming)
         self._upkeep()
+        yield IdleStep.UPKEEP
+
+    def _image_steps(self, rendered: RenderedCard, card: Card) -> Iterator[IdleStep]:
+        """Decode the deck images ``rendered`` shows, one per step (:func:`~mlprep.ui.card_view.deck_image`
+        keeps them), so that showing it decodes none."""
+        deck_dir = self._deck_dir_for(card)
+        for relative in deck_images(rendered):
+            deck_image(deck_dir, relative)
+            yield IdleStep.IMAGE
+
+    def _typeset_steps(self, text: str) -> Iterator[IdleStep]:
+        """Typeset ``text``'s formulas at the card's size, one per step, into the renderer's typesetter
+        (memory, and its disk cache); a formula already typeset costs no step. While ziamath is still
+        being imported on its worker thread (:func:`~mlprep.ui.math_images.preload`) the steps wait
+        (:attr:`IdleStep.WAIT`) instead of importing it on this thread."""
+        typesetter = self.browser.renderer.typesetter
+        px = self._px * MATH_SCALE
+        for span in find_math(text):
+            if typesetter.has(span.tex, display=span.display, px=px):
+                continue
+            while not typesetter_ready():
+                preload()
+                yield IdleStep.WAIT
+            with contextlib.suppress(MathError):  # a bad formula is shown as marked code with the card
+                typesetter.warm(span.tex, display=span.display, px=px)
+            yield IdleStep.FORMULA
+
+    def _likely_next(self) -> list[Card]:
+        """The cards the session says may come after this one (none for a session that cannot tell)."""
+        lookahead = getattr(self._session, "likely_next", None)
+        return list(lookahead()) if callable(lookahead) else []
 
     def _start_idle(self) -> None:
-        """The card is on screen (its paint event was handled, or the fallback fired): queue the idle
-        steps, each in its own event-loop turn, so a key press or a paint can come between them."""
+        """The card is on screen (its paint event was handled, or the fallback fired): run the idle steps
+        (:meth:`_idle_plan`), each in its own event-loop turn, so a key press or a paint can come between
+        them."""
         if not self._idle_pending:
             return
         self._idle_pending = False
         self._idle_fallback.stop()
-        self._idle_steps = [self._prerender_back, self._upkeep]
-        self._idle_timer.start()
-
-    def _idle_step(self) -> None:
-        if self._idle_steps:
-            self._idle_steps.pop(0)()
-        if self._idle_steps:
+        if self._idle_work is not None:
+            self._idle_timer.setInterval(0)
             self._idle_timer.start()
 
-    def _prerender_back(self) -> None:
+    def _pause_idle(self, *, restart: bool) -> None:
+        """Hold the idle steps until the screen's next paint; with ``restart`` (another card is shown)
+        the steps begin again for it."""
+        self._idle_timer.stop()
+        if restart:
+            self._idle_work = self._idle_plan()
+        self._idle_pending = True
+        self._idle_fallback.start()
+
+    def working_ahead(self) -> bool:
+        """Whether the card on screen is not painted yet or the screen's own idle work for it (the answer
+        side, the next card's front, :meth:`_idle_plan`) is not done."""
+        return self._idle_pending or self._idle_work is not None
+
+    def holds_idle_time(self) -> bool:
+        """Whether other idle work (the formula warmer) should wait: while the review screen is on screen, a
+        step of it (a formula can take 50 ms and more) would delay the next key, and the screen's own idle
+        work already renders what the next keys show."""
+        return self.isVisible()
+
+    def stop_idle(self) -> None:
+        """Drop the idle work left (the window is closing: the collection is about to close)."""
+        self._idle_timer.stop()
+        self._idle_fallback.stop()
+        self._idle_work = None
+        self._idle_pending = False
+
+    def _idle_step(self) -> None:
+        if self._idle_work is None:
+            return
+        try:
+            step = next(self._idle_work, None)
+        except BaseException:
+            self._idle_work = None  # a failed step ends this card's idle work (the error still shows)
+            raise
+        if step is None:
+            self._idle_work = None
+            return
+        self._idle_timer.setInterval(IMPORT_POLL_MS if step is IdleStep.WAIT else 0)
+        self._idle_timer.start()
+
+    def _prerender_back(self) -> RenderedCard | None:
         card = self._card
-        if card is not None and not self.revealed:
-            self.browser.renderer.render(card.front, card.back, self._theme, self._px, self._links_for(card),
-                                         card.source)
+        if card is None or self.revealed:
+            return None
+        return self.browser.renderer.render(card.front, card.back, self._theme, self._px, self._links_for(card),
+                                            card.source)
 
     def _upkeep(self) -> None:
         if self._session is not None:
