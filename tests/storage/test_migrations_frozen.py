@@ -31,6 +31,7 @@ LANDED = {
     "m006_card_search": "84b04ef9f6a35ccc8d9db2b22e292c66414a2dced44fb43d60502906b1de71ec",
     "m007_deck_files": "ed8cf10a3b42e7aacf25ddff19f1ed11e3949e0a6b0fea307302d359c50e9de2",
     "m008_due_id_index": "f7b79c3bad6486b5ae7d58ac9e226b67004ba3e337a347f83639020a9b44f2f3",
+    "m009_answer_hours": "3e36f3523f27dcc63e746bc90bef73644ff644c578ad563af84370a7d089006a",
 }
 
 

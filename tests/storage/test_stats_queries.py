@@ -58,17 +58,23 @@ def test_the_log_is_read_through_covering_indexes_without_sorting(db: Database) 
     large.repeat_reviews(windows(TODAY, 30), ALL_DECKS)
     large.deck_rows(TODAY, ALL_DECKS, "2026-02-01T04:00:00+00:00", "2026-03-10T04:00:00+00:00")
     large.card_spread(TODAY, 30, ALL_DECKS, [0, 1, 21])
-    size, counts, active, repeats, decks, reviews, spread = spy.plans
-    assert "COVERING INDEX idx_review_log_time" in size  # the capped count that picks the path
-    assert "COVERING INDEX idx_review_log_class" in counts and "SCAN review_log" not in counts
-    assert "idx_review_log_time" in active
+    hours, totals, active, repeats, decks, reviews, spread = spy.plans  # no capped count with the small path off
+    sizing = PlanSpy(db)
+    StatsQueries(sizing, small_log_rows_per_day=1).answer_counts(  # type: ignore[arg-type]
+        windows(TODAY, 30), ALL_DECKS, TODAY - timedelta(days=29))
+    assert "COVERING INDEX idx_review_log_time" in sizing.plans[0]  # the capped count that picks the path
+    # Per-day counts and active days: one range of the answer_hours summary's key (m009), in key order,
+    # never the log. The period's class x grade totals group the range's rows (at most 6 an hour) by class.
+    summary_range = "SEARCH answer_hours USING PRIMARY KEY (hour>? AND hour<?)"
+    assert hours == active == summary_range
+    assert totals == f"{summary_range}\nUSE TEMP B-TREE FOR GROUP BY"
     assert "idx_review_log_ahead " in repeats and "idx_review_log_ahead_utc" in repeats
     assert "COVERING INDEX idx_cards_stats" in decks and "COVERING INDEX idx_cards_stats" in spread
     # Whole days from the summary, the cut ends of the range from the log's time index.
     assert reviews.count("idx_review_log_time") == 2
     assert any(line.split()[:2] in (["SCAN", "r"], ["SEARCH", "r"]) for line in reviews.splitlines()), reviews
     assert "SCAN review_log" not in reviews and "SCAN l" not in reviews
-    for plan in (counts, active, decks):  # the repeats, reviews and spread are few groups: they may sort
+    for plan in (decks,):  # the repeats, reviews and spread are few groups: they may sort
         assert "TEMP B-TREE" not in plan, plan
 
 
@@ -76,7 +82,8 @@ def test_a_small_log_is_read_row_by_row_without_sorting(db: Database) -> None:
     """While the period holds few answers a day, each day is one seek into the time index and
     its rows are read in index order: no scan of the log, no sort."""
     spy = PlanSpy(db)
-    StatsQueries(spy).answer_counts(windows(TODAY, 30), ALL_DECKS, TODAY - timedelta(days=29))  # type: ignore[arg-type]
+    StatsQueries(spy, small_log_rows_per_day=60).answer_counts(  # type: ignore[arg-type]
+        windows(TODAY, 30), ALL_DECKS, TODAY - timedelta(days=29))
     _size, per_day = spy.plans
     assert "idx_review_log_time (reviewed_at>? AND reviewed_at<?)" in per_day and "SCAN review_log" not in per_day
     assert "TEMP B-TREE" not in per_day, per_day

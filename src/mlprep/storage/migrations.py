@@ -249,3 +249,53 @@ def m008_due_id_index(db: Database) -> None:
     """
     db.execute("CREATE INDEX idx_cards_due_id ON cards(due, id) WHERE due IS NOT NULL")
     db.execute("DROP INDEX idx_cards_due")
+
+
+@migrations()
+def m009_answer_hours(db: Database) -> None:
+    """Per-day answer counts from a summary instead of an index scanned per day (issue 16).
+
+    - ``answer_hours`` (``hour``, ``cls``, ``n0`` .. ``n5``): per UTC hour (``hour``, the first 13
+      characters of ``reviewed_at``, ``YYYY-MM-DDTHH``) and row class 0-5 (``cls``, the classes of
+      ``ROW_CLASS_SQL``; cram, class 6, is left out), the review-log rows answered with quality 0-5
+      (``n<quality>``). A row with a NULL class or a quality outside 0-5 counts nowhere, as in the
+      statistics before. Three triggers on ``review_log`` keep it equal to that aggregate (an answer
+      adds one upsert of a narrow row; undo, a delete or an update subtracts the old row), and a row
+      whose counts all reach 0 is deleted. Statistics read whole hours of a study day from it and only
+      an hour that a study day's bound cuts (a zone not a whole number of hours from UTC) from the log.
+    - ``idx_review_log_class`` (row class, quality, reviewed_at, ...: 36 range counts per day) is
+      dropped: the summary replaces every query that read it.
+    """
+    def cls(row: str) -> str:
+        return (f"(CASE {row}.kind WHEN 'new' THEN 0 WHEN 'drill' THEN 1 WHEN 'review' THEN 2 + "
+                f"({row}.repetitions_before > 0) + 2 * ({row}.interval_before >= 21) ELSE 6 END)")
+
+    def counted(row: str) -> str:
+        return f"{cls(row)} < 6 AND {row}.quality IN (0, 1, 2, 3, 4, 5)"
+
+    names = [f"n{g}" for g in range(6)]
+    columns = ", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in names)
+    db.execute(f"CREATE TABLE answer_hours (hour TEXT NOT NULL, cls INTEGER NOT NULL, {columns}, "
+               "PRIMARY KEY (hour, cls)) WITHOUT ROWID")
+    sums = ", ".join(f"SUM(l.quality = {g})" for g in range(6))
+    db.execute(f"INSERT INTO answer_hours (hour, cls, {', '.join(names)}) "
+               f"SELECT substr(l.reviewed_at, 1, 13), {cls('l')}, {sums} FROM review_log l WHERE {counted('l')} "
+               "GROUP BY 1, 2")
+
+    def add(row: str) -> str:
+        return (f"INSERT INTO answer_hours (hour, cls, {', '.join(names)}) "
+                f"SELECT substr({row}.reviewed_at, 1, 13), {cls(row)}, "
+                f"{', '.join(f'{row}.quality = {g}' for g in range(6))} WHERE {counted(row)} "
+                f"ON CONFLICT (hour, cls) DO UPDATE SET {', '.join(f'{n} = {n} + excluded.{n}' for n in names)};")
+
+    def subtract(row: str) -> str:
+        key = f"hour = substr({row}.reviewed_at, 1, 13) AND cls = {cls(row)}"
+        less = ", ".join(f"{n} = {n} - ({row}.quality = {g})" for g, n in enumerate(names))
+        return (f"UPDATE answer_hours SET {less} WHERE {key} AND {row}.quality IN (0, 1, 2, 3, 4, 5); "
+                f"DELETE FROM answer_hours WHERE {key} AND {' + '.join(names)} = 0;")
+
+    db.execute(f"CREATE TRIGGER answer_hours_log_insert AFTER INSERT ON review_log BEGIN {add('NEW')} END")
+    db.execute(f"CREATE TRIGGER answer_hours_log_delete AFTER DELETE ON review_log BEGIN {subtract('OLD')} END")
+    db.execute("CREATE TRIGGER answer_hours_log_update AFTER UPDATE OF reviewed_at, quality, kind, "
+               f"repetitions_before, interval_before ON review_log BEGIN {subtract('OLD')} {add('NEW')} END")
+    db.execute("DROP INDEX idx_review_log_class")

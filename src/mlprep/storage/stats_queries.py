@@ -10,15 +10,17 @@ The caller computes them from the time zone and rollover hour
 
 How the figures stay fast at 1M review-log rows (see ``docs/benchmarks.md``): SQLite's
 ``GROUP BY`` sorts every input row unless an index gives the order, so the log is never
-grouped by a computed day. For the whole collection, per-day figures are *range counts* of
-the covering index ``idx_review_log_class`` on (row class, quality, reviewed_at): one index
-seek per day, class and grade, then a count of index entries. Those 36 seeks a day are a fixed
-cost (~25 ms over 365 days) that a small log does not need: while the days asked for hold at
-most :data:`SMALL_LOG_ROWS_PER_DAY` log rows a day on average (a capped count decides), each day
-is one seek into ``idx_review_log_time`` and its few rows are read (no sort), as one letter per
-row class and grade, counted in Python. Both paths give the same figures
-(tests/storage/test_stats_queries.py compares them on random logs). For an area or a deck, the
-scope's cards drive seeks into ``idx_review_log_card_kind`` and only their rows are grouped.
+grouped by a computed day. For the whole collection, per-day figures come from the
+``answer_hours`` summary (migration m009): per UTC hour, the rows of each class and grade, kept
+exact by triggers on the log. Study days that begin and end on whole UTC hours (any zone a whole
+number of hours from UTC, any rollover hour) are one range read of it, each hour put on its day
+in Python; an hour that a day's bound cuts (a zone such as +5:30) is read from the log instead,
+one seek into ``idx_review_log_time`` per piece, its rows as one letter per row class and grade.
+The older path, every row of a small log read that way (``SMALL_LOG_ROWS_PER_DAY``), is kept for
+callers that ask for it; both give the same figures (tests/storage/test_stats_queries.py and
+test_answer_hours.py compare them with a row-by-row count on random logs). For an area or a
+deck, the scope's cards drive seeks into ``idx_review_log_card_kind`` and only their rows are
+grouped.
 
 Row classes (``ROW_CLASS_SQL``, from the migration that indexes it): 0 new, 1 drill, then
 review rows 2 + (repetitions_before > 0) + 2 * (interval_before >= 21): 2 relearning, 3 young,
@@ -27,13 +29,14 @@ review rows 2 + (repetitions_before > 0) + 2 * (interval_before >= 21): 2 relear
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-from sqlite_utils import Database
+from typing import Any
 
 from mlprep.core.study_settings import ScopeKind, StudyScope
+from mlprep.storage.db import Db as Database
 from mlprep.storage.migrations import ROW_CLASS_SQL
 
 Window = tuple[date, str, str]
@@ -48,11 +51,14 @@ _CLASS_DIGITS = "".join(str(c) for c in range(CLASSES))
 _LETTER_A = 65  # the small-log path writes class c, grade g as chr(65 + 6 c + g): "A" .. "d"; cram "e" .. "j"
 _LETTERS = "".join(chr(_LETTER_A + i) for i in range(CLASSES * GRADES))
 _LETTER_CLASS = str.maketrans({letter: str(i // GRADES) for i, letter in enumerate(_LETTERS)})
-SMALL_LOG_ROWS_PER_DAY = 60
+GRADE_COLUMNS = tuple(f"n{g}" for g in range(GRADES))
+"""The count columns of ``answer_hours`` (migration m009), one per quality 0-5."""
+_HOUR_TAIL = ":00:00+00:00"  # an hour key plus this is the ISO instant the hour begins
+SMALL_LOG_ROWS_PER_DAY = 0
 """Log rows per study day (mean over the days asked for) up to which the whole collection's per-day
-counts read the rows rather than take 36 range counts a day. Measured (365 days, alternating, load ~1.8):
-reading rows costs ~15 us a day at 13 rows a day and ~670 us at 1,300; range counts ~46 and ~130 us:
-break-even near 80 rows a day."""
+counts read the log's rows rather than the ``answer_hours`` summary; 0: never (and no count to decide).
+Measured (365 days, in one process, alternating, CPU time, load ~7): reading the rows took 3.5 ms (best
+of 41) at 14 rows a day against 1.8 ms for the summary, and 296 against 7.6 ms (best of 7) at 1,370."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,39 @@ def day_expr(windows: Sequence[Window], column: str = "l.reviewed_at") -> str:
     return f"(CASE {' '.join(parts)} ELSE date({column}, {modifier}) END)"
 
 
+def _whole_hours(windows: Sequence[Window]) -> bool:
+    """Whether every window begins and ends on a whole UTC hour (as ISO text ``...:00:00+00:00``)."""
+    return windows[-1][2].endswith(_HOUR_TAIL) and all(w[1].endswith(_HOUR_TAIL) for w in windows)
+
+
+def _by_window(windows: Sequence[Window], rows: Sequence[Sequence[Any]]) -> Iterator[tuple[date, list[Any]]]:
+    """``(day, rows)`` per window of whole hours holding at least one of ``rows`` (ordered by their first
+    column, an ``answer_hours`` key within the windows' range): one merge pass, no search per row."""
+    i, last = 0, len(windows) - 1
+    group: list[Any] = []
+    for row in rows:
+        hour: str = row[0]
+        if i < last and hour >= windows[i + 1][1][:13]:
+            if group:
+                yield windows[i][0], group
+                group = []
+            while i < last and hour >= windows[i + 1][1][:13]:
+                i += 1
+        group.append(row)
+    if group:
+        yield windows[i][0], group
+
+
+def _next_hour(begin: str) -> str:
+    """The ISO instant an hour after ``begin`` (``YYYY-MM-DDTHH:00:00+00:00``); an ``hour`` key that
+    is not the start of an ISO instant (no row the app writes) gives the start of its text instead,
+    so that its hour is read from the log."""
+    try:
+        return (datetime.fromisoformat(begin) + timedelta(hours=1)).isoformat()
+    except ValueError:
+        return begin
+
+
 def _offset(window: Window) -> int:
     """Seconds from UTC midnight of the window's date to the window's start."""
     day, lo, _ = window
@@ -213,14 +252,16 @@ class StatsQueries:
         """Answers per study day and row class over ``windows`` (consecutive days), and per class
         and grade over the windows from day ``since`` on (see :class:`AnswerCounts`).
 
-        Same figures as :meth:`day_class_counts` summed; for the whole collection a small log
-        (at most ``small_log_rows_per_day`` answers a day on average, any kind) is read row by row
-        instead of by 36 range counts a day (see the module docstring).
+        Same figures as :meth:`day_class_counts` summed; for the whole collection from the
+        ``answer_hours`` summary, or, when ``small_log_rows_per_day`` is set and the days hold at most
+        that many answers a day on average (any kind), from the log's rows (see the module docstring).
         """
         if not windows:
             return AnswerCounts({}, (0,) * CLASSES * GRADES)
-        if scope.kind is ScopeKind.ALL and self._few_rows(windows):
+        if scope.kind is ScopeKind.ALL and self._small_per_day and self._few_rows(windows):
             return self._small_log_counts(windows, since)
+        if scope.kind is ScopeKind.ALL and _whole_hours(windows):
+            return self._summary_counts(windows, since)
         detail = self.day_class_counts(windows, scope)
         grades = [0] * CLASSES * GRADES
         per_day = {}
@@ -228,6 +269,33 @@ class StatsQueries:
             per_day[day] = tuple(sum(values[c * GRADES:(c + 1) * GRADES]) for c in range(CLASSES))
             if day >= since:
                 grades = [a + b for a, b in zip(grades, values, strict=True)]
+        return AnswerCounts(per_day, tuple(grades))
+
+    def _summary_counts(self, windows: Sequence[Window], since: date) -> AnswerCounts:
+        """:meth:`answer_counts` for the whole collection over windows that begin and end on whole UTC
+        hours (consecutive, so every hour of the range lies in one window): the range's
+        ``answer_hours`` rows summed per hour and class by SQLite (in key order, no sort), each hour
+        added to its window's day in one merge pass here; the period's class x grade totals summed by
+        SQLite over the hours from day ``since`` on."""
+        total = " + ".join(GRADE_COLUMNS)
+        by_class = ", ".join(f"SUM(CASE WHEN cls = {c} THEN {total} ELSE 0 END)" for c in range(CLASSES))
+        per_day: dict[date, tuple[int, ...]] = {}
+        rows = self._db.execute(
+            f"SELECT hour, {by_class} FROM answer_hours WHERE hour >= :lo AND hour < :hi GROUP BY hour ORDER BY hour",
+            {"lo": windows[0][1][:13], "hi": windows[-1][2][:13]}).fetchall()
+        for day, hours in _by_window(windows, rows):
+            if len(hours) == 1:
+                per_day[day] = tuple(hours[0][1:])
+            else:
+                per_day[day] = tuple(map(sum, zip(*(row[1:] for row in hours), strict=True)))
+        grades = [0] * CLASSES * GRADES
+        first = bisect_right([d for d, _, _ in windows], since - timedelta(days=1))
+        if first < len(windows):
+            for cls, *counts in self._db.execute(
+                    f"SELECT cls, {', '.join(f'SUM({n})' for n in GRADE_COLUMNS)} FROM answer_hours "
+                    "WHERE hour >= :lo AND hour < :hi GROUP BY cls",
+                    {"lo": windows[first][1][:13], "hi": windows[-1][2][:13]}).fetchall():
+                grades[cls * GRADES:(cls + 1) * GRADES] = counts
         return AnswerCounts(per_day, tuple(grades))
 
     def _few_rows(self, windows: Sequence[Window]) -> bool:
@@ -286,8 +354,8 @@ class StatsQueries:
 
         Returns ``{day: counts}`` for days with at least one answer (cram excluded), where
         ``counts[cls * 6 + quality]`` is the number of rows of class ``cls`` (0-5, see the module
-        docstring) answered with ``quality``. For the whole collection: range counts of
-        ``idx_review_log_class``, 36 per day; for an area or deck: the scope's rows, grouped.
+        docstring) answered with ``quality``. For the whole collection: the ``answer_hours`` summary
+        (:meth:`_hour_counts`); for an area or deck: the scope's rows, grouped.
         """
         db = self._db
         if not windows:
@@ -305,33 +373,83 @@ class StatsQueries:
                 if 0 <= cls < CLASSES and 0 <= quality < GRADES:
                     grouped.setdefault(date.fromisoformat(day_iso), [0] * CLASSES * GRADES)[cls * GRADES + quality] += n
             return {d: tuple(v) for d, v in grouped.items()}
-        counts = ", ".join(
-            f"(SELECT COUNT(*) FROM review_log INDEXED BY idx_review_log_class WHERE ({ROW_CLASS_SQL}) = {cls} "
-            f"AND quality = {q} AND reviewed_at >= days.lo AND reviewed_at < days.hi)"
-            for cls in range(CLASSES) for q in range(GRADES))
-        out = {}
-        for day_iso, *values in db.execute(f"{_days_cte(windows)} SELECT day, {counts} FROM days").fetchall():
-            if any(values):
-                out[date.fromisoformat(day_iso)] = tuple(values)
+        return {day: tuple(values) for day, values in self._hour_counts(windows).items() if any(values)}
+
+    def _hour_counts(self, windows: Sequence[Window]) -> dict[date, list[int]]:
+        """The whole collection's answers per study day of ``windows`` (consecutive), as 36 counts
+        ``class * 6 + quality``; a day may be all zeros.
+
+        One range read of ``answer_hours`` (m009): an hour wholly inside a window counts for its day.
+        An hour that a window's bound cuts (a zone not a whole number of hours from UTC, or the
+        range's ends) is read from the log instead, one seek into ``idx_review_log_time`` per piece.
+        Assumes, as ``review_days`` does, that ``reviewed_at`` is the ISO text of a UTC instant.
+        """
+        lo, hi = windows[0][1], windows[-1][2]
+        # Window i holds whole the hours whose keys are in [firsts[i], lasts[i]): from the hour its
+        # start begins (the next one if it starts within an hour) up to the hour its end falls in.
+        firsts = [w_lo[:13] if w_lo[13:] == _HOUR_TAIL else _next_hour(w_lo[:13] + _HOUR_TAIL)[:13]
+                  for _, w_lo, _ in windows]
+        lasts = [w_hi[:13] for _, _, w_hi in windows]
+        out: dict[date, list[int]] = {}
+        cut: list[tuple[str, str]] = []
+        for hour, cls, *counts in self._db.execute(
+                f"SELECT hour, cls, {', '.join(GRADE_COLUMNS)} FROM answer_hours WHERE hour >= :lo AND hour <= :hi "
+                "ORDER BY hour, cls",
+                {"lo": lo[:13], "hi": hi[:13]}).fetchall():
+            i = bisect_right(firsts, hour) - 1
+            if i >= 0 and hour < lasts[i]:
+                totals = out.setdefault(windows[i][0], [0] * CLASSES * GRADES)
+                totals[cls * GRADES:(cls + 1) * GRADES] = map(int.__add__, totals[cls * GRADES:(cls + 1) * GRADES],
+                                                              counts)
+                continue
+            begin = hour + _HOUR_TAIL
+            end = _next_hour(begin)
+            if end > lo and begin < hi and (not cut or cut[-1][0] != begin):  # an hour has a row per class
+                cut.append((begin, end))
+        starts = [w[1] for w in windows]
+        pieces = []
+        for begin, end in cut:
+            for w_day, w_lo, w_hi in windows[max(bisect_right(starts, begin) - 1, 0):]:
+                if w_lo >= end:
+                    break
+                if w_hi > begin:
+                    pieces.append((w_day.isoformat(), max(begin, w_lo), min(end, w_hi)))
+        for day_iso, letters in self._piece_letters(pieces):
+            totals = out.setdefault(date.fromisoformat(day_iso), [0] * CLASSES * GRADES)
+            totals[:] = map(int.__add__, totals, map(letters.count, _LETTERS))
         return out
 
+    def _piece_letters(self, pieces: Sequence[tuple[str, str, str]]) -> list[tuple[str, str]]:
+        """``(day, letters)`` per piece ``(day, lo, hi)`` of the log: one letter ``chr(65 + 6 class +
+        quality)`` per row answered in ``[lo, hi)`` with quality 0-5 (cram: class 6, "e" .. "j")."""
+        if not pieces:
+            return []
+        grades_in = ", ".join(str(g) for g in range(GRADES))
+        rows = self._db.execute(
+            f"WITH {_values_cte('pieces', 'day, lo, hi', pieces)} SELECT day, (SELECT group_concat(char("
+            f"{_LETTER_A} + {GRADES} * ({ROW_CLASS_SQL}) + quality), '') FROM review_log INDEXED BY "
+            "idx_review_log_time WHERE reviewed_at >= pieces.lo AND reviewed_at < pieces.hi "
+            f"AND quality IN ({grades_in})) FROM pieces").fetchall()
+        return [(day, letters) for day, letters in rows if letters]
+
     def active_days(self, windows: Sequence[Window], scope: StudyScope) -> set[date]:
-        """The study days among ``windows`` with at least one answer that is not cram."""
-        db = self._db
+        """The study days among ``windows`` with at least one answer that is not cram (for the whole
+        collection: an answer the per-day counts count, from ``answer_hours``)."""
         if not windows:
             return set()
         scope_sql, params = _card_scope(scope)
-        if scope_sql:
-            rows = db.execute(
-                f"SELECT DISTINCT {day_expr(windows)} FROM cards c "
-                "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
-                f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql}",
-                {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
-        else:
-            rows = db.execute(
-                f"{_days_cte(windows)} SELECT day FROM days WHERE EXISTS (SELECT 1 FROM review_log "
-                "INDEXED BY idx_review_log_time WHERE reviewed_at >= days.lo AND reviewed_at < days.hi "
-                "AND kind <> 'cram')").fetchall()
+        if not scope_sql and _whole_hours(windows):  # each hour of the range in one window
+            rows = self._db.execute(
+                "SELECT DISTINCT hour FROM answer_hours WHERE hour >= :lo AND hour < :hi ORDER BY hour",
+                {"lo": windows[0][1][:13], "hi": windows[-1][2][:13]}).fetchall()
+            return {day for day, _ in _by_window(windows, rows)}
+        if not scope_sql:
+            return {day for day, counts in self._hour_counts(windows).items() if any(counts)}
+        rows = self._db.execute(
+            f"SELECT DISTINCT {day_expr(windows)} FROM cards c "
+            "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
+            f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql}",
+            {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
         return {date.fromisoformat(r[0]) for r in rows}
 
     def repeat_reviews(self, windows: Sequence[Window], scope: StudyScope) -> list[tuple[str, int, int, int]]:
