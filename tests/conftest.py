@@ -14,10 +14,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from mlprep.core.clock import FixedClock
 
+# Hypothesis' defaults (100 examples unless a test asks for more) without its per-example deadline (200 ms):
+# a deadline is a timing, and timings never go in tests (benchmarks/ hold them). On a loaded machine, or
+# with the suite spread over workers (scripts/check runs pytest-xdist), an example that happens to take
+# 201 ms would fail its test ("DeadlineExceeded", or "Flaky" when the replay is quicker).
+settings.register_profile("mlprep", deadline=None)
 # scripts/mutation runs the suite once per mutant: fewer examples keep each run short.
 settings.register_profile("mutation", max_examples=15, deadline=None)
-if os.environ.get("MLPREP_HYPOTHESIS_PROFILE") == "mutation":
-    settings.load_profile("mutation")
+settings.load_profile("mutation" if os.environ.get("MLPREP_HYPOTHESIS_PROFILE") == "mutation" else "mlprep")
 
 DECK_A = """\
 ---
