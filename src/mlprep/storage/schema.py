@@ -4,7 +4,10 @@ Opening a collection checks for pending migrations on every start; importing
 :mod:`mlprep.storage.migrations` (and with it sqlite-utils, ~80 ms) only to learn that none are pending
 would cost more than the rest of the open. So the names are listed here too, in registration order, and
 ``tests/storage/test_schema_names.py`` fails while this list and the registered migrations differ:
-**adding a migration to** :mod:`mlprep.storage.migrations` **means adding its name here.**
+**adding a migration to** :mod:`mlprep.storage.migrations` **means adding its name here.** After adding
+(or editing) a migration, also run ``scripts/make_fresh_schema.py``: it rewrites the fresh-schema snapshot
+(:mod:`mlprep.storage.fresh_schema_snapshot`, which new collections are made from), and
+``tests/storage/test_fresh_schema.py`` fails until it matches the migrations.
 """
 
 from __future__ import annotations
