@@ -366,11 +366,12 @@ class CardStore:
         return cursor.rowcount
 
     def study_texts(self, limit: int = 5000) -> list[str]:
-        """Front and back text of the visible cards, due soonest first, then new cards in
-        deck order (for warming caches ahead of study); at most ``limit`` cards."""
+        """Front and back text of the visible cards in the order a session shows them (for warming caches
+        ahead of study): due soonest first, then new cards in their introduction order (``new_rank``; cards
+        without a rank last, in deck order); at most ``limit`` cards."""
         rows = self._db.execute(
             "SELECT front, back FROM cards WHERE present = 1 AND suspended = 0 "
-            "ORDER BY due IS NULL, due, deck_id, position LIMIT ?", [limit]).fetchall()
+            "ORDER BY due IS NULL, due, new_rank IS NULL, new_rank, deck_id, position LIMIT ?", [limit]).fetchall()
         return [text for row in rows for text in row]
 
     def deck_of(self, card_id: CardId) -> DeckId | None:
