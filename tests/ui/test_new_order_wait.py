@@ -137,3 +137,26 @@ def test_closing_the_window_while_new_cards_are_prepared_starts_nothing(
     assert window.collection.closed
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() != PREPARING)  # the relay came back
     assert window.stack.currentWidget() is window.deck_list
+
+
+def test_the_order_is_prepared_while_the_deck_list_is_shown_so_study_now_shows_a_new_card_at_once(
+        qtbot: QtBot, tmp_path: Path, clock: FixedClock, gate: threading.Event) -> None:
+    """The deck list's idle warm-up reads the order on the worker and stores it in idle time: a person who looks
+    at the deck list for a moment before Study now does not see "Preparing new cards…"."""
+    window = reopened_window(qtbot, tmp_path, clock, due=[])
+    qtbot.waitUntil(lambda: getattr(window, "_study_warmup", None) is not None
+                    and window._study_warmup.pending == 0)  # the warm-up ran to its end
+    gate.set()
+    order = window.collection._new_order  # synchronisation only: wait until it is stored
+    assert order is not None
+    qtbot.waitUntil(lambda: order.settled)
+
+    window.deck_list.study_button.click()
+
+    assert window.stack.currentWidget() is window.review
+    assert window.statusBar().currentMessage() != PREPARING
+    seen = []
+    for _ in range(len(FRESH_ORDER)):
+        seen.append(shown(window))
+        answer_good(qtbot, window, 1)
+    assert seen == FRESH_ORDER  # the order computed ahead, not the stale stored one

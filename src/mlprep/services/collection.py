@@ -208,13 +208,14 @@ class Collection:
         session.queue.new_order = order  # new cards wait for it; due cards need no order (issue 16)
         return session
 
-    def prepare_new_order(self) -> None:
+    def prepare_new_order(self) -> PendingOrder | None:
         """Start computing the new cards' introduction order on a worker thread now, if opening left it for
-        later (nothing synced changed): a Study now soon after finds it ready or under way (the app can call
+        later (nothing synced changed): a Study now soon after finds it ready or under way (the app calls
         this in idle time once the deck list is painted). The worker only reads; the order is stored on this
-        thread when a session asks for it. Under ``BACKGROUND_FROM`` new cards it is computed and stored now
-        (tens of ms)."""
-        self._order_in_background()
+        thread, by the caller in chunks (:meth:`PendingOrder.store_some`) or when a session asks for it.
+        Returns that pending order, or ``None`` when nothing is left to compute: nothing was pending, or it
+        was small (under ``BACKGROUND_FROM`` new cards) and has been computed and stored now (tens of ms)."""
+        return self._order_in_background()
 
     def _order_in_background(self) -> PendingOrder | None:
         """The pending ranking (see :meth:`_ensure_ranked`) started on a worker thread with its own

@@ -128,13 +128,16 @@ class MainWindow(QMainWindow):
     def _warm_first_card(self) -> None:
         """After the first paint, one step per event-loop turn (:mod:`mlprep.ui.study_warmup`): Markdown's modules,
         :data:`WARM_CARD` drawn offscreen (the card parser and the code formatter), the study session's and the
-        planner's modules, the reading list, so that Study now finds them loaded; the steps stop once the deck list
-        is left (Study now clicked: the card drawn then loads what it needs)."""
+        planner's modules, the reading list, then the new cards' order if opening left it for later (read on a
+        worker thread from 2,000 new cards and stored in idle chunks: :func:`mlprep.ui.new_order_wait.store_ahead`),
+        so that Study now finds them ready; the steps stop once the deck list is left (Study now clicked: the card
+        drawn then loads what it needs)."""
+        from mlprep.ui.new_order_wait import store_ahead
         from mlprep.ui.study_warmup import StepRunner, study_path_steps  # one step per turn (issue 16)
 
         self._study_warmup = StepRunner(study_path_steps(
             lambda: self.review.browser.renderer.render(WARM_CARD, None, self.theme, self.review.text_px),
-            self.collection.reading),
+            self.collection.reading, lambda: store_ahead(self, self.collection.prepare_new_order())),
             lambda: self.stack.currentWidget() is self.deck_list, self)
 
     @property

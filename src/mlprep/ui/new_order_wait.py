@@ -52,6 +52,14 @@ class _OrderWriter(QObject):
             self._timer.start()
 
 
+def store_ahead(window: QMainWindow, order: OrderPending | None) -> None:
+    """Store ``order`` (a new-card order computed ahead, before any session asks for it) in idle time, in
+    chunks, as soon as the worker has read it, so that a Study now after that finds it stored; ``None`` or a
+    settled order: nothing to do."""
+    if order is not None and not order.settled:
+        _OrderWriter(order, window)
+
+
 def start_when_ordered(window: QMainWindow, session: StudySession, start: Callable[[StudySession], None],
                        still_wanted: Callable[[], bool]) -> None:
     """Call ``start(session)`` now, unless its first card would wait for the new cards' order: then show
