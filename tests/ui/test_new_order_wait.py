@@ -144,7 +144,7 @@ def test_the_order_is_prepared_while_the_deck_list_is_shown_so_study_now_shows_a
     """The deck list's idle warm-up reads the order on the worker and stores it in idle time: a person who looks
     at the deck list for a moment before Study now does not see "Preparing new cards…"."""
     window = reopened_window(qtbot, tmp_path, clock, due=[])
-    qtbot.waitUntil(lambda: getattr(window, "_study_warmup", None) is not None
+    qtbot.waitUntil(lambda: window._study_warmup is not None
                     and window._study_warmup.pending == 0)  # the warm-up ran to its end
     gate.set()
     order = window.collection._new_order  # synchronisation only: wait until it is stored

@@ -44,3 +44,22 @@ def test_the_study_path_loads_markdown_then_draws_a_card_then_loads_the_study_mo
     for step in steps[len(MARKDOWN_MODULES) + 1:]:
         step()
     assert all(name in sys.modules for name in (*MARKDOWN_MODULES, *STUDY_MODULES))
+
+
+def test_closing_the_window_during_the_warm_up_stops_it_before_it_reads_the_closed_collection(qtbot, tmp_path):
+    """Ctrl+Q right after the deck list's paint: the warm-up's later steps (the reading list, the new cards'
+    order) would read a closed collection (seen once in a keyboard-only session test)."""
+    from mlprep.core.clock import SystemClock
+    from mlprep.services.collection import open_collection
+    from mlprep.ui.main_window import MainWindow
+
+    open_collection(tmp_path / "data", SystemClock()).close()  # opened before: its new-card order is left for later
+    window = MainWindow(open_collection(tmp_path / "data", SystemClock()))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window._study_warmup is not None)
+    runner = window._study_warmup
+    window.close()
+    assert window.collection.closed
+
+    qtbot.waitUntil(lambda: runner.pending == 0)  # an exception raised by a step fails the test here

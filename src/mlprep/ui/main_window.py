@@ -35,6 +35,7 @@ if TYPE_CHECKING:  # each is imported where it is first shown, not before the fi
     from mlprep.ui.reading_view import ReadingView
     from mlprep.ui.settings_dialog import SettingsDialog
     from mlprep.ui.stats_view import StatsView
+    from mlprep.ui.study_warmup import StepRunner
     from mlprep.ui.tag_picker import TagPickerDialog
 
 WARM_DELAY_MS = 1500  # start typesetting upcoming formulas this long after start-up
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.tag_picker: TagPickerDialog | None = None
         self.card_editor: CardEditorDialog | None = None
         self.browse_window: BrowseWindow | None = None  # built on first use (Tools ▸ Browse)
+        self._study_warmup: StepRunner | None = None  # started by the deck list's first paint
         self.review.set_display(self.theme, self.display.scale)
         self._build_menus()
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._apply_display())
@@ -138,7 +140,7 @@ class MainWindow(QMainWindow):
         self._study_warmup = StepRunner(study_path_steps(
             lambda: self.review.browser.renderer.render(WARM_CARD, None, self.theme, self.review.text_px),
             self.collection.reading, lambda: store_ahead(self, self.collection.prepare_new_order())),
-            lambda: self.stack.currentWidget() is self.deck_list, self)
+            lambda: self.stack.currentWidget() is self.deck_list and not self.collection.closed, self)
 
     @property
     def settings(self) -> StudySettings:
@@ -528,6 +530,8 @@ class MainWindow(QMainWindow):
         if self.math_warmer is not None:
             self.math_warmer.stop()
         self.review.stop_idle()
+        if self._study_warmup is not None:
+            self._study_warmup.stop()  # its steps read the collection, closed below
         self._close_browse()
         if not self.collection.closed and not self.collection.read_only:
             self.collection.backup()  # Anki's habit: a backup each time the app closes
