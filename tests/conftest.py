@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,6 +87,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def clock() -> FixedClock:
     """Noon UTC on a fixed day (2026-03-10)."""
     return FixedClock(datetime(2026, 3, 10, 12, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The new-card order's worker held until the test sets this event (tests/new_order_fixtures.py)."""
+    from tests.new_order_fixtures import held_ranking
+
+    yield from held_ranking(monkeypatch)
 
 
 @pytest.fixture

@@ -6,63 +6,19 @@ meanwhile makes it stale; closing while it runs writes nothing. The worker's rea
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from mlprep.core.clock import FixedClock
 from mlprep.core.models import Button
-from mlprep.core.study_settings import NewOrder, StudySettings
-from mlprep.services.collection import Collection, open_collection
-from mlprep.services.planning import Planner
+from mlprep.core.study_settings import NewOrder
+from mlprep.services.collection import open_collection
 from tests.helpers import storage_of
-
-FRESH_ORDER = ["ma-1", "ml-1", "sq-1", "ma-2", "ml-2", "sq-2", "ma-3", "sq-3", "ma-4"]
-
-
-def deck(name: str, area: str, n: int) -> str:
-    cards = "".join(f"\n## {name}-{i}\nsource: s\n\nQ: {name} question {i}?\n\nA: {name} answer {i}.\n"
-                    for i in range(1, n + 1))
-    return f"---\ntitle: {name.upper()}\narea: {area}\n---\n{cards}"
-
-
-@pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    event = threading.Event()
-    real = Planner.rank_changes
-
-    def slow(self: Planner, today: object) -> object:
-        if threading.current_thread() is not threading.main_thread():
-            assert event.wait(20)
-        return real(self, today)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Planner, "rank_changes", slow)
-    monkeypatch.setattr("mlprep.services.new_order.BACKGROUND_FROM", 1)  # these collections are small
-    yield event
-    event.set()
-
-
-def reopened(tmp_path: Path, clock: FixedClock, due: list[str]) -> Collection:
-    """A collection opened a second time (its ranking left for later) with stale ranks and ``due`` due today."""
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    for name, area, n in (("ma", "math", 4), ("sq", "sql", 3), ("ml", "mlops", 2)):
-        (decks / f"{name}.md").write_text(deck(name, area, n), encoding="utf-8")
-    first = open_collection(tmp_path / "data", clock, [decks])
-    first.save_settings(StudySettings(new_per_day=50, new_order=NewOrder.BEFORE))
-    db = storage_of(first).db
-    db.execute("UPDATE cards SET new_rank = 100 - new_rank")
-    for card in due:
-        db.execute("UPDATE cards SET due = ?, repetitions = 1, interval = 1 WHERE id = ?",
-                   [first.today().isoformat(), card])
-    first.close()
-    return open_collection(tmp_path / "data", clock, [decks])
+from tests.new_order_fixtures import FRESH_ORDER, reopened
 
 
 def test_a_session_shows_due_cards_first_and_waits_for_the_order_when_only_new_cards_are_left(
         tmp_path: Path, clock: FixedClock, gate: threading.Event) -> None:
-    col = reopened(tmp_path, clock, due=["ma-4"])
+    col = reopened(tmp_path, clock, due=["ma-4"], new_order=NewOrder.BEFORE)
     col.prepare_new_order()
     session = col.study(order_in_background=True)
     assert session.queue.waits_for_order() is False  # a due card comes first
@@ -82,7 +38,7 @@ def test_a_session_shows_due_cards_first_and_waits_for_the_order_when_only_new_c
 
 def test_without_the_worker_the_order_is_computed_before_the_session_starts(tmp_path: Path,
                                                                              clock: FixedClock) -> None:
-    col = reopened(tmp_path, clock, due=[])
+    col = reopened(tmp_path, clock, due=[], new_order=NewOrder.BEFORE)
     session = col.study()
     assert session.queue.new_order is None
     card = session.next_card()
@@ -92,7 +48,7 @@ def test_without_the_worker_the_order_is_computed_before_the_session_starts(tmp_
 
 def test_an_order_stored_meanwhile_makes_the_workers_stale(tmp_path: Path, clock: FixedClock,
                                                            gate: threading.Event) -> None:
-    col = reopened(tmp_path, clock, due=[])
+    col = reopened(tmp_path, clock, due=[], new_order=NewOrder.BEFORE)
     session = col.study(order_in_background=True)
     order = session.queue.new_order
     assert order is not None
@@ -107,7 +63,7 @@ def test_an_order_stored_meanwhile_makes_the_workers_stale(tmp_path: Path, clock
 
 def test_closing_while_the_order_is_read_waits_for_the_worker_and_stores_nothing(
         tmp_path: Path, clock: FixedClock, gate: threading.Event) -> None:
-    col = reopened(tmp_path, clock, due=[])
+    col = reopened(tmp_path, clock, due=[], new_order=NewOrder.BEFORE)
     order = col.study(order_in_background=True).queue.new_order
     assert order is not None and not order.ready()
     threading.Timer(0.05, gate.set).start()
@@ -122,7 +78,7 @@ def test_closing_while_the_order_is_read_waits_for_the_worker_and_stores_nothing
 
 def test_the_order_is_stored_a_chunk_at_a_time_and_new_cards_wait_until_all_of_it_is(
         tmp_path: Path, clock: FixedClock, gate: threading.Event) -> None:
-    col = reopened(tmp_path, clock, due=["ma-4"])
+    col = reopened(tmp_path, clock, due=["ma-4"], new_order=NewOrder.BEFORE)
     session = col.study(order_in_background=True)
     order = session.queue.new_order
     assert order is not None

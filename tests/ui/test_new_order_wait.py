@@ -8,65 +8,24 @@ state, not a timing."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from mlprep.core.clock import FixedClock
-from mlprep.core.study_settings import NewOrder, StudySettings
-from mlprep.services.collection import open_collection
-from mlprep.services.planning import Planner
+from mlprep.core.study_settings import NewOrder
 from mlprep.ui.main_window import MainWindow
 from mlprep.ui.new_order_wait import PREPARING
-from tests.helpers import storage_of
+from tests.new_order_fixtures import FRESH_ORDER, reopened
 from tests.ui.windows import answer_good
-
-FRESH_ORDER = ["ma-1", "ml-1", "sq-1", "ma-2", "ml-2", "sq-2", "ma-3", "sq-3", "ma-4"]
-"""Curriculum order interleaved across areas: math (1), mlops (8), sql (9)."""
-
-
-def deck(name: str, area: str, n: int) -> str:
-    cards = "".join(f"\n## {name}-{i}\nsource: s\n\nQ: {name} question {i}?\n\nA: {name} answer {i}.\n"
-                    for i in range(1, n + 1))
-    return f"---\ntitle: {name.upper()}\narea: {area}\n---\n{cards}"
-
-
-@pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """Planner.rank_changes on the worker thread waits for this event (set at the end in any case)."""
-    event = threading.Event()
-    real = Planner.rank_changes
-
-    def slow(self: Planner, today: object) -> object:
-        if threading.current_thread() is not threading.main_thread():
-            assert event.wait(20)
-        return real(self, today)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Planner, "rank_changes", slow)
-    monkeypatch.setattr("mlprep.services.new_order.BACKGROUND_FROM", 1)  # these collections are small
-    yield event
-    event.set()
 
 
 def reopened_window(qtbot: QtBot, tmp_path: Path, clock: FixedClock, due: list[str],
                     new_order: NewOrder = NewOrder.MIXED) -> MainWindow:
     """A window over a collection opened a second time (nothing changed: its ranking is left for Study
     now), whose stored new-card ranks are stale (reversed) and whose cards ``due`` are due today."""
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    for name, area, n in (("ma", "math", 4), ("sq", "sql", 3), ("ml", "mlops", 2)):
-        (decks / f"{name}.md").write_text(deck(name, area, n), encoding="utf-8")
-    first = open_collection(tmp_path / "data", clock, [decks])
-    first.save_settings(StudySettings(new_per_day=50, new_order=new_order))
-    db = storage_of(first).db
-    db.execute("UPDATE cards SET new_rank = 100 - new_rank")  # stale: what an earlier order left
-    for card in due:
-        db.execute("UPDATE cards SET due = ?, repetitions = 1, interval = 1 WHERE id = ?",
-                   [first.today().isoformat(), card])
-    first.close()
-    window = MainWindow(open_collection(tmp_path / "data", clock, [decks]))
+    window = MainWindow(reopened(tmp_path, clock, due, new_order))
     qtbot.addWidget(window)
     window.show()
     return window
