@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import conditions, median
+from harness import ON_QT_WIDGETS, conditions, median
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -97,21 +97,8 @@ def watch():
     original = QApplication.exec
     QApplication.exec = exec_
 
-class OnQtWidgets:  # watch() right after mlprep's own first import of QtWidgets (as bench_startup.py)
-    def find_spec(self, name, path=None, target=None):
-        if name != "PySide6.QtWidgets":
-            return None
-        sys.meta_path.remove(self)
-        import importlib.util
-        spec = importlib.util.find_spec(name)
-        exec_module = spec.loader.exec_module
-        def exec_then_watch(module):
-            exec_module(module)
-            watch()
-        spec.loader.exec_module = exec_then_watch
-        return spec
-
-sys.meta_path.insert(0, OnQtWidgets())
+""" + ON_QT_WIDGETS + r"""
+sys.meta_path.insert(0, OnQtWidgets(watch))  # as bench_startup.py
 from mlprep.cli import main
 sys.exit(main(["--data-dir", data]))
 """

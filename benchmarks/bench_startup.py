@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import conditions, median, percentile
+from harness import ON_QT_WIDGETS, conditions, median, percentile
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -109,29 +109,11 @@ def watch_paints():
     original = QApplication.exec
     QApplication.exec = exec_
 
-class OnQtWidgets:
-    # A meta-path finder that calls watch_paints() right after mlprep's own first import of QtWidgets, so
-    # that the modules mlprep imports before Qt are imported as in a real start (PySide6's import hook
-    # reads the source of every module imported after PySide6).
-    def find_spec(self, name, path=None, target=None):
-        if name != "PySide6.QtWidgets":
-            return None
-        sys.meta_path.remove(self)
-        import importlib.util
-        spec = importlib.util.find_spec(name)
-        exec_module = spec.loader.exec_module
-
-        def exec_then_watch(module):
-            exec_module(module)
-            watch_paints()
-
-        spec.loader.exec_module = exec_then_watch
-        return spec
-
+""" + ON_QT_WIDGETS + r"""
 if qt_first:  # the first round's child: PySide6 imported before mlprep
     watch_paints()
 else:
-    sys.meta_path.insert(0, OnQtWidgets())
+    sys.meta_path.insert(0, OnQtWidgets(watch_paints))
 from mlprep.cli import main
 sys.exit(main(["--data-dir", data]))
 """

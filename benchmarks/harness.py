@@ -254,3 +254,31 @@ def _stats_log_rows(rng: random.Random, ids: list[str], today: date, per_day: in
                    rng.randint(2000, 20000))
         written += min(per_day, n_reviews - written)
         day += timedelta(days=1)
+
+
+ON_QT_WIDGETS = r"""
+class OnQtWidgets:
+    # A meta-path finder that calls hook() right after mlprep's own first import of PySide6.QtWidgets, so that
+    # the modules mlprep imports before Qt load as in a real start (PySide6's import hook reads the source of
+    # every module imported after PySide6). Use: sys.meta_path.insert(0, OnQtWidgets(hook)).
+    def __init__(self, hook):
+        self.hook = hook
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "PySide6.QtWidgets":
+            return None
+        sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        exec_module = spec.loader.exec_module
+
+        def exec_then_hook(module):
+            exec_module(module)
+            self.hook()
+
+        spec.loader.exec_module = exec_then_hook
+        return spec
+"""
+"""Source text for a benchmark's child process (it needs ``sys`` imported): the finder class
+``OnQtWidgets(hook)``, which runs ``hook()`` once mlprep has imported ``PySide6.QtWidgets`` (bench_startup,
+bench_memory)."""
