@@ -38,6 +38,26 @@ def _excluding(blocked: Collection[DeckId]) -> tuple[str, dict[str, object]]:
     return " AND c.deck_id NOT IN (SELECT value FROM json_each(:blocked))", {"blocked": json.dumps(list(blocked))}
 
 
+_PICK_TAILS = {
+    "due": "FROM cards c WHERE c.due <= :today AND {visible}{scope}{blocked}{skip} ORDER BY c.due, c.id LIMIT 1",
+    "new": ("FROM cards c INDEXED BY idx_cards_new_rank WHERE c.due IS NULL AND c.present = 1 AND c.suspended = 0 "
+            "AND c.new_rank IS NOT NULL AND {visible}{scope}{blocked}{skip} ORDER BY c.new_rank LIMIT 1"),
+}
+
+
+def _pick_tail(kind: str, scope: StudyScope, blocked: tuple[DeckId, ...], *,
+               skip: bool) -> tuple[str, dict[str, object]]:
+    """The ``FROM … LIMIT 1`` of the next card's pick, ``kind`` ``"due"`` (most overdue first, ties by id)
+    or ``"new"`` (by ``new_rank``), in ``scope`` outside the ``blocked`` decks (with ``skip``: other than the
+    card ``:skip``), and its parameters but ``today`` and ``skip``: shared by the id-only picks and the
+    picks that read the whole card."""
+    scope_sql, params = _scope_sql(scope)
+    blocked_sql, blocked_params = _excluding(blocked)
+    tail = _PICK_TAILS[kind].format(visible=_VISIBLE, scope=scope_sql, blocked=blocked_sql,
+                                    skip=" AND c.id != :skip" if skip else "")
+    return tail, {**params, **blocked_params}
+
+
 class StudyQueries:
     """The study queue's reads over one open collection (``db``, see :func:`mlprep.storage.db.open_db`)."""
 
@@ -49,13 +69,9 @@ class StudyQueries:
                  skip: CardId | None = None) -> tuple[CardId, DeckId] | None:
         """The most overdue visible card due on or before study day ``today`` in ``scope``, outside
         the ``blocked`` decks (ties by card id), other than ``skip``; ``None`` if there is none."""
-        scope_sql, params = _scope_sql(scope)
-        blocked_sql, blocked_params = _excluding(blocked)
-        skip_sql = "" if skip is None else " AND c.id != :skip"
-        row = self._db.execute(
-            f"SELECT c.id, c.deck_id FROM cards c WHERE c.due <= :today AND {_VISIBLE}{scope_sql}{blocked_sql}"
-            f"{skip_sql} ORDER BY c.due, c.id LIMIT 1",
-            {"today": today.isoformat(), "skip": skip, **params, **blocked_params}).fetchone()
+        tail, params = _pick_tail("due", scope, tuple(blocked), skip=skip is not None)
+        row = self._db.execute(f"SELECT c.id, c.deck_id {tail}",
+                               {"today": today.isoformat(), "skip": skip, **params}).fetchone()
         return (CardId(row[0]), DeckId(row[1])) if row else None
 
     def next_new(self, today: date, scope: StudyScope, blocked: Collection[DeckId] = (),
@@ -64,14 +80,9 @@ class StudyQueries:
         :meth:`mlprep.storage.cards.CardStore.set_new_ranks`) in ``scope``, outside the ``blocked``
         decks, other than ``skip``; cards without a rank (left out by an interview plan) are never
         introduced."""
-        scope_sql, params = _scope_sql(scope)
-        blocked_sql, blocked_params = _excluding(blocked)
-        skip_sql = "" if skip is None else " AND c.id != :skip"
-        row = self._db.execute(
-            "SELECT c.id, c.deck_id FROM cards c INDEXED BY idx_cards_new_rank "
-            "WHERE c.due IS NULL AND c.present = 1 AND c.suspended = 0 AND c.new_rank IS NOT NULL "
-            f"AND {_VISIBLE}{scope_sql}{blocked_sql}{skip_sql} ORDER BY c.new_rank LIMIT 1",
-            {"today": today.isoformat(), "skip": skip, **params, **blocked_params}).fetchone()
+        tail, params = _pick_tail("new", scope, tuple(blocked), skip=skip is not None)
+        row = self._db.execute(f"SELECT c.id, c.deck_id {tail}",
+                               {"today": today.isoformat(), "skip": skip, **params}).fetchone()
         return (CardId(row[0]), DeckId(row[1])) if row else None
 
     def pick_due(self, today: date, scope: StudyScope,
@@ -97,18 +108,10 @@ class StudyQueries:
         key = (kind, scope, blocked)
         cached = self._picks.get(key)
         if cached is None:
-            scope_sql, params = _scope_sql(scope)
-            blocked_sql, blocked_params = _excluding(blocked)
-            if kind == "due":
-                sql = (f"SELECT {CARD_SELECT} FROM cards c WHERE c.due <= :today AND {_VISIBLE}{scope_sql}"
-                       f"{blocked_sql} ORDER BY c.due, c.id LIMIT 1")
-            else:
-                sql = (f"SELECT {CARD_SELECT} FROM cards c INDEXED BY idx_cards_new_rank "
-                       "WHERE c.due IS NULL AND c.present = 1 AND c.suspended = 0 AND c.new_rank IS NOT NULL "
-                       f"AND {_VISIBLE}{scope_sql}{blocked_sql} ORDER BY c.new_rank LIMIT 1")
+            tail, params = _pick_tail(kind, scope, blocked, skip=False)
             if len(self._picks) > 64:
                 self._picks.clear()
-            cached = self._picks[key] = (sql, {**params, **blocked_params})
+            cached = self._picks[key] = (f"SELECT {CARD_SELECT} {tail}", params)
         return cached
 
     def available_by_deck(self, today: date, scope: StudyScope) -> DeckTally:
