@@ -6,7 +6,9 @@ Measures, in fresh worker processes (one per case and round, cases alternating):
 
 - ``shipped``: syncing the shipped decks into a new collection file (cold: every card is new; wall clock,
   and the process's CPU time) and again into the same file with nothing changed (unchanged), in-process,
-  ``--runs`` times each;
+  ``--runs`` times each; then :func:`open_collection` of a new, empty data folder ``--runs`` times (what a
+  first start does before the deck list: the file created, the shipped decks synced, the new cards ranked;
+  the first run of each worker also pays the imports the open makes, e.g. the planner);
 - ``open``: :func:`open_collection` of a data folder whose own deck folder holds ``--cards`` cards in
   100 files, first (cold: builds the collection) then again with nothing changed (warm), and
   ``mlprep stats --json`` on it (a whole process).
@@ -54,9 +56,19 @@ def _worker_shipped(base: Path, runs: int) -> dict[str, list[float]]:
         sync_decks(storage.cards, dirs, clock)
         unchanged.append(ms(time.perf_counter() - start))
         storage.close()
+    from mlprep.services.collection import open_collection
+
+    fresh, fresh_cpu = [], []
+    for run in range(runs):  # the app's open of a new data folder: schema, the shipped decks synced, ranking
+        start, cpu = time.perf_counter(), time.process_time()
+        collection = open_collection(base / f"data-{run}", clock, lock=True)
+        fresh.append(ms(time.perf_counter() - start))
+        fresh_cpu.append(ms(time.process_time() - cpu))
+        collection.close()
     # CPU time (this process's user + system) is less at the mercy of the other processes on the machine
     # than the wall clock, but leaves out the time waiting for the disk (the commit's fsync).
-    return {"shipped cold sync": cold, "shipped cold sync, CPU time": cold_cpu, "shipped unchanged sync": unchanged}
+    return {"shipped cold sync": cold, "shipped cold sync, CPU time": cold_cpu, "shipped unchanged sync": unchanged,
+            "open a new data folder": fresh, "open a new data folder, CPU time": fresh_cpu}
 
 
 def _worker_open(base: Path, decks: Path, runs: int) -> dict[str, list[float]]:

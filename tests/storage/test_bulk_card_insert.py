@@ -185,3 +185,24 @@ def test_more_new_cards_than_one_statement_holds_are_all_written() -> None:
     matches = {word: store.db.execute("SELECT COUNT(*) FROM cards_fts WHERE cards_fts MATCH ?", [word]).fetchone()[0]
                for word in ("recto", "front")}
     assert matches == {"recto": size, "front": 3}
+
+
+def test_a_new_collection_saves_as_per_row_even_with_a_card_id_in_two_decks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new collection (no card yet) leaves out the per-deck compare and mark statements, which holds only
+    while no card is written before the end: not so when an id is in two decks."""
+    decks = [make_deck("d1", [("c1", "gradient", "descent"), ("c2", "bias", "variance")]),
+             make_deck("d2", [("c2", "softmax", "logit"), ("c3", "kernel", "SVM")])]
+    bulk, single = CardStore(open_db(None)), CardStore(open_db(None))
+    assert not bulk.has_cards()
+    assert bulk.save_decks(decks, NOW) == save_per_row(single, decks, NOW, monkeypatch)
+    assert snapshot(bulk) == snapshot(single)
+    assert bulk.has_cards()
+
+
+def test_a_collection_whose_cards_all_left_their_decks_still_has_cards() -> None:
+    store = CardStore(open_db(None))
+    store.save_decks([make_deck("d1", [("c1", "gradient", "descent")])], NOW)
+    assert store.save_decks([make_deck("d1", [])], LATER)["removed"] == 1
+    assert store.has_cards()
+    assert store.save_decks([make_deck("d1", [("c1", "gradient", "descent")])], LATER) == \
+        {"added": 0, "updated": 1, "unchanged": 0, "removed": 0}

@@ -90,6 +90,18 @@ def _simple_front_matter(source: str) -> dict[str, Any] | None:
     return header or None
 
 
+def reads_without_yaml(text: str) -> bool:
+    """Whether :func:`parse_deck` reads the front matter of deck ``text`` without PyYAML (a closed header
+    whose every line the plain-line reader takes): then PyYAML's version has no say in the result
+    (:mod:`mlprep.services.parsed_decks` stores only such decks)."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        return False
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    source = "\n".join(lines[1:end]) if end is not None else ""
+    return end is not None and len(source) <= MAX_FRONT_MATTER_CHARS and _simple_front_matter(source) is not None
+
+
 def _nesting(text: str) -> int:
     """The deepest nesting of ``[``/``{`` in ``text`` (quotes ignored: an over-estimate is only refused)."""
     depth = deepest = 0

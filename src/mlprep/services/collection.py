@@ -667,15 +667,18 @@ def open_collection(data_dir: Path, clock: Clock, deck_dirs: list[Path] | None =
         if held is not None:
             held.release()
         raise
-    collection = Collection(storage, clock, data_dir, _sync(storage, dirs, clock, data_dir), tz=tz)
-    collection._lock = held
-    collection._deck_dirs = dirs
-    collection._carry_renamed()
-    sync = collection.sync
-    if sync.added or sync.updated or sync.removed or sync.renamed or collection.plan() is not None:
-        collection.planner.rank_new_cards(collection.today())
-    else:  # the stored order still holds every new card: computed again when a session needs it
-        collection._rank_pending = True
+    # The deck sync and the ranking it calls for in one transaction: a new folder's cards are written to the
+    # log once, not again for their ranks, and committed (fsync) once (issue 16).
+    with storage.cards.atomic():
+        collection = Collection(storage, clock, data_dir, _sync(storage, dirs, clock, data_dir), tz=tz)
+        collection._lock = held
+        collection._deck_dirs = dirs
+        collection._carry_renamed()
+        sync = collection.sync
+        if sync.added or sync.updated or sync.removed or sync.renamed or collection.plan() is not None:
+            collection.planner.rank_new_cards(collection.today())
+        else:  # the stored order still holds every new card: computed again when a session needs it
+            collection._rank_pending = True
     collection._changes_at_backup = collection._changes()  # the deck sync is not a change to back up
     return collection
 

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlprep.core.deck_format import DeckError, parse_deck
 from mlprep.core.models import CardId, Deck, DeckId
+
+if TYPE_CHECKING:
+    from mlprep.services.parsed_decks import StoredDecks
 
 
 @dataclass(frozen=True)
@@ -64,16 +69,20 @@ def read_deck_text(path: Path) -> str:
     :data:`MAX_DECK_BYTES`, UTF-8 (a byte-order mark is dropped). Raises :class:`DeckError` (line 0)
     naming the file and the reason."""
     try:
-        real = path.resolve(strict=True)
-        if path.is_symlink() and path.parent.resolve() not in real.parents:
-            raise DeckError(path, 0, f"the deck is a link to {real}, outside its folder: not read")
-        info = real.stat()
+        info, real = os.lstat(path), path  # one system call for a plain file (issue 16: 64 files per fresh sync)
+        if stat.S_ISLNK(info.st_mode):
+            real = path.resolve(strict=True)
+            if path.parent.resolve() not in real.parents:
+                raise DeckError(path, 0, f"the deck is a link to {real}, outside its folder: not read")
+            info = real.stat()
         if not stat.S_ISREG(info.st_mode):
             raise DeckError(path, 0, "not a regular file (a pipe, device or socket): not read")
         if info.st_size > MAX_DECK_BYTES:
             raise DeckError(path, 0, f"the deck is {info.st_size / 1e6:.1f} MB: at most {MAX_DECK_BYTES // 2**20} MB")
         with real.open("rb") as handle:
-            data = handle.read(MAX_DECK_BYTES + 1)
+            data = handle.read(info.st_size + 1)  # not a 2 MB buffer per file (issue 16) ...
+            if len(data) > info.st_size:  # ... but a file that grew since is read on, to the limit
+                data += handle.read(MAX_DECK_BYTES + 1 - len(data))
         if len(data) > MAX_DECK_BYTES:
             raise DeckError(path, 0, f"the deck is over {MAX_DECK_BYTES // 2**20} MB: not read")
         return data.decode("utf-8").removeprefix("\ufeff")
@@ -100,7 +109,8 @@ def load_decks(dirs: Iterable[Path], owner: Callable[[CardId], DeckId | None] | 
     not to have changed since they last loaded without a problem, with the ids of the cards they hold;
     they are neither read nor parsed, keep every one of their cards against a repeated id, and are
     listed in :attr:`LoadResult.unchanged`. ``read`` gives a file's text (default
-    :func:`read_deck_text`; it raises :class:`DeckError`).
+    :func:`read_deck_text`; it raises :class:`DeckError`). A text that is a shipped deck's, under its file
+    name, is not parsed: its stored parse is used (:mod:`mlprep.services.parsed_decks`, the same result).
     """
     parsed: list[tuple[Path, Deck]] = []
     errors: list[DeckError] = []
@@ -108,6 +118,7 @@ def load_decks(dirs: Iterable[Path], owner: Callable[[CardId], DeckId | None] | 
     known = unchanged or {}
     skipped: list[tuple[Path, Sequence[CardId]]] = []
     files = list(deck_files(dirs))
+    stored = _stored_decks() if len(known) < len(files) else None
     for path in files:
         if path.stem in seen_decks:
             errors.append(DeckError(path, 0, f"deck id {path.stem!r} is already used by {seen_decks[path.stem]}"))
@@ -117,7 +128,9 @@ def load_decks(dirs: Iterable[Path], owner: Callable[[CardId], DeckId | None] | 
             skipped.append((path, known[path]))
             continue
         try:
-            deck = parse_deck(read(path), path)
+            text = read(path)
+            found = stored.lookup(text, path) if stored is not None else None
+            deck = found if found is not None else parse_deck(text, path)
         except DeckError as exc:
             errors.extend(exc.problems)
             continue
@@ -151,6 +164,14 @@ def load_decks(dirs: Iterable[Path], owner: Callable[[CardId], DeckId | None] | 
     rank = {str(path): i for i, path in enumerate(files)}
     errors.sort(key=lambda e: (rank.get(e.path, len(rank)), e.line))  # file order, then line
     return LoadResult(tuple(decks), tuple(errors), tuple(DeckId(path.stem) for path, _ in skipped))
+
+
+def _stored_decks() -> StoredDecks:
+    """The shipped decks' stored parse (:class:`mlprep.services.parsed_decks.StoredDecks`), read for one load
+    (imported when a file is to be parsed: an unchanged start-up parses nothing)."""
+    from mlprep.services.parsed_decks import StoredDecks
+
+    return StoredDecks.load()
 
 
 def _keeper(card_id: CardId, indexes: list[int], parsed: list[tuple[Path, Deck]],

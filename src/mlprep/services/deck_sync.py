@@ -186,6 +186,8 @@ def _renamed(store: CardStore, decks: Sequence[Deck], loaded: set[DeckId]) -> tu
     """Before ``decks`` are saved: each deck new to ``store`` whose cards mostly belong to one deck
     that is not among the ``loaded`` decks (parsed or unchanged) any more (its file was renamed), as
     ``(old id, new id)``."""
+    if not decks or not store.has_cards():  # a new collection: no card to have moved
+        return ()
     known = store.deck_ids()
     out = []
     for deck in decks:

@@ -159,8 +159,11 @@ class CardStore:
         defer = len(set(ids)) == len(ids)
         added: list[tuple[Any, ...]] = []
         with self._db.atomic():
+            # No card yet (a new collection) and none written before the end: no card to compare or mark
+            # not present, so those two statements per deck are left out (issue 16).
+            fresh = defer and not self.has_cards()
             for deck in decks:
-                for name, value in self._save_one(deck, stamp, added).items():
+                for name, value in self._save_one(deck, stamp, added, fresh=fresh).items():
                     counts[name] += value
                 if not defer:
                     self._insert_cards(added)
@@ -168,14 +171,16 @@ class CardStore:
             self._insert_cards(added)
         return counts
 
-    def _save_one(self, deck: Deck, stamp: str, added: list[tuple[Any, ...]]) -> dict[str, int]:
+    def _save_one(self, deck: Deck, stamp: str, added: list[tuple[Any, ...]], *,
+                  fresh: bool = False) -> dict[str, int]:
         """Upsert ``deck``'s row, update its changed cards, mark its missing ones not present, and
-        append its new cards' rows (:data:`_CARD_INSERT_COLUMNS`) to ``added``; the counts."""
+        append its new cards' rows (:data:`_CARD_INSERT_COLUMNS`) to ``added``; the counts. ``fresh``: the
+        cards table is empty (every card is new, none to mark)."""
         counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0}
         ids_json = json.dumps([c.id for c in deck.cards])
         self._db.execute(_DECK_UPSERT, [deck.id, deck.title, deck.area, deck.leaf, str(deck.path),
                                         json.dumps(list(deck.tags)), deck.description, len(deck.cards), 1])
-        existing: dict[str, tuple[bytes | None, int]] = {
+        existing: dict[str, tuple[bytes | None, int]] = {} if fresh else {
             card_id: (digest, present) for card_id, digest, present in self._db.execute(
                 "SELECT id, content_hash, present FROM cards WHERE id IN (SELECT value FROM json_each(?))",
                 [ids_json])}
@@ -203,10 +208,11 @@ class CardStore:
         self._write_rows(_update_sql, updated)
         self._db.conn.executemany("UPDATE cards SET content_hash = ? WHERE id = ?", rehashed)
         counts["updated"] = len(updated)
-        cursor = self._db.execute(
-            "UPDATE cards SET present = 0 WHERE deck_id = ? AND present = 1 AND id NOT IN "
-            "(SELECT value FROM json_each(?))", [deck.id, ids_json])
-        counts["removed"] = cursor.rowcount
+        if not fresh:
+            cursor = self._db.execute(
+                "UPDATE cards SET present = 0 WHERE deck_id = ? AND present = 1 AND id NOT IN "
+                "(SELECT value FROM json_each(?))", [deck.id, ids_json])
+            counts["removed"] = cursor.rowcount
         return counts
 
     def _insert_cards(self, rows: Sequence[tuple[Any, ...]]) -> None:
@@ -378,6 +384,10 @@ class CardStore:
         """The deck that holds ``card_id`` in the collection, or ``None`` for an unknown id."""
         row = self.db.execute("SELECT deck_id FROM cards WHERE id = ?", [card_id]).fetchone()
         return None if row is None else DeckId(row[0])
+
+    def has_cards(self) -> bool:
+        """Whether the collection holds any card (present or not)."""
+        return bool(self.db.execute("SELECT EXISTS (SELECT 1 FROM cards)").fetchone()[0])
 
     def deck_ids(self) -> set[DeckId]:
         """Every deck the collection has held (present or not)."""
