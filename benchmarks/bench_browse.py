@@ -45,7 +45,7 @@ from pathlib import Path
 if not __package__:  # run as a script: the repository root, for benchmarks.harness and tests.helpers
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.harness import ms, percentile, timed
+from benchmarks.harness import log_row_codec, ms, percentile, timed
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 DECKS = 100
@@ -121,7 +121,7 @@ def build(path: Path, n_cards: int, rng: random.Random) -> None:
         db.conn.executemany(
             "INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, repetitions_after, "
             "interval_before, interval_after, easiness_before, easiness_after, due_before, due_after, answer_ms) "
-            "VALUES (?, ?, ?, 'review', 1, 2, 6, 15, 2.5, 2.5, NULL, NULL, 5000)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             _log(rng, ids, today))
     db.close()
 
@@ -148,10 +148,14 @@ def _cards(rng: random.Random, words: list[str], today: date, per_deck: int) -> 
 
 
 def _log(rng: random.Random, ids: list[str], today: date) -> Iterator[tuple[object, ...]]:
+    """Review rows in the stored form of the mlprep on ``sys.path`` (:func:`harness.log_row_codec`: integers
+    since m010, ISO texts before)."""
+    stored = log_row_codec()
     start = datetime.combine(today - timedelta(days=730), datetime.min.time(), UTC)
     for _ in range(3 * len(ids)):
         at = start + timedelta(seconds=rng.randrange(730 * 86400))
-        yield (rng.choice(ids), at.isoformat(), rng.choice((2, 3, 4, 4, 4, 5)))
+        yield stored((rng.choice(ids), at, rng.choice((2, 3, 4, 4, 4, 5)), "review", 1, 2, 6, 15, 2.5, 2.5, None,
+                      None, 5000))
 
 
 def bench(path: Path, runs: int) -> list[tuple[str, str, int, list[float]]]:

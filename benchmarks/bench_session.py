@@ -4,19 +4,20 @@
                                        [--dir DIR] [--synchronous OFF|NORMAL|FULL] [--baseline SRC]
                                        [--mlprep-db PATH] [--anki-db PATH] [--no-anki] [--no-ui] [--what-if SQL]
 
-Builds a synthetic collection of ``--cards`` cards in 100 decks with ``--reviews`` review-log rows through
-mlprep's storage (:func:`harness.build_session_collection`), and an equal collection with Anki's library
-(``pip install ".[bench]"``), or copies the ones given. Each side then runs in its own worker process that
-keeps its session open, and the parent has them answer in turn, ``--block`` answers at a time (mlprep,
-Anki, [baseline], then the next block in the next order), so a change in the machine's load hits every side
-alike. Measured on each: answer + next card at the service level (mlprep ``StudySession.answer()`` +
-``next_card()``; Anki ``build_answer`` + ``answer_card`` + ``get_queued_cards``; p50, p95, p99 over
-``--answers``; mlprep's idle-time upkeep, which the review screen runs once the next card is shown, is timed
-apart and not counted), the deck list's counts and opening the collection (alternating too). With
-``--baseline SRC`` (another version's ``src``, e.g. ``git archive HEAD src | tar -x``) that version runs as
-one more side on its own copy of the collection, which is built by the baseline (the older schema), so that
-each version opens it with its own migrations. Also measures the review screen's answer -> next card
-shown (Qt offscreen, this version only, unless ``--no-ui``). Prints a Markdown table and the conditions.
+Builds a synthetic collection of ``--cards`` cards in 100 decks with ``--reviews`` review-log rows through mlprep's
+storage (:func:`harness.build_session_collection`), and an equal collection with Anki's library (``pip install
+".[bench]"``), or copies the ones given. Each side then runs in its own worker process that keeps its session open,
+and the parent has them answer in turn, ``--block`` answers at a time (mlprep, Anki, [baseline], then the next
+block in the next order), so a change in the machine's load hits every side alike. Measured on each: answer + next
+card at the service level (mlprep ``StudySession.answer()`` + ``next_card()``; Anki ``build_answer`` +
+``answer_card`` + ``get_queued_cards``; p50, p95, p99 over ``--answers``, and the worker process's CPU time over
+the same span, p50 and p95, ``time.process_time()``: what each side costs without the waits for a CPU that a loaded
+machine adds; mlprep's idle-time upkeep, which the review screen runs once the next card is shown, is timed apart
+and not counted), the deck list's counts and opening the collection (alternating too). With ``--baseline SRC``
+(another version's ``src``, e.g. ``git archive HEAD src | tar -x``) that version runs as one more side on its own
+copy of the collection, which is built by the baseline (the older schema), so that each version opens it with its
+own migrations. Also measures the review screen's answer -> next card shown (Qt offscreen, this version only,
+unless ``--no-ui``). Prints a Markdown table and the conditions.
 Not a test: timings belong here.
 """
 
@@ -88,19 +89,22 @@ class MlprepSide:
         from mlprep.core.models import Button
 
         grades = [Button.GOOD, Button.EASY, Button.HARD, Button.GOOD]
-        answer_next, idle = [], []
+        answer_next, cpu, idle = [], [], []
         session = self.session
         for _ in range(n):
             grade = grades[self.answered % 4]
+            cpu_start = time.process_time()
             start = time.perf_counter()
             session.answer(grade)
             session.next_card()
-            answer_next.append(ms(time.perf_counter() - start))
+            end = time.perf_counter()
+            cpu.append(ms(time.process_time() - cpu_start))
+            answer_next.append(ms(end - start))
             self.answered += 1
             start = time.perf_counter()
             session.idle()  # what the review screen does once the card is on screen
             idle.append(ms(time.perf_counter() - start))
-        return {"answer_next": answer_next, "idle": idle}
+        return {"answer_next": answer_next, "answer_next_cpu": cpu, "idle": idle}
 
     def counts(self, n: int) -> dict[str, list[float]]:
         from mlprep.core.clock import day_start, study_day
@@ -176,17 +180,20 @@ class AnkiSide:
         from anki.scheduler.v3 import CardAnswer
 
         ratings = [CardAnswer.GOOD, CardAnswer.EASY, CardAnswer.HARD, CardAnswer.GOOD]
-        col, answer_next = self.col, []
+        col, answer_next, cpu = self.col, [], []
         for _ in range(n):
             rating = ratings[self.answered % 4]
+            cpu_start = time.process_time()
             start = time.perf_counter()
             card = AnkiCard(col, backend_card=self.top.card)
             card.start_timer()
             col.sched.answer_card(col.sched.build_answer(card=card, states=self.top.states, rating=rating))
             self.top = col.sched.get_queued_cards().cards[0]
-            answer_next.append(ms(time.perf_counter() - start))
+            end = time.perf_counter()
+            cpu.append(ms(time.process_time() - cpu_start))
+            answer_next.append(ms(end - start))
             self.answered += 1
-        return {"answer_next": answer_next}
+        return {"answer_next": answer_next, "answer_next_cpu": cpu}
 
     def counts(self, n: int) -> dict[str, list[float]]:
         return {"counts": timed(self.col.sched.deck_due_tree, n)}
@@ -388,7 +395,9 @@ def _print(args: argparse.Namespace, results: dict[str, dict[str, list[float]]],
            where: str) -> None:
     names = list(results)
     rows = [("answer + next card, p50", "answer_next", 50), ("answer + next card, p95", "answer_next", 95),
-            ("answer + next card, p99", "answer_next", 99), ("deck list counts, median", "counts", 50),
+            ("answer + next card, p99", "answer_next", 99),
+            ("answer + next card, CPU time, p50", "answer_next_cpu", 50),
+            ("answer + next card, CPU time, p95", "answer_next_cpu", 95), ("deck list counts, median", "counts", 50),
             ("open collection, median", "open", 50)]
     heads = {"mlprep": "mlprep", "baseline": f"baseline ({args.baseline})", "anki": f"Anki {_anki_version()}"}
     ratios = [f"{a}/{b}" for a, b in (("mlprep", "anki"), ("mlprep", "baseline"), ("baseline", "anki"))

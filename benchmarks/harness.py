@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path, PurePath
+from typing import Any
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 """The fixed "now" every benchmark collection is built and studied at."""
@@ -167,14 +168,43 @@ def build_session_collection(path: Path, n_cards: int, n_reviews: int, rng: rand
     with store.db.atomic():
         store.db.conn.executemany("UPDATE cards SET repetitions = 3, easiness = 2.5, interval = 15, due = ?, "
                                   "reviews = 10 WHERE id = ?", updates)
-        rows = ((rng.choice(ids), (NOW - timedelta(minutes=rng.randint(1440, 10**6))).isoformat(),
-                 rng.randint(2, 5), "review", 2, 3, 6, 15, 2.5, 2.5, "2026-01-01", "2026-01-16", 5000)
-                for _ in range(n_reviews))
+        stored = log_row_codec()
+        rows = (stored((rng.choice(ids), NOW - timedelta(minutes=rng.randint(1440, 10**6), microseconds=_micros(i)),
+                        rng.randint(2, 5), "review", 2, 3, 6, 15, 2.5, 2.5, date(2026, 1, 1), date(2026, 1, 16), 5000))
+                for i in range(n_reviews))
         store.db.conn.executemany(
             "INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, repetitions_after, "
             "interval_before, interval_after, easiness_before, easiness_after, due_before, due_after, answer_ms) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     store.db.close()
+
+
+def _micros(i: int) -> int:
+    """A microsecond part for log row ``i`` (no random draw: the builders' random sequences stay as they
+    were), so that instants carry microseconds as the app's do (its clock's ``datetime.now``)."""
+    return (i * 7919 + 1) % 1_000_000
+
+
+LogRow = tuple[Any, ...]
+
+
+def log_row_codec() -> Callable[[LogRow], LogRow]:
+    """The stored form of a review-log row ``(card_id, reviewed_at datetime, quality, kind, repetitions_before,
+    repetitions_after, interval_before, interval_after, easiness_before, easiness_after, due_before date|None,
+    due_after date|None, answer_ms)`` for the mlprep on ``sys.path``: integers since m010
+    (:mod:`mlprep.storage.log_codec`), ISO texts before (a baseline's src)."""
+    try:
+        from mlprep.storage import log_codec as c
+    except ImportError:
+        def iso(row: LogRow) -> LogRow:
+            return (row[0], row[1].isoformat(), *row[2:10], *(d.isoformat() if d else None for d in row[10:12]),
+                    row[12])
+        return iso
+
+    def compact(row: LogRow) -> LogRow:
+        return (row[0], c.instant_us(row[1]), row[2], c.KIND_CODES[row[3]], *row[4:10], c.stored_day(row[10]),
+                c.stored_day(row[11]), row[12])
+    return compact
 
 
 STATS_DAYS = 730
@@ -232,6 +262,7 @@ def _stats_log_rows(rng: random.Random, ids: list[str], today: date, per_day: in
                     missed: set[date]) -> Iterator[tuple[object, ...]]:
     from mlprep.core.clock import day_start
 
+    stored = log_row_codec()
     written = 0
     day = today - timedelta(days=STATS_DAYS - 1)
     while written < n_reviews:
@@ -248,10 +279,9 @@ def _stats_log_rows(rng: random.Random, ids: list[str], today: date, per_day: in
                 due = day + timedelta(days=1) if rng.random() < 0.002 else day - timedelta(days=rng.randint(0, 3))
             else:
                 due = None if kind == "new" else day + timedelta(days=max(1, interval))
-            yield (rng.choice(ids), (start + timedelta(seconds=6 * k)).isoformat(), quality, kind, repetitions,
-                   repetitions + (quality >= 3), interval, max(1, interval * 2), 2.5, 2.5,
-                   due.isoformat() if due else None, (day + timedelta(days=max(1, interval * 2))).isoformat(),
-                   rng.randint(2000, 20000))
+            yield stored((rng.choice(ids), start + timedelta(seconds=6 * k, microseconds=_micros(k)), quality, kind,
+                          repetitions, repetitions + (quality >= 3), interval, max(1, interval * 2), 2.5, 2.5,
+                          due, day + timedelta(days=max(1, interval * 2)), rng.randint(2000, 20000)))
         written += min(per_day, n_reviews - written)
         day += timedelta(days=1)
 

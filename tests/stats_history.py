@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from mlprep.services.collection import open_collection
 from mlprep.storage.collection_db import CollectionDb
+from mlprep.storage.log_codec import KIND_CODES, day_number, iso_us
 from tests.helpers import storage_of
 
 TODAY = date(2026, 3, 10)
@@ -26,12 +27,14 @@ def at(text: str) -> str:
 
 def log(db: Database, card: str, when: str, quality: int, kind: str = "review", *, reps: int = 1,
         interval: int = 5, due: str | None = "2026-03-01", ms: int = 5000) -> None:
-    """Append one review-log row as the app would store it (``when`` in UTC, see :func:`at`)."""
+    """Append one review-log row as the app would store it (``when`` in UTC, see :func:`at`; in the
+    log's stored forms since m010, :mod:`mlprep.storage.log_codec`)."""
     db.execute(
         "INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, repetitions_after, "
         "interval_before, interval_after, easiness_before, easiness_after, due_before, due_after, answer_ms) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 2.5, 2.5, ?, NULL, ?)",
-        [card, at(when), quality, kind, reps, reps + 1, interval, interval * 2, due, ms])
+        [card, iso_us(at(when)), quality, KIND_CODES[kind], reps, reps + 1, interval, interval * 2,
+         None if due is None else day_number(date.fromisoformat(due)), ms])
 
 
 def set_card(db: Database, card: str, *, reps: int, interval: int, due: str | None, ef: float = 2.5,

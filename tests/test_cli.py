@@ -176,6 +176,7 @@ def test_stats_json_plain_and_csv_export(tmp_path: Path) -> None:
 
     from mlprep.core.clock import SystemClock
     from mlprep.services.collection import open_collection
+    from mlprep.storage.log_codec import instant_us
 
     result = mlprep("stats", "--json", data_dir=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -186,8 +187,8 @@ def test_stats_json_plain_and_csv_export(tmp_path: Path) -> None:
     card = storage_of(col).db.execute("SELECT c.id FROM cards c JOIN decks d ON d.id = c.deck_id WHERE d.area = 'sql' "
                                 "ORDER BY c.id LIMIT 1").fetchone()[0]
     storage_of(col).db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, "
-                         "interval_before, answer_ms) VALUES (?, ?, 4, 'new', 0, 0, 90000)",
-                         [card, datetime.now(UTC).isoformat()])
+                         "interval_before, answer_ms) VALUES (?, ?, 4, 0, 0, 0, 90000)",  # kind 0: new (m010)
+                         [card, instant_us(datetime.now(UTC))])
     col.close()
     data = json.loads(mlprep("stats", "--json", "--scope", "area:sql", "--period", "all", data_dir=tmp_path).stdout)
     assert data["empty"] is False and data["scope"] == "area:sql" and data["period_days"] is None
@@ -213,14 +214,15 @@ def test_stats_counts_todays_re_drill_and_says_two_answers(tmp_path: Path) -> No
 
     from mlprep.core.clock import SystemClock
     from mlprep.services.collection import open_collection
+    from mlprep.storage.log_codec import instant_us
 
     col = open_collection(tmp_path, SystemClock())
     db = storage_of(col).db
     first, second = (row[0] for row in db.execute("SELECT id FROM cards ORDER BY id LIMIT 2").fetchall())
-    now = datetime.now(UTC).isoformat()
+    now = instant_us(datetime.now(UTC))  # as the log stores instants (m010)
     for card, quality in ((first, 2), (second, 5)):
         db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, interval_before, "
-                   "answer_ms) VALUES (?, ?, ?, 'new', 0, 0, 20000)", [card, now, quality])
+                   "answer_ms) VALUES (?, ?, ?, 0, 0, 0, 20000)", [card, now, quality])  # kind 0: new
     col.close()
     plain = mlprep("stats", data_dir=tmp_path)
     assert plain.returncode == 0, plain.stderr

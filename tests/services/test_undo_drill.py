@@ -50,3 +50,24 @@ def test_undo_walks_the_drill_back_through_answers_that_change_it_and_answers_th
         shown.append(next_card.id)
         s.answer(Button.GOOD)
     assert shown == ["aa-1", "aa-2", "aa-3"]
+
+
+def test_undoing_a_drill_repeat_or_a_burial_puts_the_card_back_at_its_place_in_the_drill(
+        col: Collection, clock: FixedClock) -> None:
+    s = StudySession(storage_of(col), clock, settings=StudySettings(new_per_day=3), tz=UTC)
+    for card in ("aa-1", "aa-2", "aa-3"):
+        assert s.next_card().id == card  # type: ignore[union-attr]
+        s.answer(Button.AGAIN)  # the drill: aa-1, aa-2, aa-3
+    assert s.next_card().id == "aa-1"  # type: ignore[union-attr]
+    s.answer(Button.AGAIN)  # to the drill's end: aa-2, aa-3, aa-1
+    assert s.next_card().id == "aa-2"  # type: ignore[union-attr]
+    s.bury_current()  # out of the drill: aa-3, aa-1
+    assert s.next_card().id == "aa-3"  # type: ignore[union-attr]
+    assert s.undo().id == "aa-2"
+    assert s.undo().id == "aa-1"
+    assert s.counts() == QueueCounts(0, 3, 0)
+    shown = []
+    while (next_card := s.next_card()) is not None:
+        shown.append(next_card.id)
+        s.answer(Button.GOOD)
+    assert shown == ["aa-1", "aa-2", "aa-3"]

@@ -1,5 +1,5 @@
-"""The answer-hours summary (m009) stays equal to the log aggregate it stands for through answers,
-undos, deletes and edits of log rows, m009 fills it from an existing log, and the per-day counts
+"""The answer-hours summary (m009; hour numbers since m010) stays equal to the log aggregate it stands
+for through answers, undos, deletes and edits of log rows, m009 fills it from an existing log, and the per-day counts
 read from it equal a row-by-row count of the log, in zones whose study days cut UTC hours too."""
 
 from __future__ import annotations
@@ -16,29 +16,31 @@ from mlprep.core.clock import day_start, study_day
 from mlprep.core.study_settings import ALL_DECKS
 from mlprep.storage import stats_queries as q
 from mlprep.storage.db import Db, open_db
-from mlprep.storage.migrations import ROW_CLASS_SQL, m009_answer_hours
+from mlprep.storage.log_codec import KIND_CODES, LOG_CLASS_SQL, US_PER_HOUR, iso_us, read_instant, read_kind
+from mlprep.storage.migrations import m009_answer_hours, migrations
 
 START = datetime(2026, 3, 27, 22, tzinfo=UTC)  # Berlin's summer time begins on 29 March 2026
 KINDS = ("new", "drill", "review", "review", "review", "cram", "other")
 
 
-def oracle(db: Db) -> dict[str, tuple[int, ...]]:
-    """Per UTC hour, 36 counts (class * 6 + quality) of the log's rows of class 0-5 and quality 0-5,
-    read row by row in Python; hours with none left out."""
-    out: dict[str, list[int]] = {}
-    for at, quality, kind, reps, interval in db.execute(
+def oracle(db: Db) -> dict[int, tuple[int, ...]]:
+    """Per UTC hour (its number since the epoch), 36 counts (class * 6 + quality) of the log's rows of
+    class 0-5 and quality 0-5, read row by row in Python; hours with none left out."""
+    out: dict[int, list[int]] = {}
+    for at, quality, stored_kind, reps, interval in db.execute(
             "SELECT reviewed_at, quality, kind, repetitions_before, interval_before FROM review_log").fetchall():
+        kind = read_kind(stored_kind)
         if kind == "review" and (reps is None or interval is None):
             continue  # no class: counted nowhere
         cls = {"new": 0, "drill": 1}.get(kind, 2 + (reps > 0) + 2 * (interval >= 21) if kind == "review" else 6)
         if cls < 6 and quality in range(6):
-            out.setdefault(at[:13], [0] * 36)[cls * 6 + quality] += 1
+            out.setdefault(at // US_PER_HOUR, [0] * 36)[cls * 6 + quality] += 1
     return {hour: tuple(v) for hour, v in out.items()}
 
 
-def summary(db: Db) -> dict[str, tuple[int, ...]]:
+def summary(db: Db) -> dict[Any, tuple[int, ...]]:
     """The table as the oracle gives it; also checks that no row is left with every count 0."""
-    out: dict[str, list[int]] = {}
+    out: dict[Any, list[int]] = {}
     columns = ", ".join(q.GRADE_COLUMNS)
     for hour, cls, *counts in db.execute(f"SELECT hour, cls, {columns} FROM answer_hours").fetchall():
         assert any(counts), (hour, cls)
@@ -46,8 +48,14 @@ def summary(db: Db) -> dict[str, tuple[int, ...]]:
     return {hour: tuple(v) for hour, v in out.items()}
 
 
-def instant(minutes: int) -> str:
-    return (START + timedelta(minutes=minutes)).isoformat()
+def instant(minutes: int) -> int:
+    """The stored instant (m010: microseconds since the epoch) ``minutes`` after START."""
+    return iso_us((START + timedelta(minutes=minutes)).isoformat())
+
+
+def hour(text: str) -> int:
+    """The stored hour number of a UTC hour ``YYYY-MM-DDTHH``."""
+    return iso_us(f"{text}:00:00+00:00") // US_PER_HOUR
 
 
 answers = st.tuples(st.just("answer"), st.integers(0, 3 * 24 * 60), st.integers(-1, 6), st.sampled_from(KINDS),
@@ -68,18 +76,20 @@ def apply(db: Db, op: tuple[Any, ...]) -> None:
     if kind == "answer":
         _, minutes, quality, log_kind, reps, interval = op
         db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, interval_before) "
-                   "VALUES ('c', ?, ?, ?, ?, ?)", [instant(minutes), quality, log_kind, reps, interval])
+                   "VALUES ('c', ?, ?, ?, ?, ?)", [instant(minutes), quality, KIND_CODES.get(log_kind, log_kind), reps,
+                                                   interval])
     elif kind == "undo" and rows:
         db.execute("DELETE FROM review_log WHERE id = ?", [rows[op[1] % len(rows)]])
     elif kind == "regrade" and rows:
-        db.execute("UPDATE review_log SET quality = ?, kind = ? WHERE id = ?", [op[2], op[3], rows[op[1] % len(rows)]])
+        db.execute("UPDATE review_log SET quality = ?, kind = ? WHERE id = ?",
+                   [op[2], KIND_CODES.get(op[3], op[3]), rows[op[1] % len(rows)]])
     elif kind == "move" and rows:
         db.execute("UPDATE review_log SET reviewed_at = ? WHERE id = ?", [instant(op[2]), rows[op[1] % len(rows)]])
     elif kind == "relearn" and rows:
         db.execute("UPDATE review_log SET repetitions_before = ?, interval_before = ? WHERE id = ?",
                    [op[2], op[3], rows[op[1] % len(rows)]])
     elif kind == "clear":
-        db.execute("DELETE FROM review_log WHERE kind = 'review'")
+        db.execute("DELETE FROM review_log WHERE kind = ?", [KIND_CODES["review"]])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -94,16 +104,14 @@ def test_the_summary_always_equals_the_log_aggregate(history: list[tuple[Any, ..
 
 def test_the_migration_counts_an_existing_log() -> None:
     """A collection at m008 with answers gets its summary filled by m009, and loses the class index."""
-    db = open_db(None)
+    db = Db.memory()
+    migrations.apply(db.utils, stop_before="m009_answer_hours")  # the schema before m009 (ISO texts)
     for minutes, quality, kind, reps in ((10, 4, "review", 1), (20, 1, "review", 0), (70, 5, "new", 0),
                                          (75, 3, "cram", 0), (80, 9, "drill", 0)):
-        apply(db, ("answer", minutes, quality, kind, reps, 30))
-    # Back to the schema before m009, the log rows kept.
-    db.execute("DROP TABLE answer_hours")
-    for name in ("insert", "delete", "update"):
-        db.execute(f"DROP TRIGGER answer_hours_log_{name}")
-    db.execute(f"CREATE INDEX idx_review_log_class ON review_log(({ROW_CLASS_SQL}), quality, reviewed_at, "
-               "kind, repetitions_before, interval_before)")
+        db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, interval_before) "
+                   "VALUES ('c', ?, ?, ?, ?, 30)", [(START + timedelta(minutes=minutes)).isoformat(), quality, kind,
+                                                    reps])
+    assert db.execute("SELECT 1 FROM sqlite_master WHERE name = 'idx_review_log_class'").fetchone()
     m009_answer_hours(db)
     mature_pass, relearn_long_fail, new_easy = q.MATURE * 6 + 4, q.RELEARN_LONG * 6 + 1, q.NEW * 6 + 5
     assert summary(db) == {
@@ -117,7 +125,8 @@ def test_an_answer_adds_to_its_hour_and_an_undo_takes_it_back() -> None:
     db = open_db(None)
     apply(db, ("answer", 5, 4, "review", 1, 30))
     apply(db, ("answer", 50, 3, "review", 1, 30))  # the same UTC hour
-    assert summary(db) == {"2026-03-27T22": tuple(int(i in (q.MATURE * 6 + 4, q.MATURE * 6 + 3)) for i in range(36))}
+    assert summary(db) == {hour("2026-03-27T22"): tuple(int(i in (q.MATURE * 6 + 4, q.MATURE * 6 + 3))
+                                                       for i in range(36))}
     apply(db, ("undo", 1))
     apply(db, ("undo", 0))
     assert summary(db) == {}  # a row whose counts all reach 0 is gone
@@ -139,8 +148,8 @@ def row_by_row(db: Db, wins: list[q.Window], tz: Any, rollover: int) -> dict[dat
     """Per study day of ``wins``, 36 counts, from each row's own study day (the definition)."""
     days = {d for d, _, _ in wins}
     out: dict[date, Counter[int]] = {}
-    for at, quality, cls in db.execute(f"SELECT reviewed_at, quality, {ROW_CLASS_SQL} FROM review_log").fetchall():
-        day = study_day(datetime.fromisoformat(at), tz, rollover)
+    for at, quality, cls in db.execute(f"SELECT reviewed_at, quality, {LOG_CLASS_SQL} FROM review_log").fetchall():
+        day = study_day(read_instant(at), tz, rollover)
         if day in days and cls is not None and cls < 6 and quality in range(6):
             out.setdefault(day, Counter())[cls * 6 + quality] += 1
     return {d: tuple(c[i] for i in range(36)) for d, c in out.items()}

@@ -15,6 +15,7 @@ from mlprep.core.study_settings import ScopeKind, StudyScope
 from mlprep.storage.cards import CardStore
 from mlprep.storage.db import open_db
 from mlprep.storage.errors import WriteFailed
+from mlprep.storage.log_codec import day_number
 from mlprep.storage.study_queries import StudyQueries
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -78,7 +79,8 @@ def test_an_answer_is_committed_when_record_answer_returns(tmp_path: Path) -> No
     other = sqlite3.connect(path)  # another connection sees only what is committed
     assert other.execute("SELECT due, repetitions, last_review FROM cards WHERE id = 'c1'").fetchone() == (
         "2026-03-16", 2, NOW.isoformat())
-    assert other.execute("SELECT id, quality, due_sm2 FROM review_log").fetchall() == [(log_id, 4, "2026-03-16")]
+    assert other.execute("SELECT id, quality, due_sm2 FROM review_log").fetchall() == [
+        (log_id, 4, day_number(date(2026, 3, 16)))]  # the stored day number (m010)
 
 
 def test_a_refused_log_row_stores_nothing_and_leaves_no_transaction_open() -> None:

@@ -22,6 +22,7 @@ from mlprep.services.deck_sync import sync_decks
 from mlprep.storage import cards as cards_module
 from mlprep.storage.cards import CardStore
 from mlprep.storage.db import open_db
+from mlprep.storage.log_codec import KIND_CODES, instant_us
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=3)
@@ -140,8 +141,8 @@ def reviewed(store: CardStore, card_ids: Sequence[str]) -> None:
     has something to keep."""
     for n, card_id in enumerate(card_ids):
         for minutes, quality in ((0, 4), (60 * 24, 2), (60 * 25 + n, 5)):
-            store.db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind) VALUES (?, ?, ?, 'review')",
-                             [card_id, (NOW + timedelta(minutes=minutes)).isoformat(), quality])
+            store.db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind) VALUES (?, ?, ?, ?)",
+                             [card_id, instant_us(NOW + timedelta(minutes=minutes)), quality, KIND_CODES["review"]])
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -13,6 +13,7 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,25 @@ from sqlite_utils.migrations import Migrations
 from mlprep.storage import migrations as m
 from mlprep.storage.db import open_db
 from mlprep.storage.legacy import UpgradeError, upgrade
+from mlprep.storage.log_codec import KIND_CODES, US_PER_DAY, day_number, iso_us
 
 HISTORY = Path(__file__).parents[1] / "fixtures" / "history"
 FIXTURES = sorted(p.stem for p in HISTORY.glob("*.sqlite3"))
 # The commits whose migrations differ (git log -- src/mlprep/storage/migrations.py).
 SCHEMA_COMMITS = ("aa12903", "f85bcdf", "af6cc1b", "3181ca4", "925efae")
 ROW_ORDER = {"decks": "id", "cards": "id", "review_log": "id", "settings": "key", "reading_status": "item_id"}
+
+
+def stored(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    """A row read back when the fixture was made (ISO texts, kind names) in the stored forms of m010
+    (:mod:`mlprep.storage.log_codec`): what the converted row must hold. Other tables' rows as they are."""
+    if table != "review_log" or not isinstance(row["reviewed_at"], str):  # a fixture made since m010: as stored
+        return row
+    out = dict(row, reviewed_at=iso_us(row["reviewed_at"]), kind=KIND_CODES[row["kind"]])
+    for column in ("due_before", "due_after", "due_sm2"):
+        if out.get(column) is not None:
+            out[column] = day_number(date.fromisoformat(out[column]))
+    return out
 
 
 def manifest(name: str) -> dict[str, Any]:
@@ -91,7 +105,8 @@ def test_every_card_state_and_review_log_row_is_kept(upgraded: tuple[Database, d
         assert {k: cards[state["id"]][k] for k in state} == state
     log = rows(db, "review_log")
     assert len(log) == len(expected["data"]["review_log"]) > 50
-    for row in expected["data"]["review_log"]:
+    for old in expected["data"]["review_log"]:
+        row = stored("review_log", old)  # converted exactly by m010
         assert {k: log[row["id"]][k] for k in row} == row  # columns added later (due_sm2) may extend it
 
 
@@ -104,7 +119,7 @@ def test_every_other_row_is_kept_and_new_columns_take_their_defaults(
         assert len(have) == len(old_rows), table
         defaults = {c.name: db.execute(f"SELECT {c.default_value}").fetchone()[0] if c.default_value else None
                     for c in db[table].columns}
-        for old in old_rows:
+        for old in [stored(table, r) for r in old_rows]:  # the log's rows as m010 converts them
             row = have[old[ROW_ORDER[table]]]
             assert {k: row[k] for k in old} == old, table
             assert {k: v for k, v in row.items() if k not in old} == {k: defaults[k] for k in row if k not in old}
@@ -125,8 +140,8 @@ def test_the_schema_is_a_fresh_collections(upgraded: tuple[Database, dict[str, A
 @pytest.mark.parametrize("upgraded", FIXTURES, indirect=True)
 def test_the_review_days_summary_matches_the_kept_log(upgraded: tuple[Database, dict[str, Any]]) -> None:
     db, _ = upgraded
-    aggregate = ("SELECT c.deck_id, substr(l.reviewed_at, 1, 10), COUNT(*), SUM(l.quality >= 3) "
-                 "FROM review_log l JOIN cards c ON c.id = l.card_id WHERE l.kind = 'review' AND c.present = 1 "
+    aggregate = (f"SELECT c.deck_id, l.reviewed_at / {US_PER_DAY}, COUNT(*), SUM(l.quality >= 3) "
+                 "FROM review_log l JOIN cards c ON c.id = l.card_id WHERE l.kind = 2 AND c.present = 1 "
                  "GROUP BY 1, 2 ORDER BY 1, 2")
     summary = db.execute("SELECT deck_id, day, reviews, passed FROM review_days ORDER BY 1, 2").fetchall()
     assert summary == db.execute(aggregate).fetchall()

@@ -32,6 +32,8 @@ LANDED = {
     "m007_deck_files": "ed8cf10a3b42e7aacf25ddff19f1ed11e3949e0a6b0fea307302d359c50e9de2",
     "m008_due_id_index": "f7b79c3bad6486b5ae7d58ac9e226b67004ba3e337a347f83639020a9b44f2f3",
     "m009_answer_hours": "3e36f3523f27dcc63e746bc90bef73644ff644c578ad563af84370a7d089006a",
+    "m010_compact_log": "b0f522c47d26036f81c99acd54b4b9264f63d4116a2dffc32570a0665c59e50f",
+    "m011_answer_card_indexes": "962f49a2c1836f6e02d1b2aaca30027b3e77b917731ac6c5f92aa014e6fdc0ea",
 }
 
 

@@ -16,6 +16,7 @@ from mlprep.core.clock import FixedClock, day_start, study_day
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
 from mlprep.storage import stats_queries as q
 from mlprep.storage.db import open_db
+from mlprep.storage.log_codec import KIND_CODES, date_of, instant_us
 from mlprep.storage.stats_queries import StatsQueries
 from tests.stats_history import TODAY, card_states, collection, log, retention_history
 
@@ -152,7 +153,7 @@ def test_the_small_log_path_equals_the_range_counts(rows: list[tuple[int, int, s
     db.conn.executemany(
         "INSERT INTO review_log (card_id, reviewed_at, quality, kind, repetitions_before, interval_before) "
         "VALUES ('c', ?, ?, ?, ?, ?)",
-        [((LOG_START + timedelta(minutes=m)).isoformat(), g, k, r, i) for m, g, k, r, i in rows])
+        [(instant_us(LOG_START + timedelta(minutes=m)), g, KIND_CODES[k], r, i) for m, g, k, r, i in rows])
     start = LOG_START.date() + timedelta(days=first)
     wins = [(start + timedelta(days=i), day_start(start + timedelta(days=i), tz, rollover).isoformat(),
              day_start(start + timedelta(days=i + 1), tz, rollover).isoformat()) for i in range(days)]
@@ -168,10 +169,10 @@ def test_the_path_follows_the_log_size() -> None:
     db = open_db(None)
     wins = windows(date(2026, 3, 2), 2)
     for minute in range(5):  # 5 rows on 1 March's study day (from 04:00 UTC), none on the 2nd
-        db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind) VALUES ('c', ?, 4, 'cram')",
-                   [datetime(2026, 3, 1, 10, minute, tzinfo=UTC).isoformat()])
-    db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind) VALUES ('c', ?, 3, 'new')",
-               [datetime(2026, 3, 2, 10, tzinfo=UTC).isoformat()])
+        db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind) VALUES ('c', ?, 4, ?)",
+                   [instant_us(datetime(2026, 3, 1, 10, minute, tzinfo=UTC)), KIND_CODES["cram"]])
+    db.execute("INSERT INTO review_log (card_id, reviewed_at, quality, kind) VALUES ('c', ?, 3, ?)",
+               [instant_us(datetime(2026, 3, 2, 10, tzinfo=UTC)), KIND_CODES["new"]])
     for per_day, small in ((3, True), (2, False)):  # 6 rows over 2 days
         spy = PlanSpy(db)
         counts = StatsQueries(spy, small_log_rows_per_day=per_day).answer_counts(  # type: ignore[arg-type]
@@ -194,14 +195,14 @@ def test_day_expr_gives_the_study_day_across_dst(tmp_path: Path) -> None:
     except zoneinfo.ZoneInfoNotFoundError:
         pytest.skip("no time zone data")
     wins = windows(date(2026, 10, 30), 240, tz)
-    expr = q.day_expr(wins, "t.x")
+    expr = q.day_expr(q.spans_of(wins), "t.x")
     db = Database(memory=True)
     start = datetime(2026, 3, 1, tzinfo=UTC)
     for hours in range(0, 240 * 24, 7):
         for minute in (0, 59):
             instant = start + timedelta(hours=hours, minutes=minute)
-            got = db.execute(f"WITH t(x) AS (VALUES (?)) SELECT {expr} FROM t", [instant.isoformat()]).fetchone()[0]
-            assert got == study_day(instant, tz).isoformat(), instant
+            got = db.execute(f"WITH t(x) AS (VALUES (?)) SELECT {expr} FROM t", [instant_us(instant)]).fetchone()[0]
+            assert date_of(got) == study_day(instant, tz), instant
 
 
 def test_day_class_counts_per_class_and_grade(db: Database) -> None:

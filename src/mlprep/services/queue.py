@@ -9,7 +9,7 @@ leaves, and any total at most what the global limit leaves.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -68,7 +68,12 @@ class DailyLimits:
         :meth:`capped`, the sum capped by the global limit."""
         everywhere = self.left(kind)
         if not self._settings.deck_limits:  # the review screen asks at every card: no dict, no call per deck
-            return min(everywhere, sum(min(n, everywhere) for n in available.values()))
+            counts = available.values()
+            if max(counts, default=0) <= everywhere:  # no deck is capped: the sum
+                return min(everywhere, sum(counts))
+            if min(counts) >= 0:  # one deck alone fills what the global limit leaves
+                return everywhere
+            return min(everywhere, sum(min(n, everywhere) for n in counts))
         return min(everywhere, sum(self.capped(kind, available).values()))
 
 
@@ -122,6 +127,18 @@ class Stop:
     def new_left(self) -> int:
         """New cards the limits hold back today (what extending the new-card limit can show)."""
         return sum(hit.left for hit in self.limits if hit.kind is LimitKind.NEW)
+
+
+@dataclass(frozen=True)
+class DrillStep:
+    """How one answer, burial or suspension changed today's drill, for its undo: the place ``left_at`` the card
+    left the drill from (``None``: it was not in it) and whether it was ``appended`` at the end (graded below 4).
+    Undo takes the card off the end and puts it back at ``left_at``: no copy of the drill per answer (copying a
+    long drill at every answer that changed it cost more than the rest of the queue's bookkeeping)."""
+
+    card_id: CardId
+    left_at: int | None
+    appended: bool
 
 
 @dataclass(frozen=True)
@@ -262,40 +279,53 @@ class TodayQueue:
         return not (self.limits.left(LimitKind.REVIEW)
                     and self._study.next_due(self.today, self.scope, self.limits.blocked(LimitKind.REVIEW)))
 
-    def taken(self, pick: Pick, *, drill_again: bool) -> None:
+    def taken(self, pick: Pick, *, drill_again: bool) -> DrillStep | None:
         """``pick`` was answered: count it against its limits, and with ``drill_again`` put it at
-        the end of the drill (SM-2 step 7: graded below 4)."""
+        the end of the drill (SM-2 step 7: graded below 4). Returns how the drill changed, for
+        :meth:`returned` (``None``: it did not)."""
         if (limit := LIMIT_OF_KIND.get(pick.kind)) is not None:
             self.limits.count(pick.deck_id, limit)
             self._available[limit][pick.deck_id] = self._available[limit].get(pick.deck_id, 0) - 1
             self._reviews_since_new = 0 if pick.kind is ReviewKind.NEW else self._reviews_since_new + 1
-        self._leave_drill(pick.card_id)
+        left_at = self._leave_drill(pick.card_id)
         if drill_again:
             self.drill.append(pick.card_id)
             self._drilled.add(pick.card_id)
+        return DrillStep(pick.card_id, left_at, drill_again) if drill_again or left_at is not None else None
 
-    def hidden(self, pick: Pick) -> None:
-        """``pick`` was buried or suspended: it leaves today's queue without an answer."""
+    def hidden(self, pick: Pick) -> DrillStep | None:
+        """``pick`` was buried or suspended: it leaves today's queue without an answer. Returns how the
+        drill changed, for :meth:`returned` (``None``: it did not)."""
         if (limit := LIMIT_OF_KIND.get(pick.kind)) is not None:
             self._available[limit][pick.deck_id] = self._available[limit].get(pick.deck_id, 0) - 1
-        self._leave_drill(pick.card_id)
+        left_at = self._leave_drill(pick.card_id)
+        return None if left_at is None else DrillStep(pick.card_id, left_at, False)
 
-    def returned(self, pick: Pick, *, answered: bool, drill: Iterable[CardId] | None) -> None:
-        """Undo of :meth:`taken` (``answered``) or :meth:`hidden`: ``pick`` is owed again, and the
-        drill is back to ``drill`` (``None``: the step did not change it)."""
+    def returned(self, pick: Pick, *, answered: bool, drill: DrillStep | None) -> None:
+        """Undo of :meth:`taken` (``answered``) or :meth:`hidden`, the last step not yet undone: ``pick`` is
+        owed again, and ``drill`` (what that step returned) is undone: the card comes off the drill's end if it
+        was appended, and goes back to the place it left."""
         if (limit := LIMIT_OF_KIND.get(pick.kind)) is not None:
             self._available[limit][pick.deck_id] = self._available[limit].get(pick.deck_id, 0) + 1
             if answered:
                 self.limits.count(pick.deck_id, limit, -1)
         if drill is not None:
-            self.drill = deque(drill)
-            self._drilled = set(self.drill)
+            if drill.appended and self.drill and self.drill[-1] == drill.card_id:
+                self.drill.pop()
+                self._drilled.discard(drill.card_id)
+            if drill.left_at is not None and drill.card_id not in self._drilled:
+                self.drill.insert(min(drill.left_at, len(self.drill)), drill.card_id)
+                self._drilled.add(drill.card_id)
 
     def in_drill(self, card_id: CardId) -> bool:
         """Whether ``card_id`` is in today's drill."""
         return card_id in self._drilled
 
-    def _leave_drill(self, card_id: CardId) -> None:
-        if card_id in self._drilled:
-            self.drill.remove(card_id)
-            self._drilled.discard(card_id)
+    def _leave_drill(self, card_id: CardId) -> int | None:
+        """Take ``card_id`` out of the drill; return the place it had (``None``: it was not in it)."""
+        if card_id not in self._drilled:
+            return None
+        place = self.drill.index(card_id)
+        del self.drill[place]
+        self._drilled.discard(card_id)
+        return place

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 from mlprep.core import sm2
 from mlprep.core.clock import Clock, day_start, study_day
 from mlprep.core.grades import DRILL_PASS, PASS, check_quality
-from mlprep.core.models import Card, CardId, CardProgress, ReviewKind
+from mlprep.core.models import Card, CardProgress, ReviewKind
 from mlprep.core.study_settings import ALL_DECKS, LeechAction, StudyScope, StudySettings
-from mlprep.services.queue import Pick, TodayQueue
+from mlprep.services.queue import DrillStep, Pick, TodayQueue
 from mlprep.services.session import (
     Answered,
     Finished,
@@ -50,7 +50,7 @@ class _Undo:
     before: CardProgress
     log_id: int | None  # None: a bury or suspend
     pick: Pick
-    drill: tuple[CardId, ...] | None  # the drill before the step; None: the step left it as it was
+    drill: DrillStep | None  # how the step changed the drill; None: it left it as it was
     due_after: date | None = None  # the due date the answer stored (to give back to an interview plan)
 
 
@@ -197,11 +197,8 @@ class StudySession:
                           due_sm2=sm2_due)
         log_id = record(self._storage.cards, after, entry)
         drill_again = quality < DRILL_PASS and not after.suspended
-        # Undo needs the drill as it was only when this answer changes it (copying a long drill at every
-        # answer cost more than the rest of the queue's bookkeeping).
-        drill = tuple(self.queue.drill) if drill_again or self.queue.in_drill(pick.card_id) else None
+        drill = self.queue.taken(pick, drill_again=drill_again)
         self._undo.append(_Undo(before, log_id, pick, drill, after.due))
-        self.queue.taken(pick, drill_again=drill_again)
         self.answered += 1
         self._current = None
         return Answered(after, log_id, pick.kind, became_leech)
@@ -261,8 +258,7 @@ class StudySession:
         before, pick = self._current_state()
         after = change(before)
         self._storage.cards.set_progress(after)
-        self._undo.append(_Undo(before, None, pick, tuple(self.queue.drill)))
-        self.queue.hidden(pick)
+        self._undo.append(_Undo(before, None, pick, self.queue.hidden(pick)))
         self._current = None
         return after
 

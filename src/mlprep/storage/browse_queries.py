@@ -42,6 +42,7 @@ from mlprep.core.search_query import (
     Text,
 )
 from mlprep.storage.db import Db as Database
+from mlprep.storage.log_codec import instant_us
 
 if TYPE_CHECKING:
     from mlprep.storage.collection_db import CollectionDb
@@ -249,7 +250,7 @@ class _Compiler:
 
     def _rated(self, node: Rated) -> str:
         first = self.today - timedelta(days=min(node.days - 1, (self.today - date.min).days - 1))
-        since = self.param(day_start(first, self.tz, self.rollover_hour).isoformat())
+        since = self.param(instant_us(day_start(first, self.tz, self.rollover_hour)))
         return f"c.id IN (SELECT card_id FROM review_log WHERE reviewed_at >= {since})"
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from mlprep.core.models import Card, CardProgress, ReviewLogEntry
+from mlprep.storage.log_codec import KIND_CODES, instant_us, stored_day
 
 CARD_COLUMNS = ("id", "deck_id", "front", "back", "tags", "source", "repetitions", "easiness", "interval", "due",
                 "lapses", "reviews", "suspended", "buried_until", "user_tags")
@@ -68,9 +69,12 @@ def progress_params(p: CardProgress, last_review: str | None) -> tuple[Any, ...]
             _iso(p.buried_until), json.dumps(list(p.user_tags)) if p.user_tags else "[]", last_review, p.card_id)
 
 
-def log_params(entry: ReviewLogEntry, reviewed_at: str) -> tuple[Any, ...]:
-    """:data:`LOG_INSERT`'s parameters for ``entry``, whose ``reviewed_at`` is given as its ISO text."""
-    return (entry.card_id, reviewed_at, entry.quality, str(entry.kind), entry.repetitions_before,
-            entry.repetitions_after, entry.interval_before, entry.interval_after, entry.easiness_before,
-            entry.easiness_after, _iso(entry.due_before), _iso(entry.due_after), entry.answer_ms,
-            _iso(entry.due_sm2))
+def log_params(entry: ReviewLogEntry) -> tuple[Any, ...]:
+    """:data:`LOG_INSERT`'s parameters for ``entry`` in the log's stored forms (migration m010,
+    :mod:`mlprep.storage.log_codec`): the instant in microseconds since the epoch (UTC), the kind's code,
+    the due days as day numbers."""
+    kind = str(entry.kind)
+    return (entry.card_id, instant_us(entry.reviewed_at), entry.quality, KIND_CODES.get(kind, kind),
+            entry.repetitions_before, entry.repetitions_after, entry.interval_before, entry.interval_after,
+            entry.easiness_before, entry.easiness_after, stored_day(entry.due_before), stored_day(entry.due_after),
+            entry.answer_ms, stored_day(entry.due_sm2))

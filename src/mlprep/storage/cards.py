@@ -24,6 +24,7 @@ from mlprep.storage.card_rows import (
 from mlprep.storage.db import Db as Database
 from mlprep.storage.db import checkpoint
 from mlprep.storage.errors import WriteFailed
+from mlprep.storage.log_codec import read_day, read_instant, read_kind
 
 
 def _iso(d: date | None) -> str | None:
@@ -312,25 +313,30 @@ class CardStore:
 
     def deck_counts(self, today: date) -> list[DeckCounts]:
         """Per present deck: visible new cards, visible cards due on or before ``today``, and
-        the deck's card count; limits are not applied. New and due counts are range scans
-        of a covering index; buried cards (few) are subtracted through their own index."""
+        the deck's card count; limits are not applied. A deck's new cards are a range of ``idx_cards_new``
+        and the due cards of every deck one range of ``idx_cards_browse`` (m011: both covering); buried cards
+        (few) are subtracted through their own index."""
         visible = "c.deck_id = d.id AND c.present = 1 AND c.suspended = 0"
         params = {"today": today.isoformat()}
         rows = self._db.execute(
             f"""
             SELECT d.id, d.title, d.area, d.card_count,
-              (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due IS NULL AND c.new_rank IS NOT NULL),
-              (SELECT COUNT(*) FROM cards c WHERE {visible} AND c.due <= :today)
+              (SELECT COUNT(*) FROM cards c INDEXED BY idx_cards_new WHERE {visible} AND c.due IS NULL
+               AND c.new_rank IS NOT NULL)
             FROM decks d WHERE d.present = 1 ORDER BY d.area, d.leaf, d.title
             """, params).fetchall()
+        due_now = dict(self._db.execute(
+            "SELECT c.deck_id, COUNT(*) FROM cards c WHERE (c.due IS NULL) = 0 AND c.due <= :today AND c.present = 1 "
+            "AND c.suspended = 0 GROUP BY c.deck_id", params).fetchall())
         buried = {deck: (new, due) for deck, new, due in self._db.execute(
             "SELECT deck_id, SUM(due IS NULL AND new_rank IS NOT NULL), SUM(due <= :today) FROM cards "
             "INDEXED BY idx_cards_buried "
             "WHERE buried_until > :today AND present = 1 AND suspended = 0 GROUP BY deck_id", params).fetchall()}
         out = []
-        for deck_id, title, area, total, new, due in rows:
+        for deck_id, title, area, total, new in rows:
             buried_new, buried_due = buried.get(deck_id, (0, 0))
-            out.append(DeckCounts(DeckId(deck_id), title, area, new - buried_new, due - (buried_due or 0), total))
+            out.append(DeckCounts(DeckId(deck_id), title, area, new - buried_new,
+                                  due_now.get(deck_id, 0) - (buried_due or 0), total))
         return out
 
     def all_tags(self) -> list[str]:
@@ -412,7 +418,7 @@ class CardStore:
     def next_due_day(self) -> date | None:
         """The earliest study day any present, unsuspended card is due, or ``None``."""
         rows = list(self._db.query(
-            "SELECT MIN(due) AS due FROM cards WHERE due IS NOT NULL AND present = 1 AND suspended = 0"))
+            "SELECT MIN(due) AS due FROM cards WHERE (due IS NULL) = 0 AND present = 1 AND suspended = 0"))
         return _date(rows[0]["due"]) if rows else None
 
     def record_answer(self, after: CardProgress, entry: ReviewLogEntry) -> int:
@@ -447,7 +453,7 @@ class CardStore:
     def _write_answer(self, conn: sqlite3.Connection, after: CardProgress, entry: ReviewLogEntry) -> int:
         at = entry.reviewed_at.isoformat()
         conn.execute(PROGRESS_UPDATE, progress_params(after, at))
-        cursor = conn.execute(LOG_INSERT, log_params(entry, at))
+        cursor = conn.execute(LOG_INSERT, log_params(entry))
         self._answers_since_checkpoint += 1
         return int(cursor.lastrowid or 0)
 
@@ -457,8 +463,10 @@ class CardStore:
         with self._db.atomic():
             if log_id is not None:
                 self._db.execute("DELETE FROM review_log WHERE id = ?", [log_id])
-            last = self._db.execute("SELECT MAX(reviewed_at) FROM review_log WHERE card_id = ?",
-                                   [before.card_id]).fetchone()[0]
+            latest = self._db.execute("SELECT MAX(reviewed_at) FROM review_log WHERE card_id = ?",
+                                     [before.card_id]).fetchone()[0]
+            # The stored instant back as the ISO text the answer wrote (a text m010 kept stays as it is).
+            last = read_instant(latest).isoformat() if isinstance(latest, int) else latest
             self._write_progress(before, last_review=last)
             self._answers_since_checkpoint += 1
 
@@ -515,11 +523,11 @@ def _progress(row: dict[str, Any]) -> CardProgress:
 
 def _entry(row: dict[str, Any]) -> ReviewLogEntry:
     return ReviewLogEntry(
-        id=row["id"], card_id=CardId(row["card_id"]), reviewed_at=datetime.fromisoformat(row["reviewed_at"]),
-        quality=row["quality"], kind=row["kind"],
+        id=row["id"], card_id=CardId(row["card_id"]), reviewed_at=read_instant(row["reviewed_at"]),
+        quality=row["quality"], kind=read_kind(row["kind"]),
         repetitions_before=row["repetitions_before"], repetitions_after=row["repetitions_after"],
         interval_before=row["interval_before"], interval_after=row["interval_after"],
         easiness_before=row["easiness_before"], easiness_after=row["easiness_after"],
-        due_before=_date(row["due_before"]), due_after=_date(row["due_after"]), answer_ms=row["answer_ms"],
-        due_sm2=_date(row.get("due_sm2")))
+        due_before=read_day(row["due_before"]), due_after=read_day(row["due_after"]), answer_ms=row["answer_ms"],
+        due_sm2=read_day(row.get("due_sm2")))
 

@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from mlprep.storage.db import Db as Database
+from mlprep.storage.log_codec import REVIEW, US_PER_DAY
 
 
 def backup_to(db: Database, target: Path, *, pages: int = 1024) -> None:
@@ -63,8 +64,8 @@ def integrity_problems(path: Path, *, quick: bool = False) -> list[str]:
 
 def rebuild_derived(db: Database) -> dict[str, int]:
     """Recompute the tables derived from the review log (``review_days``: reviews and passes per deck
-    and UTC day, see migration m004), rebuild the Browse search's full-text index ``cards_fts`` from the
-    cards (migration m006; FTS5's ``'rebuild'`` command, https://sqlite.org/fts5.html#the_rebuild_command)
+    and UTC day number, see migrations m004 and m010), rebuild the Browse search's full-text index
+    ``cards_fts`` from the cards (migration m006; FTS5's ``'rebuild'`` command, https://sqlite.org/fts5.html#the_rebuild_command)
     in one transaction, then rebuild every index. Returns the rows of ``review_days`` that were wrong
     (changed, missing or extra) and, when there were any, the cards the search index lacked or held in
     excess (``cards_fts``; an entry with stale text is not counted, but rebuilt too)."""
@@ -75,9 +76,9 @@ def rebuild_derived(db: Database) -> dict[str, int]:
         db.execute("INSERT INTO cards_fts (cards_fts) VALUES ('rebuild')")
         before = {(d, day): (n, p) for d, day, n, p in db.execute("SELECT * FROM review_days").fetchall()}
         db.execute("DELETE FROM review_days")
-        db.execute("INSERT INTO review_days SELECT c.deck_id, substr(l.reviewed_at, 1, 10), COUNT(*), "
+        db.execute(f"INSERT INTO review_days SELECT c.deck_id, l.reviewed_at / {US_PER_DAY}, COUNT(*), "
                    "SUM(l.quality >= 3) FROM review_log l JOIN cards c ON c.id = l.card_id "
-                   "WHERE l.kind = 'review' AND c.present = 1 GROUP BY 1, 2")
+                   f"WHERE l.kind = {REVIEW} AND c.present = 1 GROUP BY 1, 2")
         after = {(d, day): (n, p) for d, day, n, p in db.execute("SELECT * FROM review_days").fetchall()}
     db.execute("REINDEX")
     wrong = {"review_days": sum(before.get(key) != after.get(key) for key in before.keys() | after.keys())}

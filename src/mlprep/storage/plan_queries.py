@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from mlprep.core.models import CardId, DeckId
 from mlprep.storage.db import Db as Database
+from mlprep.storage.log_codec import DRILL, NEW, REVIEW, instant_us, read_instant
 
 
 @dataclass(frozen=True)
@@ -66,18 +67,18 @@ class PlanQueries:
         for card, at, quality in self._db.execute(
                 f"SELECT l.card_id, l.reviewed_at, l.quality FROM review_log l WHERE {where} ORDER BY l.id",
                 params).fetchall():
-            out.setdefault(CardId(card), []).append((datetime.fromisoformat(at), int(quality)))
+            out.setdefault(CardId(card), []).append((read_instant(at), int(quality)))
         return out
 
     def pace(self, since: datetime, passing: int, latest: int = 1000) -> PaceSample:
         """The ``latest`` answer times, and the first-answer, failure (quality < ``passing``) and drill
         counts since ``since`` (UTC)."""
         ms = tuple(int(r[0]) for r in self._db.execute(
-            "SELECT answer_ms FROM review_log WHERE kind IN ('new', 'review', 'drill') AND answer_ms > 0 "
+            f"SELECT answer_ms FROM review_log WHERE kind IN ({NEW}, {REVIEW}, {DRILL}) AND answer_ms > 0 "
             "ORDER BY id DESC LIMIT ?", [latest]).fetchall())
         new, new_failed, reviews, reviews_failed, drills = self._db.execute(
-            "SELECT COALESCE(SUM(kind = 'new'), 0), COALESCE(SUM(kind = 'new' AND quality < :p), 0), "
-            "COALESCE(SUM(kind = 'review'), 0), COALESCE(SUM(kind = 'review' AND quality < :p), 0), "
-            "COALESCE(SUM(kind = 'drill'), 0) FROM review_log WHERE reviewed_at >= :since",
-            {"p": passing, "since": since.isoformat()}).fetchone()
+            f"SELECT COALESCE(SUM(kind = {NEW}), 0), COALESCE(SUM(kind = {NEW} AND quality < :p), 0), "
+            f"COALESCE(SUM(kind = {REVIEW}), 0), COALESCE(SUM(kind = {REVIEW} AND quality < :p), 0), "
+            f"COALESCE(SUM(kind = {DRILL}), 0) FROM review_log WHERE reviewed_at >= :since",
+            {"p": passing, "since": instant_us(since)}).fetchone()
         return PaceSample(ms, int(new), int(new_failed), int(reviews), int(reviews_failed), int(drills))

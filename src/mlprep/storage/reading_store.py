@@ -9,6 +9,7 @@ from typing import Any
 from mlprep.core.deck_format import REF_TAG_PREFIX
 from mlprep.core.reading_list import ReadingProgress, ReadingStatus
 from mlprep.storage.db import Db as Database
+from mlprep.storage.log_codec import REVIEW, instant_us
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,9 @@ class ReadingStore:
         # Counted per card first, so each card (not each answer) is looked up for its deck: 2x faster.
         answers = {area: (n, passes) for area, n, passes in self.db.execute(
             "SELECT d.area, SUM(r.n), SUM(r.passes) FROM (SELECT card_id, COUNT(*) AS n, SUM(quality >= 3) AS passes "
-            "FROM review_log WHERE kind = 'review' AND reviewed_at >= ? GROUP BY card_id) r "
+            f"FROM review_log WHERE kind = {REVIEW} AND reviewed_at >= ? GROUP BY card_id) r "
             "JOIN cards c ON c.id = r.card_id JOIN decks d ON d.id = c.deck_id GROUP BY d.area",
-            [since.isoformat()]).fetchall()}
+            [instant_us(since)]).fetchall()}
         return {area: AreaProgress(area, total, seen or 0, lapses or 0, *answers.get(area, (0, 0)))
                 for area, total, seen, lapses in cards}
 

@@ -29,5 +29,7 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "m007_deck_files",
     "m008_due_id_index",
     "m009_answer_hours",
+    "m010_compact_log",
+    "m011_answer_card_indexes",
 )
 """Every migration of :data:`mlprep.storage.migrations.migrations`, by name, in registration order."""

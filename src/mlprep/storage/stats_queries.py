@@ -3,15 +3,16 @@
 Nothing here loads review-log rows into Python: every query returns a few hundred rows at
 most (per study day, per deck, per bucket); a small log's per-day counts come as one string a
 day with a letter per row (at most ``SMALL_LOG_ROWS_PER_DAY`` a day on average). Study days
-arrive as *windows* ``(day, lo, hi)``: ``lo`` and ``hi`` are the UTC instants (ISO strings,
-comparable with the stored ``review_log.reviewed_at``) at which the study day begins and ends.
-The caller computes them from the time zone and rollover hour
-(:func:`mlprep.core.clock.day_start`), so days are exact across daylight-saving changes.
+arrive as *windows* ``(day, lo, hi)``: ``lo`` and ``hi`` are the UTC instants (ISO strings) at which
+the study day begins and ends. The caller computes them from the time zone and rollover hour
+(:func:`mlprep.core.clock.day_start`), so days are exact across daylight-saving changes; here they
+become *spans*, the same bounds as the log stores instants (microseconds since the epoch, UTC,
+:mod:`mlprep.storage.log_codec`, migration m010), and every day and hour is integer arithmetic.
 
 How the figures stay fast at 1M review-log rows (see ``docs/benchmarks.md``): SQLite's
 ``GROUP BY`` sorts every input row unless an index gives the order, so the log is never
 grouped by a computed day. For the whole collection, per-day figures come from the
-``answer_hours`` summary (migration m009): per UTC hour, the rows of each class and grade, kept
+``answer_hours`` summary (migrations m009, m010): per UTC hour, the rows of each class and grade, kept
 exact by triggers on the log. Study days that begin and end on whole UTC hours (any zone a whole
 number of hours from UTC, any rollover hour) are one range read of it, each hour put on its day
 in Python; an hour that a day's bound cuts (a zone such as +5:30) is read from the log instead,
@@ -22,13 +23,14 @@ test_answer_hours.py compare them with a row-by-row count on random logs). For a
 deck, the scope's cards drive seeks into ``idx_review_log_card_kind`` and only their rows are
 grouped.
 
-Row classes (``ROW_CLASS_SQL``, from the migration that indexes it): 0 new, 1 drill, then
+Row classes (``log_codec.LOG_CLASS_SQL``, m009's ``ROW_CLASS_SQL`` for m010's kind codes): 0 new, 1 drill, then
 review rows 2 + (repetitions_before > 0) + 2 * (interval_before >= 21): 2 relearning, 3 young,
 4 relearning with a long interval, 5 mature; 6 cram (or any other kind).
 """
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -37,10 +39,25 @@ from typing import Any
 
 from mlprep.core.study_settings import ScopeKind, StudyScope
 from mlprep.storage.db import Db as Database
-from mlprep.storage.migrations import ROW_CLASS_SQL
+from mlprep.storage.log_codec import (
+    CRAM,
+    END_OF_TIME,
+    LOG_CLASS_SQL,
+    REVIEW,
+    US_PER_DAY,
+    US_PER_HOUR,
+    date_of,
+    day_number,
+    iso_us,
+    read_instant,
+    read_kind,
+)
 
 Window = tuple[date, str, str]
-"""A study day and the UTC instants ``[lo, hi)`` it covers, as ISO strings."""
+"""A study day and the UTC instants ``[lo, hi)`` it covers, as ISO strings (the callers' form)."""
+Span = tuple[date, int, int]
+"""A :data:`Window` with its bounds as the log stores instants (microseconds since the epoch, UTC)."""
+CRAM_KIND, REVIEW_KIND = CRAM, REVIEW  # the stored kind codes (m010), as SQL literals here
 
 NEW, DRILL, RELEARN, YOUNG, RELEARN_LONG, MATURE, CRAM = range(7)
 CLASSES = 6  # the classes that count in charts (cram excluded)
@@ -53,7 +70,6 @@ _LETTERS = "".join(chr(_LETTER_A + i) for i in range(CLASSES * GRADES))
 _LETTER_CLASS = str.maketrans({letter: str(i // GRADES) for i, letter in enumerate(_LETTERS)})
 GRADE_COLUMNS = tuple(f"n{g}" for g in range(GRADES))
 """The count columns of ``answer_hours`` (migration m009), one per quality 0-5."""
-_HOUR_TAIL = ":00:00+00:00"  # an hour key plus this is the ISO instant the hour begins
 SMALL_LOG_ROWS_PER_DAY = 0
 """Log rows per study day (mean over the days asked for) up to which the whole collection's per-day
 counts read the log's rows rather than the ``answer_hours`` summary; 0: never (and no count to decide).
@@ -129,92 +145,86 @@ def _card_scope(scope: StudyScope, alias: str = "c") -> tuple[str, dict[str, obj
     raise ValueError(f"statistics take a scope of all, an area or a deck, not {scope.kind.value!r}")
 
 
-def _values_cte(name: str, columns: str, rows: Sequence[Sequence[str]]) -> str:
-    """``name(columns) AS (VALUES ...)`` of string literals (ISO dates and instants, which hold no
-    quote; ``ValueError`` otherwise); a row-less table when ``rows`` is empty. Literal rows cost
-    SQLite far less than ``json_each`` (0.1 ms against 0.9 ms for 365 days)."""
+_bound_us = functools.lru_cache(maxsize=8192)(iso_us)
+"""A window bound's stored instant, remembered: one statistics refresh converts the same two years of day
+bounds for several queries, and every refresh the same ones again (1 µs a text, 0.1 µs remembered)."""
+
+
+def spans_of(windows: Sequence[Window]) -> list[Span]:
+    """``windows`` with their bounds as stored instants (:data:`Span`). ``ValueError`` for a bound that is
+    not an ISO instant or date."""
+    bound = _bound_us
+    return [(day, bound(lo), bound(hi)) for day, lo, hi in windows]
+
+
+def _values_cte(name: str, columns: str, rows: Sequence[Sequence[int]]) -> str:
+    """``name(columns) AS (VALUES ...)`` of integer literals (``int()`` of each value, so nothing but
+    digits reaches the SQL); a row-less table when ``rows`` is empty. Literal rows cost SQLite far
+    less than ``json_each`` (0.1 ms against 0.9 ms for 365 days)."""
     if not rows:
         width = columns.count(",") + 1
         return f"{name}({columns}) AS (SELECT {', '.join(['NULL'] * width)} WHERE 0)"
-    values = "), (".join("'" + "', '".join(row) + "'" for row in rows)
-    if values.count("'") != 2 * sum(len(row) for row in rows):
-        raise ValueError(f"not ISO dates and instants: {rows!r}")
+    values = "), (".join(", ".join(str(int(v)) for v in row) for row in rows)
     return f"{name}({columns}) AS (VALUES ({values}))"
 
 
-def _days_cte(windows: Sequence[Window]) -> str:
-    """``WITH days(day, lo, hi)``: one row per window (ISO date, then the UTC instants ``[lo, hi)``)."""
-    if not windows:
-        return "WITH " + _values_cte("days", "day, lo, hi", [])
-    values = ", ".join(["('" + d.isoformat() + "', '" + lo + "', '" + hi + "')" for d, lo, hi in windows])
-    if values.count("'") != 6 * len(windows):
-        raise ValueError(f"not ISO instants: {windows!r}")
-    return f"WITH days(day, lo, hi) AS (VALUES {values})"
+def _days_cte(spans: Sequence[Span]) -> str:
+    """``WITH days(day, lo, hi)``: one row per study day (its day number, then the stored instants
+    ``[lo, hi)``)."""
+    return "WITH " + _values_cte("days", "day, lo, hi", [(day_number(d), lo, hi) for d, lo, hi in spans])
 
 
-def day_expr(windows: Sequence[Window], column: str = "l.reviewed_at") -> str:
-    """A SQL expression giving the study day (ISO date) of the UTC instant in ``column``.
+def day_expr(spans: Sequence[Span], column: str = "l.reviewed_at") -> str:
+    """A SQL expression giving the study day number (days since 1970-01-01, :func:`log_codec.date_of`)
+    of the stored instant in ``column``.
 
-    Exact for instants inside ``windows`` (which must be consecutive days): within each run
-    of days whose start has the same UTC offset, ``date(column, '-N seconds')``; the last day
-    of each run (23 or 25 hours long at a DST change) as a literal. Outside the windows, the
+    Exact for instants inside ``spans`` (which must be consecutive days): within each run of days
+    whose start has the same offset from UTC midnight, ``(column - offset) / US_PER_DAY``; the last
+    day of each run (23 or 25 hours long at a DST change) as a literal. Outside the spans, the
     nearest run's offset applies.
     """
-    if not windows:
-        return f"date({column})"
+    if not spans:
+        return f"({column} / {US_PER_DAY})"
     parts: list[str] = []
     run_start = 0
-    for i in range(1, len(windows) + 1):
-        if i < len(windows) and _offset(windows[i]) == _offset(windows[run_start]):
+    for i in range(1, len(spans) + 1):
+        if i < len(spans) and _offset(spans[i]) == _offset(spans[run_start]):
             continue
-        last_day, last_lo, last_hi = windows[i - 1]
-        modifier = f"'{-_offset(windows[run_start])} seconds'"
-        parts.append(f"WHEN {column} < '{last_lo}' THEN date({column}, {modifier})")
-        parts.append(f"WHEN {column} < '{last_hi}' THEN '{last_day.isoformat()}'")
+        last_day, last_lo, last_hi = spans[i - 1]
+        parts.append(f"WHEN {column} < {last_lo} THEN ({column} - {_offset(spans[run_start])}) / {US_PER_DAY}")
+        parts.append(f"WHEN {column} < {last_hi} THEN {day_number(last_day)}")
         run_start = i
-    modifier = f"'{-_offset(windows[-1])} seconds'"
-    return f"(CASE {' '.join(parts)} ELSE date({column}, {modifier}) END)"
+    return f"(CASE {' '.join(parts)} ELSE ({column} - {_offset(spans[-1])}) / {US_PER_DAY} END)"
 
 
-def _whole_hours(windows: Sequence[Window]) -> bool:
-    """Whether every window begins and ends on a whole UTC hour (as ISO text ``...:00:00+00:00``)."""
-    return windows[-1][2].endswith(_HOUR_TAIL) and all(w[1].endswith(_HOUR_TAIL) for w in windows)
+def _whole_hours(spans: Sequence[Span]) -> bool:
+    """Whether every span begins and ends on a whole UTC hour."""
+    return spans[-1][2] % US_PER_HOUR == 0 and all(lo % US_PER_HOUR == 0 for _, lo, _ in spans)
 
 
-def _by_window(windows: Sequence[Window], rows: Sequence[Sequence[Any]]) -> Iterator[tuple[date, list[Any]]]:
-    """``(day, rows)`` per window of whole hours holding at least one of ``rows`` (ordered by their first
-    column, an ``answer_hours`` key within the windows' range): one merge pass, no search per row."""
-    i, last = 0, len(windows) - 1
+def _by_window(spans: Sequence[Span], rows: Sequence[Sequence[Any]]) -> Iterator[tuple[date, list[Any]]]:
+    """``(day, rows)`` per span of whole hours holding at least one of ``rows`` (ordered by their first
+    column, an ``answer_hours`` hour number within the spans' range): one merge pass, no search per row."""
+    i, last = 0, len(spans) - 1
+    starts = [lo // US_PER_HOUR for _, lo, _ in spans]
     group: list[Any] = []
     for row in rows:
-        hour: str = row[0]
-        if i < last and hour >= windows[i + 1][1][:13]:
+        hour: int = row[0]
+        if i < last and hour >= starts[i + 1]:
             if group:
-                yield windows[i][0], group
+                yield spans[i][0], group
                 group = []
-            while i < last and hour >= windows[i + 1][1][:13]:
+            while i < last and hour >= starts[i + 1]:
                 i += 1
         group.append(row)
     if group:
-        yield windows[i][0], group
+        yield spans[i][0], group
 
 
-def _next_hour(begin: str) -> str:
-    """The ISO instant an hour after ``begin`` (``YYYY-MM-DDTHH:00:00+00:00``); an ``hour`` key that
-    is not the start of an ISO instant (no row the app writes) gives the start of its text instead,
-    so that its hour is read from the log."""
-    try:
-        return (datetime.fromisoformat(begin) + timedelta(hours=1)).isoformat()
-    except ValueError:
-        return begin
-
-
-def _offset(window: Window) -> int:
-    """Seconds from UTC midnight of the window's date to the window's start."""
-    day, lo, _ = window
-    start = datetime.fromisoformat(lo)
-    midnight = datetime(day.year, day.month, day.day, tzinfo=start.tzinfo)
-    return int((start - midnight).total_seconds())
+def _offset(span: Span) -> int:
+    """Microseconds from UTC midnight of the span's date to the span's start."""
+    day, lo, _ = span
+    return lo - day_number(day) * US_PER_DAY
 
 
 # -- the review log ---------------------------------------------------------------------------
@@ -258,11 +268,12 @@ class StatsQueries:
         """
         if not windows:
             return AnswerCounts({}, (0,) * CLASSES * GRADES)
-        if scope.kind is ScopeKind.ALL and self._small_per_day and self._few_rows(windows):
-            return self._small_log_counts(windows, since)
-        if scope.kind is ScopeKind.ALL and _whole_hours(windows):
-            return self._summary_counts(windows, since)
-        detail = self.day_class_counts(windows, scope)
+        spans = spans_of(windows)
+        if scope.kind is ScopeKind.ALL and self._small_per_day and self._few_rows(spans):
+            return self._small_log_counts(spans, since)
+        if scope.kind is ScopeKind.ALL and _whole_hours(spans):
+            return self._summary_counts(spans, since)
+        detail = self._day_class_counts(spans, scope)
         grades = [0] * CLASSES * GRADES
         per_day = {}
         for day, values in detail.items():
@@ -271,62 +282,62 @@ class StatsQueries:
                 grades = [a + b for a, b in zip(grades, values, strict=True)]
         return AnswerCounts(per_day, tuple(grades))
 
-    def _summary_counts(self, windows: Sequence[Window], since: date) -> AnswerCounts:
-        """:meth:`answer_counts` for the whole collection over windows that begin and end on whole UTC
-        hours (consecutive, so every hour of the range lies in one window): the range's
+    def _summary_counts(self, spans: Sequence[Span], since: date) -> AnswerCounts:
+        """:meth:`answer_counts` for the whole collection over spans that begin and end on whole UTC
+        hours (consecutive, so every hour of the range lies in one span): the range's
         ``answer_hours`` rows summed per hour and class by SQLite (in key order, no sort), each hour
-        added to its window's day in one merge pass here; the period's class x grade totals summed by
+        added to its span's day in one merge pass here; the period's class x grade totals summed by
         SQLite over the hours from day ``since`` on."""
         total = " + ".join(GRADE_COLUMNS)
         by_class = ", ".join(f"SUM(CASE WHEN cls = {c} THEN {total} ELSE 0 END)" for c in range(CLASSES))
         per_day: dict[date, tuple[int, ...]] = {}
         rows = self._db.execute(
             f"SELECT hour, {by_class} FROM answer_hours WHERE hour >= :lo AND hour < :hi GROUP BY hour ORDER BY hour",
-            {"lo": windows[0][1][:13], "hi": windows[-1][2][:13]}).fetchall()
-        for day, hours in _by_window(windows, rows):
+            {"lo": spans[0][1] // US_PER_HOUR, "hi": spans[-1][2] // US_PER_HOUR}).fetchall()
+        for day, hours in _by_window(spans, rows):
             if len(hours) == 1:
                 per_day[day] = tuple(hours[0][1:])
             else:
                 per_day[day] = tuple(map(sum, zip(*(row[1:] for row in hours), strict=True)))
         grades = [0] * CLASSES * GRADES
-        first = bisect_right([d for d, _, _ in windows], since - timedelta(days=1))
-        if first < len(windows):
+        first = bisect_right([d for d, _, _ in spans], since - timedelta(days=1))
+        if first < len(spans):
             for cls, *counts in self._db.execute(
                     f"SELECT cls, {', '.join(f'SUM({n})' for n in GRADE_COLUMNS)} FROM answer_hours "
                     "WHERE hour >= :lo AND hour < :hi GROUP BY cls",
-                    {"lo": windows[first][1][:13], "hi": windows[-1][2][:13]}).fetchall():
+                    {"lo": spans[first][1] // US_PER_HOUR, "hi": spans[-1][2] // US_PER_HOUR}).fetchall():
                 grades[cls * GRADES:(cls + 1) * GRADES] = counts
         return AnswerCounts(per_day, tuple(grades))
 
-    def _few_rows(self, windows: Sequence[Window]) -> bool:
-        """Whether ``windows`` hold at most ``small_log_rows_per_day`` log rows a day on average: true
+    def _few_rows(self, spans: Sequence[Span]) -> bool:
+        """Whether ``spans`` hold at most ``small_log_rows_per_day`` log rows a day on average: true
         at once if the whole log's largest rowid is within that bound, else a count of
         ``idx_review_log_time`` entries that stops one past it."""
-        cap = self._small_per_day * len(windows)
+        cap = self._small_per_day * len(spans)
         (n,) = self._db.execute(
             "SELECT CASE WHEN (SELECT COALESCE(MAX(rowid), 0) FROM review_log) <= :cap THEN 0 ELSE "
             "(SELECT COUNT(*) FROM (SELECT 1 FROM review_log INDEXED BY idx_review_log_time "
             "WHERE reviewed_at >= :lo AND reviewed_at < :hi LIMIT :cap + 1)) END",
-            {"lo": windows[0][1], "hi": windows[-1][2], "cap": cap}).fetchone()
+            {"lo": spans[0][1], "hi": spans[-1][2], "cap": cap}).fetchone()
         return bool(n <= cap)
 
-    def _small_log_counts(self, windows: Sequence[Window], since: date) -> AnswerCounts:
+    def _small_log_counts(self, spans: Sequence[Span], since: date) -> AnswerCounts:
         """:meth:`answer_counts` for the whole collection read row by row: per day, one seek into
         ``idx_review_log_time`` and its rows as a string of one letter per (class, grade), counted
         here (``str.translate`` to class digits per day; the period's letters counted once)."""
         grades_in = ", ".join(str(g) for g in range(GRADES))
         per_day: dict[date, tuple[int, ...]] = {}
         period: list[str] = []
-        for day_iso, letters in self._db.execute(
-                f"{_days_cte(windows)} SELECT day, (SELECT group_concat(char({_LETTER_A} + {GRADES} * "
-                f"({ROW_CLASS_SQL}) + quality), '') FROM review_log INDEXED BY idx_review_log_time "
+        for day_number_, letters in self._db.execute(
+                f"{_days_cte(spans)} SELECT day, (SELECT group_concat(char({_LETTER_A} + {GRADES} * "
+                f"({LOG_CLASS_SQL}) + quality), '') FROM review_log INDEXED BY idx_review_log_time "
                 f"WHERE reviewed_at >= days.lo AND reviewed_at < days.hi AND quality IN ({grades_in})) FROM days"
                 ).fetchall():
             if not letters:
                 continue
             counts = tuple(map(letters.translate(_LETTER_CLASS).count, _CLASS_DIGITS))
             if counts != _NO_ANSWERS:  # cram only (class 6) is no answer here
-                day = date.fromisoformat(day_iso)
+                day = date_of(day_number_)
                 per_day[day] = counts
                 if day >= since:
                     period.append(letters)
@@ -343,11 +354,11 @@ class StatsQueries:
         scope_sql, params = _card_scope(scope)
         if scope_sql:
             sql = (f"SELECT MIN(l.reviewed_at) FROM cards c JOIN review_log l INDEXED BY idx_review_log_card_kind "
-                   f"ON l.card_id = c.id WHERE l.kind <> 'cram'{scope_sql}")
+                   f"ON l.card_id = c.id WHERE l.kind <> {CRAM_KIND}{scope_sql}")
         else:
-            sql = "SELECT MIN(reviewed_at) FROM review_log WHERE kind <> 'cram'"
+            sql = f"SELECT MIN(reviewed_at) FROM review_log WHERE kind <> {CRAM_KIND}"
         value = db.execute(sql, params).fetchone()[0]
-        return datetime.fromisoformat(value) if value else None
+        return read_instant(value) if value is not None else None
 
     def day_class_counts(self, windows: Sequence[Window], scope: StudyScope) -> dict[date, tuple[int, ...]]:
         """Answers per study day, row class and grade, over ``windows`` (consecutive days).
@@ -357,77 +368,77 @@ class StatsQueries:
         docstring) answered with ``quality``. For the whole collection: the ``answer_hours`` summary
         (:meth:`_hour_counts`); for an area or deck: the scope's rows, grouped.
         """
+        return self._day_class_counts(spans_of(windows), scope) if windows else {}
+
+    def _day_class_counts(self, spans: Sequence[Span], scope: StudyScope) -> dict[date, tuple[int, ...]]:
         db = self._db
-        if not windows:
-            return {}
         scope_sql, params = _card_scope(scope)
         if scope_sql:
-            day = day_expr(windows)
+            day = day_expr(spans)
             rows = db.execute(
-                f"SELECT {day} AS day, {ROW_CLASS_SQL} AS cls, l.quality, COUNT(*) FROM cards c "
+                f"SELECT {day} AS day, {LOG_CLASS_SQL} AS cls, l.quality, COUNT(*) FROM cards c "
                 "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
-                f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql} "
-                "GROUP BY 1, 2, 3", {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
+                f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> {CRAM_KIND}{scope_sql} "
+                "GROUP BY 1, 2, 3", {"lo": spans[0][1], "hi": spans[-1][2], **params}).fetchall()
             grouped: dict[date, list[int]] = {}
-            for day_iso, cls, quality, n in rows:
+            for day_number_, cls, quality, n in rows:
                 if 0 <= cls < CLASSES and 0 <= quality < GRADES:
-                    grouped.setdefault(date.fromisoformat(day_iso), [0] * CLASSES * GRADES)[cls * GRADES + quality] += n
+                    grouped.setdefault(date_of(day_number_), [0] * CLASSES * GRADES)[cls * GRADES + quality] += n
             return {d: tuple(v) for d, v in grouped.items()}
-        return {day: tuple(values) for day, values in self._hour_counts(windows).items() if any(values)}
+        return {day: tuple(values) for day, values in self._hour_counts(spans).items() if any(values)}
 
-    def _hour_counts(self, windows: Sequence[Window]) -> dict[date, list[int]]:
-        """The whole collection's answers per study day of ``windows`` (consecutive), as 36 counts
+    def _hour_counts(self, spans: Sequence[Span]) -> dict[date, list[int]]:
+        """The whole collection's answers per study day of ``spans`` (consecutive), as 36 counts
         ``class * 6 + quality``; a day may be all zeros.
 
-        One range read of ``answer_hours`` (m009): an hour wholly inside a window counts for its day.
-        An hour that a window's bound cuts (a zone not a whole number of hours from UTC, or the
+        One range read of ``answer_hours`` (m009, m010): an hour wholly inside a span counts for its
+        day. An hour that a span's bound cuts (a zone not a whole number of hours from UTC, or the
         range's ends) is read from the log instead, one seek into ``idx_review_log_time`` per piece.
-        Assumes, as ``review_days`` does, that ``reviewed_at`` is the ISO text of a UTC instant.
         """
-        lo, hi = windows[0][1], windows[-1][2]
-        # Window i holds whole the hours whose keys are in [firsts[i], lasts[i]): from the hour its
-        # start begins (the next one if it starts within an hour) up to the hour its end falls in.
-        firsts = [w_lo[:13] if w_lo[13:] == _HOUR_TAIL else _next_hour(w_lo[:13] + _HOUR_TAIL)[:13]
-                  for _, w_lo, _ in windows]
-        lasts = [w_hi[:13] for _, _, w_hi in windows]
+        lo, hi = spans[0][1], spans[-1][2]
+        # Span i holds whole the hours numbered in [firsts[i], lasts[i]): from the hour its start
+        # begins (the next one if it starts within an hour) up to the hour its end falls in.
+        firsts = [-(-w_lo // US_PER_HOUR) for _, w_lo, _ in spans]
+        lasts = [w_hi // US_PER_HOUR for _, _, w_hi in spans]
         out: dict[date, list[int]] = {}
-        cut: list[tuple[str, str]] = []
+        cut: list[tuple[int, int]] = []
         for hour, cls, *counts in self._db.execute(
                 f"SELECT hour, cls, {', '.join(GRADE_COLUMNS)} FROM answer_hours WHERE hour >= :lo AND hour <= :hi "
                 "ORDER BY hour, cls",
-                {"lo": lo[:13], "hi": hi[:13]}).fetchall():
+                {"lo": lo // US_PER_HOUR, "hi": hi // US_PER_HOUR}).fetchall():
             i = bisect_right(firsts, hour) - 1
             if i >= 0 and hour < lasts[i]:
-                totals = out.setdefault(windows[i][0], [0] * CLASSES * GRADES)
+                totals = out.setdefault(spans[i][0], [0] * CLASSES * GRADES)
                 totals[cls * GRADES:(cls + 1) * GRADES] = map(int.__add__, totals[cls * GRADES:(cls + 1) * GRADES],
                                                               counts)
                 continue
-            begin = hour + _HOUR_TAIL
-            end = _next_hour(begin)
+            begin = hour * US_PER_HOUR
+            end = begin + US_PER_HOUR
             if end > lo and begin < hi and (not cut or cut[-1][0] != begin):  # an hour has a row per class
                 cut.append((begin, end))
-        starts = [w[1] for w in windows]
+        starts = [w[1] for w in spans]
         pieces = []
         for begin, end in cut:
-            for w_day, w_lo, w_hi in windows[max(bisect_right(starts, begin) - 1, 0):]:
+            for w_day, w_lo, w_hi in spans[max(bisect_right(starts, begin) - 1, 0):]:
                 if w_lo >= end:
                     break
                 if w_hi > begin:
-                    pieces.append((w_day.isoformat(), max(begin, w_lo), min(end, w_hi)))
-        for day_iso, letters in self._piece_letters(pieces):
-            totals = out.setdefault(date.fromisoformat(day_iso), [0] * CLASSES * GRADES)
+                    pieces.append((day_number(w_day), max(begin, w_lo), min(end, w_hi)))
+        for day_number_, letters in self._piece_letters(pieces):
+            totals = out.setdefault(date_of(day_number_), [0] * CLASSES * GRADES)
             totals[:] = map(int.__add__, totals, map(letters.count, _LETTERS))
         return out
 
-    def _piece_letters(self, pieces: Sequence[tuple[str, str, str]]) -> list[tuple[str, str]]:
-        """``(day, letters)`` per piece ``(day, lo, hi)`` of the log: one letter ``chr(65 + 6 class +
-        quality)`` per row answered in ``[lo, hi)`` with quality 0-5 (cram: class 6, "e" .. "j")."""
+    def _piece_letters(self, pieces: Sequence[tuple[int, int, int]]) -> list[tuple[int, str]]:
+        """``(day number, letters)`` per piece ``(day number, lo, hi)`` of the log: one letter
+        ``chr(65 + 6 class + quality)`` per row answered in ``[lo, hi)`` with quality 0-5 (cram: class 6,
+        "e" .. "j")."""
         if not pieces:
             return []
         grades_in = ", ".join(str(g) for g in range(GRADES))
         rows = self._db.execute(
             f"WITH {_values_cte('pieces', 'day, lo, hi', pieces)} SELECT day, (SELECT group_concat(char("
-            f"{_LETTER_A} + {GRADES} * ({ROW_CLASS_SQL}) + quality), '') FROM review_log INDEXED BY "
+            f"{_LETTER_A} + {GRADES} * ({LOG_CLASS_SQL}) + quality), '') FROM review_log INDEXED BY "
             "idx_review_log_time WHERE reviewed_at >= pieces.lo AND reviewed_at < pieces.hi "
             f"AND quality IN ({grades_in})) FROM pieces").fetchall()
         return [(day, letters) for day, letters in rows if letters]
@@ -437,20 +448,21 @@ class StatsQueries:
         collection: an answer the per-day counts count, from ``answer_hours``)."""
         if not windows:
             return set()
+        spans = spans_of(windows)
         scope_sql, params = _card_scope(scope)
-        if not scope_sql and _whole_hours(windows):  # each hour of the range in one window
+        if not scope_sql and _whole_hours(spans):  # each hour of the range in one span
             rows = self._db.execute(
                 "SELECT DISTINCT hour FROM answer_hours WHERE hour >= :lo AND hour < :hi ORDER BY hour",
-                {"lo": windows[0][1][:13], "hi": windows[-1][2][:13]}).fetchall()
-            return {day for day, _ in _by_window(windows, rows)}
+                {"lo": spans[0][1] // US_PER_HOUR, "hi": spans[-1][2] // US_PER_HOUR}).fetchall()
+            return {day for day, _ in _by_window(spans, rows)}
         if not scope_sql:
-            return {day for day, counts in self._hour_counts(windows).items() if any(counts)}
+            return {day for day, counts in self._hour_counts(spans).items() if any(counts)}
         rows = self._db.execute(
-            f"SELECT DISTINCT {day_expr(windows)} FROM cards c "
+            f"SELECT DISTINCT {day_expr(spans)} FROM cards c "
             "JOIN review_log l INDEXED BY idx_review_log_card_kind ON l.card_id = c.id "
-            f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> 'cram'{scope_sql}",
-            {"lo": windows[0][1], "hi": windows[-1][2], **params}).fetchall()
-        return {date.fromisoformat(r[0]) for r in rows}
+            f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi AND l.kind <> {CRAM_KIND}{scope_sql}",
+            {"lo": spans[0][1], "hi": spans[-1][2], **params}).fetchall()
+        return {date_of(r[0]) for r in rows}
 
     def repeat_reviews(self, windows: Sequence[Window], scope: StudyScope) -> list[tuple[str, int, int, int]]:
         """Rows of kind ``review`` that are *not* the card's first review of their study day,
@@ -469,41 +481,45 @@ class StatsQueries:
         db = self._db
         if not windows:
             return []
+        spans = spans_of(windows)
         scope_sql, params = _card_scope(scope)
         slices = []  # the part of each study day whose UTC date is the next calendar day
-        first = windows[0][0]
-        midnights = [(first + timedelta(days=i)).isoformat() + "T00:00:00+00:00" for i in range(len(windows) + 2)]
-        for i, (day, lo, hi) in enumerate(windows):
-            if day != first + timedelta(days=i):
-                raise ValueError(f"repeat_reviews takes consecutive study days, not {day} after {first} + {i - 1}")
-            start, end = max(lo, midnights[i + 1]), min(hi, midnights[i + 2])
+        first = day_number(spans[0][0])
+        for i, (day, lo, hi) in enumerate(spans):
+            if day_number(day) != first + i:
+                raise ValueError(f"repeat_reviews takes consecutive study days, not {day} after "
+                                 f"{spans[0][0]} + {i - 1}")
+            start, end = max(lo, (first + i + 1) * US_PER_DAY), min(hi, (first + i + 2) * US_PER_DAY)
             if start < end:
-                slices.append((midnights[i][:10], lo, start, end))
-        candidate = f"SELECT l.id, l.card_id, l.reviewed_at, l.quality, {ROW_CLASS_SQL} AS cls, d.lo AS day_lo"
+                slices.append((first + i, lo, start, end))
+        review = f"l.kind = {REVIEW_KIND}"  # literal: the partial indexes' WHERE must match it
+        utc_day = f"l.reviewed_at / {US_PER_DAY}"
+        candidate = f"SELECT l.id, l.card_id, l.reviewed_at, l.quality, {LOG_CLASS_SQL} AS cls, d.lo AS day_lo"
         rows = db.execute(
-            f"{_days_cte(windows)}, {_values_cte('slices', 'day, lo, slo, shi', slices)}, "
+            f"{_days_cte(spans)}, {_values_cte('slices', 'day, lo, slo, shi', slices)}, "
             f"ahead AS ({candidate} FROM days d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead "
-            "ON l.kind = 'review' AND (l.due_before IS NULL OR l.due_before > substr(l.reviewed_at, 1, 10)) "
+            f"ON {review} AND (l.due_before IS NULL OR l.due_before > {utc_day}) "
             "AND l.reviewed_at >= d.lo AND l.reviewed_at < d.hi AND (l.due_before IS NULL OR l.due_before > d.day) "
             f"UNION ALL {candidate} FROM slices d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead_utc "
-            "ON l.kind = 'review' AND l.due_before = substr(l.reviewed_at, 1, 10) "
+            f"ON {review} AND l.due_before = {utc_day} "
             "AND l.reviewed_at >= d.slo AND l.reviewed_at < d.shi) "
             "SELECT c.deck_id, a.cls, a.quality, COUNT(*) FROM ahead a JOIN cards c ON c.id = a.card_id "
             "WHERE EXISTS (SELECT 1 FROM review_log p INDEXED BY idx_review_log_card_kind WHERE p.card_id = a.card_id "
-            f"AND p.kind = 'review' AND p.reviewed_at >= a.day_lo AND p.reviewed_at < a.reviewed_at){scope_sql} "
+            f"AND p.kind = {REVIEW_KIND} AND p.reviewed_at >= a.day_lo AND p.reviewed_at < a.reviewed_at){scope_sql} "
             "GROUP BY 1, 2, 3", params).fetchall()
         return [(deck, cls, quality, n) for deck, cls, quality, n in rows]
 
     def today_totals(self, window: Window, scope: StudyScope) -> TodayRow:
         """Answers of every kind (cram included) in the study day ``window``."""
         db = self._db
+        ((_, lo, hi),) = spans_of([window])
         scope_sql, params = _card_scope(scope)
         join = "JOIN cards c ON c.id = l.card_id " if scope_sql else ""
         row = db.execute(
             "SELECT COUNT(*), COUNT(DISTINCT l.card_id), COALESCE(SUM(l.quality >= 3), 0), "
             f"COALESCE(SUM(l.answer_ms), 0) FROM review_log l INDEXED BY idx_review_log_time {join}"
             f"WHERE l.reviewed_at >= :lo AND l.reviewed_at < :hi{scope_sql}",
-            {"lo": window[1], "hi": window[2], **params}).fetchone()
+            {"lo": lo, "hi": hi, **params}).fetchone()
         return TodayRow(*(int(v) for v in row))
 
     def deck_rows(self, today: date, scope: StudyScope, since: str, until: str) -> list[DeckRow]:
@@ -534,32 +550,33 @@ class StatsQueries:
 
     def deck_reviews(self, scope: StudyScope, since: str, until: str) -> dict[str, tuple[int, int]]:
         """``{deck_id: (reviews, passed)}``: rows of kind ``review`` of present cards in scope
-        answered in ``[since, until)`` (UTC ISO instants or dates, compared as strings like the
-        stored ``reviewed_at``; ``since=""`` for all time), and those with quality >= 3.
+        answered in ``[since, until)`` (UTC ISO instants or dates, a date meaning its midnight UTC;
+        ``since=""`` for all time), and those with quality >= 3. ``ValueError`` for another text.
 
-        Whole UTC days are sums of the ``review_days`` summary (migration m004); only the part of a
-        day at either end that the range cuts is read from the log, through ``idx_review_log_time``.
+        Whole UTC days are sums of the ``review_days`` summary (migrations m004, m010); only the part of
+        a day at either end that the range cuts is read from the log, through ``idx_review_log_time``.
         """
         db = self._db
-        first_full = since[:10]  # the first UTC date all of whose instants are >= since
-        if first_full < since:
-            first_full = (date.fromisoformat(first_full) + timedelta(days=1)).isoformat()
-        end_full = until[:10]  # dates before it are wholly < until
+        lo = iso_us(since) if since else -END_OF_TIME
+        hi = iso_us(until)
+        first_full = -(-lo // US_PER_DAY)  # the first UTC day all of whose instants are >= since
+        end_full = hi // US_PER_DAY  # days before it are wholly < until
         scope_sql, params = _card_scope(scope)
         cut = ("SELECT c.deck_id, COUNT(*), SUM(l.quality >= 3) FROM review_log l INDEXED BY idx_review_log_time "
                "JOIN cards c ON c.id = l.card_id WHERE l.reviewed_at >= {lo} AND l.reviewed_at < {hi} "
-               f"AND l.kind = 'review' AND c.present = 1{scope_sql} GROUP BY c.deck_id")
+               f"AND l.kind = {REVIEW_KIND} AND c.present = 1{scope_sql} GROUP BY c.deck_id")
         if first_full >= end_full:  # no whole day inside
             parts, bounds = [cut.format(lo=":since", hi=":until")], {}
         else:
             scope_days, _ = _card_scope(scope, "r")
-            parts = [cut.format(lo=":since", hi=":first_full"), cut.format(lo=":end_full", hi=":until"),
+            parts = [cut.format(lo=":since", hi=":first_lo"), cut.format(lo=":end_lo", hi=":until"),
                      "SELECT r.deck_id, SUM(r.reviews), SUM(r.passed) FROM review_days r WHERE r.day >= :first_full "
                      f"AND r.day < :end_full{scope_days} GROUP BY r.deck_id"]
-            bounds = {"first_full": first_full, "end_full": end_full}
+            bounds = {"first_full": first_full, "end_full": end_full, "first_lo": first_full * US_PER_DAY,
+                      "end_lo": end_full * US_PER_DAY}
         out: dict[str, tuple[int, int]] = {}
         for deck, n, passed in db.execute(" UNION ALL ".join(parts),
-                                          {"since": since, "until": until, **bounds, **params}).fetchall():
+                                          {"since": lo, "until": hi, **bounds, **params}).fetchall():
             before = out.get(deck, (0, 0))
             out[deck] = (before[0] + int(n), before[1] + int(passed or 0))
         return out
@@ -619,10 +636,21 @@ class StatsQueries:
 
     def review_log_rows(self, batch: int = 2000) -> Iterator[list[tuple[object, ...]]]:
         """The whole review log (every kind, cram included), oldest first, with each card's deck
-        and area, in batches of ``batch`` rows: columns :attr:`LOG_COLUMNS`. Streams from a cursor."""
+        and area, in batches of ``batch`` rows: columns :attr:`LOG_COLUMNS`, the instant as its ISO text
+        (UTC), the kind's name and the due days as ISO dates, as the log held them before m010 (a value
+        m010 kept unconverted is given as it is). Streams from a cursor."""
         columns = ", ".join(f"c.{c}" if c == "deck_id" else "d.area" if c == "area" else f"l.{c}"
                             for c in self.LOG_COLUMNS)
         cursor = self._db.execute(f"SELECT {columns} FROM review_log l LEFT JOIN cards c ON c.id = l.card_id "
                                   "LEFT JOIN decks d ON d.id = c.deck_id ORDER BY l.id")
         while rows := cursor.fetchmany(batch):
-            yield rows
+            yield [(*row[:4], _export_instant(row[4]), read_kind(row[5]), *row[6:13], _export_day(row[13]),
+                    _export_day(row[14]), row[15]) for row in rows]
+
+
+def _export_instant(value: object) -> object:
+    return read_instant(value).isoformat() if isinstance(value, int) else value
+
+
+def _export_day(value: object) -> object:
+    return date_of(value).isoformat() if isinstance(value, int) else value

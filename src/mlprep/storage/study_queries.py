@@ -14,6 +14,7 @@ from mlprep.core.models import Card, CardId, CardProgress, DeckId, ReviewKind
 from mlprep.core.study_settings import LimitKind, ScopeKind, StudyScope
 from mlprep.storage.card_rows import CARD_SELECT, card_and_progress_of
 from mlprep.storage.db import Db as Database
+from mlprep.storage.log_codec import END_OF_TIME, KIND_CODES, instant_us, read_kind
 
 _VISIBLE = "c.present = 1 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= :today)"
 
@@ -38,10 +39,21 @@ def _excluding(blocked: Collection[DeckId]) -> tuple[str, dict[str, object]]:
     return " AND c.deck_id NOT IN (SELECT value FROM json_each(:blocked))", {"blocked": json.dumps(list(blocked))}
 
 
+_DUE = "(c.due IS NULL) = 0"
+"""A reviewed card, written as the first column of ``idx_cards_browse`` (m006: ``due IS NULL, due, id, ...``): with
+this term SQLite walks that covering index in due order (a range on ``due`` after it) and tests a card's
+visibility, deck and tags in the index, reading only the row it returns. It replaces m008's
+``idx_cards_due_id``, which migration m011 drops: one index fewer for every answer to rewrite (issue 16)."""
+
 _PICK_TAILS = {
-    "due": "FROM cards c WHERE c.due <= :today AND {visible}{scope}{blocked}{skip} ORDER BY c.due, c.id LIMIT 1",
+    "due": ("FROM cards c WHERE " + _DUE + " AND c.due <= :today AND {visible}{scope}{blocked}{skip} "
+            "ORDER BY c.due, c.id LIMIT 1"),
     "new": ("FROM cards c INDEXED BY idx_cards_new_rank WHERE c.due IS NULL AND c.present = 1 AND c.suspended = 0 "
             "AND c.new_rank IS NOT NULL AND {visible}{scope}{blocked}{skip} ORDER BY c.new_rank LIMIT 1"),
+    # A deck's next new card: the first visible entry of its range of idx_cards_new (deck_id, new_rank, ...; m011),
+    # instead of a walk through every deck's new cards in idx_cards_new_rank reading each one's row for its deck.
+    "new deck": ("FROM cards c INDEXED BY idx_cards_new WHERE c.due IS NULL AND c.present = 1 AND c.suspended = 0 "
+                 "AND c.new_rank IS NOT NULL AND {visible}{scope}{blocked}{skip} ORDER BY c.new_rank LIMIT 1"),
 }
 
 
@@ -53,7 +65,8 @@ def _pick_tail(kind: str, scope: StudyScope, blocked: tuple[DeckId, ...], *,
     picks that read the whole card."""
     scope_sql, params = _scope_sql(scope)
     blocked_sql, blocked_params = _excluding(blocked)
-    tail = _PICK_TAILS[kind].format(visible=_VISIBLE, scope=scope_sql, blocked=blocked_sql,
+    form = "new deck" if kind == "new" and scope.kind is ScopeKind.DECK else kind
+    tail = _PICK_TAILS[form].format(visible=_VISIBLE, scope=scope_sql, blocked=blocked_sql,
                                     skip=" AND c.id != :skip" if skip else "")
     return tail, {**params, **blocked_params}
 
@@ -129,8 +142,8 @@ class StudyQueries:
         """Present, unsuspended cards due on each study day from ``first`` to ``last`` (days with
         none are left out): the planned load an interview plan spreads reviews over."""
         rows = self._db.execute(
-            "SELECT due, COUNT(*) FROM cards WHERE due >= ? AND due <= ? AND present = 1 AND suspended = 0 "
-            "GROUP BY due", [first.isoformat(), last.isoformat()]).fetchall()
+            f"SELECT c.due, COUNT(*) FROM cards c WHERE {_DUE} AND c.due >= ? AND c.due <= ? AND c.present = 1 "
+            "AND c.suspended = 0 GROUP BY c.due", [first.isoformat(), last.isoformat()]).fetchall()
         return {date.fromisoformat(day): int(n) for day, n in rows}
 
     def scope_summary(self, today: date, scope: StudyScope) -> tuple[int, date | None]:
@@ -150,9 +163,10 @@ class StudyQueries:
         rows = self._db.execute(
             "SELECT c.deck_id, l.kind, COUNT(*) FROM review_log l JOIN cards c ON c.id = l.card_id "
             "WHERE l.reviewed_at >= ? AND l.reviewed_at < ? AND l.kind IN (?, ?) GROUP BY c.deck_id, l.kind",
-            [since.isoformat(), _end(until), ReviewKind.NEW.value, ReviewKind.REVIEW.value]).fetchall()
+            [instant_us(since), _end(until), KIND_CODES[ReviewKind.NEW], KIND_CODES[ReviewKind.REVIEW]]).fetchall()
         for deck_id, kind, n in rows:
-            out.setdefault(DeckId(deck_id), {LimitKind.NEW: 0, LimitKind.REVIEW: 0})[LimitKind(kind)] = int(n)
+            out.setdefault(DeckId(deck_id), {LimitKind.NEW: 0, LimitKind.REVIEW: 0})[LimitKind(read_kind(kind))] = \
+                int(n)
         return out
 
     def drill_since(self, since: datetime, today: date, until: datetime | None = None) -> list[CardId]:
@@ -162,24 +176,27 @@ class StudyQueries:
             """
             WITH todays AS (SELECT id, card_id, quality FROM review_log
                             WHERE reviewed_at >= :since AND reviewed_at < :until
-                              AND kind IN ('new', 'review', 'drill')),
+                              AND kind IN (:new, :review, :drill)),
                  latest AS (SELECT card_id, MAX(id) AS id FROM todays GROUP BY card_id)
             SELECT t.card_id FROM todays t JOIN latest USING (id) JOIN cards c ON c.id = t.card_id
             WHERE t.quality < 4 AND """ + _VISIBLE + " ORDER BY t.id",
-            {"since": since.isoformat(), "until": _end(until), "today": today.isoformat()}).fetchall()
+            {"since": instant_us(since), "until": _end(until), "today": today.isoformat(),
+             "new": KIND_CODES[ReviewKind.NEW], "review": KIND_CODES[ReviewKind.REVIEW],
+             "drill": KIND_CODES[ReviewKind.DRILL]}).fetchall()
         return [CardId(r[0]) for r in rows]
 
     def scope_card_ids(self, today: date, scope: StudyScope, due_until: date | None = None) -> list[CardId]:
         """Visible cards of ``scope`` in deck order; with ``due_until``, only reviewed cards due
         on or before that day (for reviewing ahead)."""
         scope_sql, params = _scope_sql(scope)
-        due_sql = " AND c.due IS NOT NULL AND c.due <= :until" if due_until else ""
+        due_sql = f" AND {_DUE} AND c.due <= :until" if due_until else ""
         rows = self._db.execute(
             f"SELECT c.id FROM cards c WHERE {_VISIBLE}{scope_sql}{due_sql} ORDER BY c.deck_id, c.position",
             {"today": today.isoformat(), "until": due_until.isoformat() if due_until else None, **params}).fetchall()
         return [CardId(r[0]) for r in rows]
 
 
-def _end(until: datetime | None) -> str:
-    """``until`` as the log's ISO text, or one after every instant the log can hold."""
-    return "9999" if until is None else until.isoformat()
+def _end(until: datetime | None) -> int:
+    """``until`` as the log's stored instant (microseconds since the epoch, UTC), or one after every
+    instant the log can hold."""
+    return END_OF_TIME if until is None else instant_us(until)
