@@ -62,9 +62,33 @@ def test_check_database_rebuilds_a_damaged_summary_table(tmp_path: Path, deck_di
     col.study().answer(Button.GOOD)  # a review: counted in review_days
     storage_of(col).db.execute("UPDATE review_days SET reviews = 99")
     report = col.check_database()
-    assert report.integrity == () and report.rebuilt == {"review_days": 1}
+    assert report.integrity == () and report.rebuilt == {"review_days": 1, "answer_hours": 0}
     assert report.text() == "Check Database: the file is sound; 1 row(s) of review_days rebuilt."
-    assert col.check_database().rebuilt == {"review_days": 0}
+    assert col.check_database().rebuilt == {"review_days": 0, "answer_hours": 0}
+
+
+def test_check_database_rebuilds_the_answers_per_hour_the_statistics_read(
+        tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:
+    """answer_hours (m009) is derived from the review log like review_days: a damaged row, a missing one and
+    one the log does not justify are each put right, and the statistics read the log's counts again."""
+    col = open_collection(tmp_path / "data", clock, [deck_dir])
+    session = col.study()
+    for grade in (Button.GOOD, Button.AGAIN, Button.EASY):
+        session.answer(grade)
+    db = storage_of(col).db
+    good = db.execute("SELECT * FROM answer_hours ORDER BY hour, cls").fetchall()
+    stats_before = col.stats()
+    db.execute("UPDATE answer_hours SET n4 = n4 + 7")  # every row damaged
+    db.execute("INSERT INTO answer_hours (hour, cls, n0) VALUES (1, 0, 3)")  # a row no answer made
+    assert col.stats() != stats_before  # the statistics read it
+    report = col.check_database()
+    assert report.rebuilt == {"review_days": 0, "answer_hours": len(good) + 1}
+    assert report.text() == f"Check Database: the file is sound; {len(good) + 1} row(s) of answer_hours rebuilt."
+    assert db.execute("SELECT * FROM answer_hours ORDER BY hour, cls").fetchall() == good
+    db.execute("DELETE FROM answer_hours")  # all rows missing
+    assert col.check_database().rebuilt["answer_hours"] == len(good)
+    assert db.execute("SELECT * FROM answer_hours ORDER BY hour, cls").fetchall() == good
+    assert col.stats() == stats_before
 
 
 def test_a_second_instance_on_the_same_data_folder_is_refused_until_the_first_closes(

@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 
 from mlprep.storage.db import Db as Database
-from mlprep.storage.log_codec import REVIEW, US_PER_DAY
+from mlprep.storage.log_codec import REVIEW, US_PER_DAY, US_PER_HOUR, log_class_sql
 
 
 def backup_to(db: Database, target: Path, *, pages: int = 1024) -> None:
@@ -62,12 +62,22 @@ def integrity_problems(path: Path, *, quick: bool = False) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
+_ANSWER_HOURS = (f"INSERT INTO answer_hours (hour, cls, n0, n1, n2, n3, n4, n5) "
+                 f"SELECT l.reviewed_at / {US_PER_HOUR}, {log_class_sql('l')}, "
+                 + ", ".join(f"SUM(l.quality = {g})" for g in range(6))
+                 + f" FROM review_log l WHERE {log_class_sql('l')} < 6 AND l.quality IN (0, 1, 2, 3, 4, 5) "
+                 "GROUP BY 1, 2")
+"""``answer_hours`` from the review log, as migrations m009 and m010 fill it (UTC hour number, row class, the
+answers of each grade 0-5)."""
+
+
 def rebuild_derived(db: Database) -> dict[str, int]:
     """Recompute the tables derived from the review log (``review_days``: reviews and passes per deck
-    and UTC day number, see migrations m004 and m010), rebuild the Browse search's full-text index
+    and UTC day number, see migrations m004 and m010; ``answer_hours``: answers per UTC hour, row class and
+    grade, m009 and m010), rebuild the Browse search's full-text index
     ``cards_fts`` from the cards (migration m006; FTS5's ``'rebuild'`` command, https://sqlite.org/fts5.html#the_rebuild_command)
-    in one transaction, then rebuild every index. Returns the rows of ``review_days`` that were wrong
-    (changed, missing or extra) and, when there were any, the cards the search index lacked or held in
+    in one transaction, then rebuild every index. Returns the rows of ``review_days`` and of ``answer_hours``
+    that were wrong (changed, missing or extra) and, when there were any, the cards the search index lacked or held in
     excess (``cards_fts``; an entry with stale text is not counted, but rebuilt too)."""
     with db.atomic():
         fts_wrong = int(db.execute(
@@ -80,6 +90,12 @@ def rebuild_derived(db: Database) -> dict[str, int]:
                    "SUM(l.quality >= 3) FROM review_log l JOIN cards c ON c.id = l.card_id "
                    f"WHERE l.kind = {REVIEW} AND c.present = 1 GROUP BY 1, 2")
         after = {(d, day): (n, p) for d, day, n, p in db.execute("SELECT * FROM review_days").fetchall()}
+        hours_before = {tuple(row[:2]): tuple(row[2:]) for row in db.execute("SELECT * FROM answer_hours").fetchall()}
+        db.execute("DELETE FROM answer_hours")
+        db.execute(_ANSWER_HOURS)
+        hours_after = {tuple(row[:2]): tuple(row[2:]) for row in db.execute("SELECT * FROM answer_hours").fetchall()}
     db.execute("REINDEX")
-    wrong = {"review_days": sum(before.get(key) != after.get(key) for key in before.keys() | after.keys())}
+    wrong = {"review_days": sum(before.get(key) != after.get(key) for key in before.keys() | after.keys()),
+             "answer_hours": sum(hours_before.get(key) != hours_after.get(key)
+                                 for key in hours_before.keys() | hours_after.keys())}
     return wrong | ({"cards_fts": fts_wrong} if fts_wrong else {})
