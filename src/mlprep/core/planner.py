@@ -11,18 +11,19 @@ whole plan is :mod:`mlprep.core.plan_forecast`.
 from __future__ import annotations
 
 import math
-import statistics
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Protocol, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from mlprep.core import sm2
-from mlprep.core.memory import MemoryModel, MemoryState
 from mlprep.core.models import Button, DeckId
+
+if TYPE_CHECKING:  # the memory model (fsrs) is imported by whoever forecasts, not by the new-card order
+    from mlprep.core.memory import MemoryModel, MemoryState
 
 DEFAULT_BUDGET_MINUTES = 45
 MAX_BUDGET_MINUTES = 24 * 60
@@ -377,6 +378,8 @@ def measure_pace(*, answer_ms: Sequence[int], new: int, new_failed: int, reviews
                          f"reviews failed, {drills} drills")
     if len(answer_ms) < MIN_ANSWERS_FOR_PACE or new + reviews <= 0:
         return UNMEASURED_PACE
+    import statistics  # (fractions, decimal: not needed by the new-card order, which imports this module)
+
     failed = new_failed + reviews_failed
     return Pace(max(statistics.median(answer_ms), 1) / 1000,
                 new_failed / new if new else DEFAULT_NEW_FAIL,

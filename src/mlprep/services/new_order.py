@@ -59,7 +59,7 @@ class PendingOrder:
 
     def _read(self, reader: CollectionDb, today: date) -> None:
         try:
-            self._changes = Planner(reader, self._planner.model).rank_changes(today)
+            self._changes = Planner(reader).rank_changes(today)  # ranking reads no memory model
         except BaseException as error:  # handed to settle(), on the caller's thread
             self._error = error
         finally:

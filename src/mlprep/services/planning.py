@@ -16,20 +16,11 @@ import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlprep.core import sm2
 from mlprep.core.grades import DRILL_PASS
-from mlprep.core.memory import FsrsModel, MemoryModel, MemoryState, Recall
 from mlprep.core.models import CardId, DeckId
-from mlprep.core.plan_forecast import (
-    AreaReadiness,
-    DayPlan,
-    PlanCard,
-    forecast,
-    plan_status,
-    readiness,
-)
 from mlprep.core.planner import (
     GOOD,
     MIN_ANSWERS_FOR_PACE,
@@ -53,6 +44,10 @@ from mlprep.services.plan_store import PLAN_KEY
 from mlprep.storage.collection_db import CollectionDb
 from mlprep.storage.plan_queries import PlannedCard
 from mlprep.storage.rank_queries import DeckPlace, NewDeck, RankQueries
+
+if TYPE_CHECKING:  # imported where a plan is forecast or a due date placed: not on the new-card order's path
+    from mlprep.core.memory import MemoryModel, MemoryState
+    from mlprep.core.plan_forecast import AreaReadiness, DayPlan, PlanCard
 
 PACE_WINDOW = timedelta(days=30)  # failure shares and drills are measured over the last 30 days
 
@@ -174,9 +169,20 @@ class Planner:
 
     def __init__(self, storage: CollectionDb, model: MemoryModel | None = None) -> None:
         self._storage = storage
-        self.model = model or FsrsModel()
+        self._model = model
         self.ranking_generation = 0
         """Counts the rankings stored by :meth:`rank_new_cards`: a ranking computed before one of them is stale."""
+
+    @property
+    def model(self) -> MemoryModel:
+        """The memory model the forecasts and due placement use: the one given, else FSRS-6 with its
+        default parameters (:class:`mlprep.core.memory.FsrsModel`, made on first use: ranking new cards
+        does not need it)."""
+        if self._model is None:
+            from mlprep.core.memory import FsrsModel
+
+            self._model = FsrsModel()
+        return self._model
 
     # -- the stored plan --------------------------------------------------------------------------
 
@@ -295,6 +301,8 @@ class Planner:
         return review_capacity(answer_budget(plan.budget_minutes, pace.seconds_per_answer), pace)
 
     def _place_existing(self, plan: PlanSettings, today: date, since: datetime) -> None:
+        from mlprep.core.memory import Recall
+
         histories = self._storage.plans.answers()
         load = self._storage.study.due_load(today, plan.interview - timedelta(days=1))
         capacity = self._capacity(plan, since)
@@ -329,6 +337,8 @@ class Planner:
     def plan_cards(self, today: date) -> list[PlanCard]:
         """Every present, unsuspended card as the planner sees it (memory replayed from the log), in
         curriculum order; new cards in the order they would be introduced."""
+        from mlprep.core.memory import Recall
+
         histories = self._storage.plans.answers()
         cards = sorted(self._storage.plans.cards(), key=_curriculum_key)
         return [_plan_card(c, self.model.replay([Recall(at, q) for at, q in histories.get(c.card_id, [])]))
@@ -341,6 +351,8 @@ class Planner:
         plan = self.active(today)
         if plan is None:
             return None
+        from mlprep.core.plan_forecast import forecast, plan_status, readiness
+
         cards = self.plan_cards(today)
         pace, measured = self.pace(since)
         if advice:
@@ -372,6 +384,8 @@ def _advice(on_track: bool, minutes: int | None, skip: str | None, *, searched: 
 
 
 def _plan_card(card: PlannedCard, memory: MemoryState | None) -> PlanCard:
+    from mlprep.core.plan_forecast import PlanCard
+
     return PlanCard(card.card_id, card.area, card.deck_id, Sm2State(card.repetitions, card.easiness, card.interval),
                     card.due, memory)
 
@@ -393,6 +407,8 @@ class DuePlacer:
         if sm2_due < self.plan.interview:
             due = sm2_due
         else:
+            from mlprep.core.memory import Recall
+
             history = [Recall(t, q) for t, q in self._storage.plans.answers(card_id).get(card_id, [])]
             memory = self._model.replay([*history, Recall(at, quality)])
             due = place_due(answered_on=answered_on, sm2_due=sm2_due, memory=memory, interview=self.plan.interview,
