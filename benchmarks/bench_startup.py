@@ -7,9 +7,14 @@ Spawns fresh Python processes of this venv, one at a time, the cases alternating
 - ``bare window``: import PySide6, a ``QMainWindow`` holding a ``QLabel``, shown; until the label's first
   paint event (the floor any PySide6 app pays);
 - ``mlprep deck list, warm``: ``mlprep`` (``mlprep.cli.main``, the real entry point) on a data folder that
-  has been opened before, until the deck list's first paint;
+  has been opened before (once to create it, then once as a person would: the deck list shown for
+  ``LATE_MS``, which leaves the warm-up its idle time, e.g. to keep the first cards' fronts drawn,
+  :mod:`mlprep.ui.render_store`, then Study now), until the deck list's first paint;
 - ``mlprep first card, warm``: the same, then Study now clicked as soon as the deck list is painted, until
   the card's first paint;
+- ``mlprep first card, warm, no front kept``: the same with the fronts an earlier start kept
+  (``cache/cards/``, :mod:`mlprep.ui.render_store`) deleted before the spawn: the card is drawn (Markdown
+  imported) as in a version without them;
 - ``mlprep first card, fresh``: the same on a new, empty data folder each run (the collection is created and
   the shipped decks synced);
 - ``mlprep Study now → card, clicked 500 ms after the deck list, warm``: Study now clicked as a person would, a
@@ -17,9 +22,11 @@ Spawns fresh Python processes of this venv, one at a time, the cases alternating
 
 Time is from just before the process is spawned to the paint event (wall clock, ``time.time()`` in both
 processes), so it includes the interpreter's start and every import. Qt runs offscreen
-(``QT_QPA_PLATFORM=offscreen``). The paint is seen by an event filter installed when the app enters Qt's
-event loop (``QApplication.exec``, patched in the child the moment mlprep first imports ``PySide6.QtWidgets``,
-so that mlprep's modules load in the order of a real start; ``--qt-first`` imports PySide6 first instead, as
+(``QT_QPA_PLATFORM=offscreen``). The paint is seen through mlprep's own ``painted`` signals (the deck
+list's tree, the card browser: emitted as their paint begins), or, in a version without them, an event filter
+on the viewport, connected when the app enters Qt's event loop (``QApplication.exec``, patched in the child
+the moment mlprep first imports ``PySide6.QtWidgets``, so that mlprep's modules load in the order of a real
+start; ``--qt-first`` imports PySide6 first instead, as
 the first version of this benchmark did): nothing in mlprep is changed for the benchmark.
 Prints medians, p90 and each mlprep case's ratio to the bare window, in wall-clock time and in the child's CPU
 time at the paint (user + system: on shared cores a busy neighbour stretches the wall clock far more than it).
@@ -31,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -79,23 +87,41 @@ def watch_paints():
     from PySide6.QtWidgets import QApplication
 
     class Watch(QObject):
+        # mlprep's own paint signals where it has them (DeckTree.painted, CardBrowser.painted: emitted as the
+        # paint begins, as a viewport event filter sees it), else an event filter on the viewport (older versions,
+        # which ask for the viewport themselves; a first viewport() call here would cost the child ~6 ms).
         def __init__(self, window):
             super().__init__()
             self.window = window
+
+        def watch(self, view, slot):
+            if hasattr(view, "painted"):
+                view.painted.connect(slot)
+            else:
+                self.filtered = (view.viewport(), slot)
+                view.viewport().installEventFilter(self)
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint and watched is self.filtered[0]:
+                watched.removeEventFilter(self)
+                self.filtered[1]()
+            return False
 
         def click(self):
             if target == "late":
                 clicked.append(time.time())
             self.window.deck_list.study_button.click()
 
-        def eventFilter(self, watched, event):
-            if event.type() != QEvent.Type.Paint:
-                return False
-            if watched is self.window.deck_list.tree.viewport() and target in ("card", "late"):
-                watched.removeEventFilter(self)
-                self.window.review.browser.viewport().installEventFilter(self)
+        def deck_list_painted(self):
+            if target in ("card", "late"):
+                if hasattr(self.window.deck_list.tree, "painted"):
+                    self.window.deck_list.tree.painted.disconnect(self.deck_list_painted)
+                self.watch(self.window.review.browser, self.report)
                 QTimer.singleShot(0 if target == "card" else late_ms, self.click)
-                return False
+            else:
+                self.report()
+
+        def report(self):
             import resource; use = resource.getrusage(resource.RUSAGE_SELF)
             print(*clicked, time.time(), (use.ru_utime + use.ru_stime) * 1000, use.ru_maxrss, flush=True)
             os._exit(0)
@@ -103,7 +129,7 @@ def watch_paints():
     def exec_(app):
         window = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow")
         app._watch = Watch(window)
-        window.deck_list.tree.viewport().installEventFilter(app._watch)
+        app._watch.watch(window.deck_list.tree, app._watch.deck_list_painted)
         return original()
 
     original = QApplication.exec
@@ -191,13 +217,14 @@ def main() -> None:
     PYCACHE = root / "pycache" if args.bytecode == "cached" else None
     versions = {"": SRC, **({" (baseline)": args.baseline.resolve()} if args.baseline else {})}
     warm = {tag: root / f"warm{i}" for i, tag in enumerate(versions)}
-    for tag, src in versions.items():  # open once, so that later opens find the collection made
+    for tag, src in versions.items():  # opened before: the collection made, then a start used as a person would
         spawn(MLPREP, ["decks", str(warm[tag])], src)
-        spawn(MLPREP, ["decks", str(warm[tag])], src)
+        spawn(MLPREP, ["late", str(warm[tag])], src)  # the deck list shown a moment (its idle-time work) first
     cases: dict[str, tuple[str, list[str] | None, Path]] = {"bare window": (BARE, [], SRC)}
     for tag, src in versions.items():
         cases[f"mlprep deck list, warm{tag}"] = (MLPREP, ["decks", str(warm[tag])], src)
         cases[f"mlprep first card, warm{tag}"] = (MLPREP, ["card", str(warm[tag])], src)
+        cases[f"mlprep first card, warm, no front kept{tag}"] = (MLPREP, ["card-unkept", str(warm[tag])], src)
         cases[f"mlprep first card, fresh{tag}"] = (MLPREP, None, src)
         cases[f"mlprep Study now → card, clicked {LATE_MS} ms after the deck list, warm{tag}"] = (
             MLPREP, ["late", str(warm[tag])], src)
@@ -209,6 +236,9 @@ def main() -> None:
         for name, (code, case_args, src) in cases.items():
             if case_args is None:
                 case_args = ["card", str(root / f"fresh-{run}-{len(times[name])}-{abs(hash(name))}")]
+            elif case_args[:1] == ["card-unkept"]:  # the kept fronts removed first: the card drawn as without them
+                shutil.rmtree(Path(case_args[1]) / "cache" / "cards", ignore_errors=True)
+                case_args = ["card", case_args[1]]
             times[name].append(spawn(code, case_args, src, RSS.setdefault(name, []), CPU.setdefault(name, [])))
     bare = median(times["bare window"])
     print(f"conditions: {conditions(root, synchronous='FULL (shipped)', cache='warm')}, Qt offscreen, "

@@ -9,7 +9,7 @@ from mlprep import cli
 
 
 @pytest.mark.parametrize("argv", [
-    [], ["gui"], ["--data-dir", "/tmp/d"], ["--data-dir=/tmp/d", "gui"], ["--data", "/tmp/d"],
+    [], ["gui"], ["--data-dir", "/tmp/d"], ["--data-dir", "gui"], ["--data-dir=/tmp/d", "gui"], ["--data", "/tmp/d"],
     ["--install-desktop-entry"], ["--install-desktop-entry", "--data-dir", "/tmp/d", "gui"],
 ])
 def test_opening_the_app_parses_as_the_full_parser_does(argv: list[str]) -> None:
@@ -19,6 +19,7 @@ def test_opening_the_app_parses_as_the_full_parser_does(argv: list[str]) -> None
 @pytest.mark.parametrize("argv", [
     ["cards"], ["stats", "--json"], ["--data-dir", "/tmp/d", "reading"], ["gui", "--data-dir", "/tmp/d"],
     ["--version"], ["-h"], ["--data-dir"], ["bogus"], ["gui", "gui"], ["--data-dir", "/tmp/d", "--bogus"],
+    ["--data-dir", "-h"], ["--data-dir", "--version"],
 ])
 def test_anything_else_goes_to_the_full_parser(argv: list[str]) -> None:
     assert cli._gui_args(argv) is None

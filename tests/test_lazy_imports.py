@@ -107,6 +107,18 @@ AFTER_THE_DECK_LIST = (
     "mlprep.transfer_cli",
     "yaml",  # an unchanged deck file is not parsed; only a changed one needs its header read
     "concurrent.futures",  # the backup worker's pool starts with the first backup
+    "markdown",  # the first card needs it (or finds its front kept: mlprep.ui.render_store)
+    "importlib.metadata",  # Markdown reads the installed entry points only for extensions named by a string
+    "xml.etree.ElementTree",  # Markdown's tree: with Markdown
+    "ctypes",  # ctypes.util.find_library (the libxcb-cursor check, which spawns ldconfig): on X11 only
+    "subprocess",
+    "mlprep.ui.review_view",  # the review screen is built by Study now or the deck list's warm-up
+    "mlprep.ui.card_view",
+    "mlprep.ui.card_render",
+    "mlprep.ui.math_images",
+    "mlprep.ui.render_store",
+    "PySide6.QtSvg",  # formulas are drawn from SVG; the window icon's SVG is Qt's plugin, not this module
+    "mlprep.ui.help_dialogs",  # Help ▸ Keyboard shortcuts / About; the window icon is mlprep.ui.app_icon
 )
 """Modules a start on an up-to-date data folder without a plan does not need before the deck list's first
 paint (issue 16): each is imported by what first uses it."""
@@ -152,3 +164,75 @@ def test_a_real_start_paints_the_deck_list_before_importing_what_it_does_not_nee
     collection, needs sqlite-utils for the migrations and the first sync's bulk insert)."""
     imported_at_first_paint(tmp_path, AFTER_THE_DECK_LIST)
     assert imported_at_first_paint(tmp_path, AFTER_THE_DECK_LIST) == []
+
+
+AFTER_THE_FIRST_CARD = (
+    "mlprep.ui.card_markup",
+    "mlprep.services.card_html",
+    "markdown",
+    "pygments",
+    "importlib.metadata",
+    "xml.etree.ElementTree",
+    "ziamath",
+    "latex2mathml",
+    "mlprep.core.latex_check",
+)
+"""Modules a start does not need before Study now's first card is painted, when that card's front was kept by
+an earlier start (:mod:`mlprep.ui.render_store`): drawing the card again would need them."""
+
+
+def test_a_start_shows_a_first_card_kept_by_the_last_start_before_importing_markdown(tmp_path: Path) -> None:
+    """The first start stays on the deck list until its warm-up has kept Study now's first fronts; the second
+    clicks Study now the moment its deck list is painted (as bench_startup does): at the card's paint, none of
+    :data:`AFTER_THE_FIRST_CARD` has been imported, and the card came from the store."""
+    code = f"""
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication
+from mlprep.cli import main
+data, then = Path(sys.argv[1]), sys.argv[2]
+seen = []
+class Watch(QObject):
+    def __init__(self, window):
+        super().__init__()
+        self.window = window
+    def eventFilter(self, watched, event):
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if watched is self.window.deck_list.tree.viewport():
+            watched.removeEventFilter(self)
+            if then == "wait":  # until the warm-up has written the store (5 s at most)
+                timer = QTimer(self)
+                timer.timeout.connect(self.close_once_kept)
+                timer.start(50)
+            else:
+                self.window.review.browser.viewport().installEventFilter(self)
+                QTimer.singleShot(0, self.window.deck_list.study_button.click)
+        elif watched is self.window.review.browser.viewport():
+            watched.removeEventFilter(self)
+            hits = self.window.review.browser.renderer.kept.hits
+            seen.append([[m for m in {AFTER_THE_FIRST_CARD!r} if m in sys.modules], hits])
+            self.window.close()
+        return False
+    def close_once_kept(self):
+        seen.append(0)
+        if any((data / "cache" / "cards").glob("*.json")) or len(seen) > 100:
+            self.window.close()
+original = QApplication.exec
+def exec_(app):
+    window = next(w for w in app.topLevelWidgets() if type(w).__name__ == "MainWindow")
+    app._watch = Watch(window)
+    window.deck_list.tree.viewport().installEventFilter(app._watch)
+    return original()
+QApplication.exec = exec_
+status = main(["--data-dir", str(data)])
+print(json.dumps(seen[-1]))
+sys.exit(status)
+"""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    outs = [subprocess.run([sys.executable, "-c", code, str(tmp_path), then], capture_output=True, text=True,
+                           env=env, timeout=120, check=False) for then in ("wait", "click")]
+    assert all(out.returncode == 0 for out in outs), outs[-1].stderr[-3000:]
+    assert any((tmp_path / "cache" / "cards").glob("*.json"))
+    assert json.loads(outs[1].stdout.splitlines()[-1]) == [[], 1]

@@ -111,6 +111,10 @@ def _gui_args(argv: Sequence[str]) -> argparse.Namespace | None:
     help or version asked for); else ``None``. Saves building every command's parser, which imports the
     reading list and the taxonomy for their choices (issue 16: nothing before the deck list that it does not
     need)."""
+    if not argv or (len(argv) == 2 and argv[0] == "--data-dir" and not argv[1].startswith("-")):
+        # the desktop entry's start and `mlprep --data-dir DIR`: no parser built (argparse's messages would
+        # import gettext's locale look-up: ~1 ms before the first paint)
+        return argparse.Namespace(data_dir=Path(argv[1]) if argv else None, install_desktop_entry=False, command=None)
     light = argparse.ArgumentParser(prog="mlprep", add_help=False, exit_on_error=False)
     light.add_argument("--data-dir", type=Path, default=None)
     light.add_argument("--install-desktop-entry", action="store_true")

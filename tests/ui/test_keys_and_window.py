@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPoint, QPointF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -240,6 +240,27 @@ def test_the_window_has_the_icon_and_names_the_screen_in_its_title(qtbot: QtBot,
     assert window.windowTitle() == "mlprep — Plan"
 
 
+def test_ctrl_and_the_mouse_wheel_over_the_card_zoom_the_card_text_and_the_wheel_alone_scrolls(
+        qtbot: QtBot, tmp_path: Path, deck_dir: Path, clock: FixedClock) -> None:
+    window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
+    window.study(StudyScope(ScopeKind.DECK, "deck-b"))
+    viewport = window.review.browser.viewport()
+
+    def wheel(up: bool, modifiers: Qt.KeyboardModifier) -> None:
+        point = QPointF(viewport.width() / 2, viewport.height() / 2)
+        event = QWheelEvent(point, viewport.mapToGlobal(point), QPoint(), QPoint(0, 120 if up else -120),
+                            Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(viewport, event)
+
+    px = window.review.text_px
+    wheel(True, Qt.KeyboardModifier.ControlModifier)
+    assert window.display.zoom == 1 and window.review.text_px > px
+    wheel(False, Qt.KeyboardModifier.ControlModifier)
+    assert window.display.zoom == 0 and window.review.text_px == px
+    wheel(False, Qt.KeyboardModifier.NoModifier)  # no zoom: the card scrolls, as any text does
+    assert window.display.zoom == 0 and window.review.browser.document().defaultFont().pixelSize() == round(px)
+
+
 # -- item 14: the launch hint ------------------------------------------------------------------------
 
 
@@ -253,7 +274,9 @@ def test_without_libxcb_cursor_on_x11_the_app_prints_a_hint_and_exits_1(
         asked.append(name)
         return None if name == "xcb-cursor" else f"lib{name}.so"
 
-    monkeypatch.setattr(launch.ctypes.util, "find_library", no_cursor_library)
+    import ctypes.util  # the launcher imports it on xcb only (issue 16), and asks it then
+
+    monkeypatch.setattr(ctypes.util, "find_library", no_cursor_library)
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     closer = QTimer()  # without the check the app would start: close it rather than hang the test
     closer.setSingleShot(True)

@@ -13,7 +13,8 @@ from mlprep.core.clock import FixedClock
 from mlprep.core.models import Button
 from mlprep.services.collection import open_collection
 from mlprep.ui.main_window import MainWindow
-from mlprep.ui.maintenance import BackupsDialog, PeriodicBackup
+from mlprep.ui.maintenance import BackupsDialog
+from mlprep.ui.periodic_backup import PeriodicBackup
 from tests.helpers import storage_of
 
 

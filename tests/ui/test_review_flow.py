@@ -234,7 +234,7 @@ def test_a_write_that_fails_shows_a_dialog_and_keeps_the_card_unanswered(
         qtbot: QtBot, tmp_path: Path, deck_dir: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
     window = open_window(qtbot, tmp_path / "data", deck_dir, clock)
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr("mlprep.ui.review_view.QMessageBox.critical",
+    monkeypatch.setattr("PySide6.QtWidgets.QMessageBox.critical",
                         lambda _parent, title, text: shown.append((title, text)))
     qtbot.mouseClick(window.deck_list.study_button, Qt.MouseButton.LeftButton)
     review = window.review

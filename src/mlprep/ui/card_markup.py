@@ -18,14 +18,17 @@ side with more than ``MAX_BRACKETS`` ``[`` is shown as plain text.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from dataclasses import dataclass
-from urllib.parse import quote, unquote, urlsplit
-from xml.etree.ElementTree import Element
+from typing import TYPE_CHECKING
+from urllib.parse import quote, urlsplit
 
 from mlprep.core.math_text import find_math
 from mlprep.services.card_html import card_markdown_parser
+from mlprep.ui.deck_paths import DECK_IMAGE_SCHEME, deck_relative_path
+
+if TYPE_CHECKING:  # Markdown's tree, built by the parser, which imports it with Markdown (not at start-up)
+    from xml.etree.ElementTree import Element
 
 MAX_CARD_CHARS = 20_000  # the longest shipped card side is < 2 kB; beyond this the rest is not rendered
 # Python-Markdown's link parsing is quadratic in the number of "[" (2,000 take ~1 s): past
@@ -34,7 +37,6 @@ MAX_BRACKETS = 300
 MAX_FORMULAS = 50  # per side (the richest shipped card has 17); further ones are shown as code
 MAX_TABLE_CELLS = 400  # per table; Qt lays out 400 cells in ~90 ms, 6,000 in ~0.6 s (shipped tables < 60)
 MAX_FORMULA_CHARS = 2_000  # longer "formulas" stay code (latex_check refuses > 600 anyway)
-DECK_IMAGE_SCHEME = "deckimg"
 # Pygments' "default" background is too faint on a white card: a slightly deeper grey.
 _PANEL_BACKGROUNDS = {"#f8f8f8": "#f3f5f8"}
 _TOKEN_PREFIX = "MLPREPMATH"  # a formula's token is PREFIX<n>X; the prefix grows until the text lacks it
@@ -92,21 +94,6 @@ def _sanitize_image(el: Element) -> None:
     el.attrib.clear()
     el.set("class", "blocked")
     el.text = f"[image not shown: {alt}]"
-
-
-def deck_relative_path(src: str) -> str | None:
-    """The normalised relative path ``src`` names inside a deck folder, or ``None`` when it
-    has a scheme or host, is absolute, or climbs out of the folder with ``..``."""
-    parts = urlsplit(src)
-    if not src or parts.scheme or parts.netloc or parts.query:
-        return None
-    path = unquote(parts.path).replace("\\", "/")
-    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
-        return None
-    normal = posixpath.normpath(path)
-    if normal == "." or normal.startswith("../") or normal == "..":
-        return None
-    return normal
 
 
 class MarkupRenderer:

@@ -10,14 +10,18 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
 
 from mlprep.core.deck_format import CITATION_RE, cited_ids
-from mlprep.ui.card_markup import MAX_CARD_CHARS, Formula, Markup, MarkupRenderer, fill_formulas
 from mlprep.ui.math_images import MATH_SCALE as MATH_SCALE  # re-exported: the window warms formulas at this scale
 from mlprep.ui.math_images import MathError, MathTypesetter, default_typesetter, inline_metrics
+from mlprep.ui.render_store import RenderStore, render_key
 from mlprep.ui.theme import Theme
+
+if TYPE_CHECKING:  # Markdown's side of drawing: imported with the first side drawn, not for a kept one (issue 16)
+    from mlprep.ui.card_markup import Formula, Markup, MarkupRenderer
 
 MATH_SCHEME = "mlmath"
 CACHE_SIZE = 256  # rendered sides kept (a day's session is well under this)
@@ -87,10 +91,13 @@ def source_html(source: str, links: Sequence[LearnMoreLink]) -> str:
 
 
 class CardRenderer:
-    """Renders card sides for one theme at a time; keeps the last ``CACHE_SIZE`` results."""
+    """Renders card sides for one theme at a time; keeps the last ``CACHE_SIZE`` results. With ``kept`` (a
+    :class:`mlprep.ui.render_store.RenderStore`: sides kept across starts) a side missing here is looked up
+    there before it is drawn, and :meth:`remember` offers a drawn side to it."""
 
-    def __init__(self, typesetter: MathTypesetter | None = None) -> None:
+    def __init__(self, typesetter: MathTypesetter | None = None, kept: RenderStore | None = None) -> None:
         self.typesetter = typesetter or default_typesetter()
+        self.kept = kept
         self._markup: dict[str, MarkupRenderer] = {}
         self._cache: OrderedDict[tuple[object, ...], RenderedCard] = OrderedDict()
 
@@ -108,6 +115,37 @@ class CardRenderer:
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
+        if self.kept is not None:
+            stored = self.kept.get(render_key(front, back, theme, px, links, source))
+            if stored is not None:
+                self._keep(key, stored)
+                return stored
+        result = self._draw(front, back, theme, px, links, source)
+        self._keep(key, result)
+        return result
+
+    def remember(self, front: str, back: str | None, theme: Theme, px: float,
+                 links: Sequence[LearnMoreLink] = (), source: str = "") -> RenderedCard:
+        """The side, as :meth:`render` gives it, also offered to the store to keep across starts (written by
+        its ``save``), unless a formula in it was not typeset (a time budget can run out once and not the next
+        time: such a side is drawn again)."""
+        rendered = self.render(front, back, theme, px, links, source)
+        if self.kept is not None and 'class="badmath"' not in rendered.html:
+            self.kept.put(render_key(front, back, theme, px, links, source), rendered)
+        return rendered
+
+    def save_store(self) -> None:
+        """Write the kept sides offered since (:meth:`RenderStore.save`; nothing without a store)."""
+        if self.kept is not None:
+            self.kept.save()
+
+    def _keep(self, key: tuple[object, ...], result: RenderedCard) -> None:
+        self._cache[key] = result
+        if len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+    def _draw(self, front: str, back: str | None, theme: Theme, px: float, links: Sequence[LearnMoreLink],
+              source: str) -> RenderedCard:
         images: dict[str, QImage] = {}
         parts = [f'<div class="front">{self._side(front, theme, px, images)}</div>']
         if back is not None:
@@ -119,13 +157,11 @@ class CardRenderer:
             rest = [link for link in links if link.ref not in cited or not link.ref]
             if rest:
                 parts.append(f'<p class="learn">Learn more: {" · ".join(_anchor(link) for link in rest)}</p>')
-        result = RenderedCard(html="\n".join(parts), images=images)
-        self._cache[key] = result
-        if len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
-        return result
+        return RenderedCard(html="\n".join(parts), images=images)
 
     def _side(self, text: str, theme: Theme, px: float, images: dict[str, QImage]) -> str:
+        from mlprep.ui.card_markup import MAX_CARD_CHARS, MarkupRenderer, fill_formulas
+
         renderer = self._markup.get(theme.code_style)
         if renderer is None:
             renderer = self._markup[theme.code_style] = MarkupRenderer(theme.code_style)

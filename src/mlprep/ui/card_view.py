@@ -17,12 +17,14 @@ from PySide6.QtGui import (
     QImage,
     QImageReader,
     QPainter,
+    QPaintEvent,
     QTextDocument,
+    QWheelEvent,
 )
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from mlprep.ui.card_markup import DECK_IMAGE_SCHEME, deck_relative_path
 from mlprep.ui.card_render import CardRenderer, LearnMoreLink, RenderedCard, document_css
+from mlprep.ui.deck_paths import DECK_IMAGE_SCHEME, deck_relative_path
 from mlprep.ui.theme import Theme, palette
 
 BASE_TEXT_PX = 17.0  # card body text at zoom 0, in device-independent pixels
@@ -145,9 +147,16 @@ def open_if_web(url: QUrl) -> bool:
 class CardBrowser(QTextBrowser):
     """The read-only card pane: never navigates by itself. A click on an http/https link
     opens the system browser (through ``opener``, replaceable in tests); a click on a
-    reading-list link emits ``reading_requested(item_id)``; anything else is ignored."""
+    reading-list link emits ``reading_requested(item_id)``; anything else is ignored.
+
+    Emits ``painted`` as each paint of the card begins, and ``zoom_wheel(+1 or -1)`` for a Ctrl + mouse wheel
+    (consumed: the text itself is not zoomed), from :meth:`paintEvent` and :meth:`wheelEvent`, so that nothing
+    asks for the viewport widget (the first ``viewport()`` call makes PySide6 initialise every widget class to
+    find its type, ~6 ms CPU on the start path, issue 16)."""
 
     reading_requested = Signal(str)
+    painted = Signal()
+    zoom_wheel = Signal(int)
 
     def __init__(self, parent: QWidget | None = None, opener: Callable[[QUrl], object] = open_if_web) -> None:
         super().__init__(parent)
@@ -166,6 +175,17 @@ class CardBrowser(QTextBrowser):
         ``links``: :meth:`CardRenderer.render`)."""
         rendered = self.renderer.render(front, back, theme, px, links, source)
         self.card_document.show(rendered, theme, px, deck_dir)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.painted.emit()
+        super().paintEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.zoom_wheel.emit(1 if event.angleDelta().y() > 0 else -1)
+            event.accept()
+            return
+        super().wheelEvent(event)
 
     def _clicked(self, url: QUrl) -> None:
         if url.scheme() == READING_SCHEME:

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from mlprep import __version__
-from mlprep.services.deck_loader import shipped_resources_dir
 from mlprep.ui.shortcuts import ShortcutRow
 
 LICENCE = "MIT"
@@ -35,11 +34,6 @@ LINKS = (
     ("Qt for Python (PySide6, LGPL)", "https://doc.qt.io/qtforpython-6/"),
 )
 """The About dialog's links: (text, http(s) URL), opened in the system browser when clicked."""
-
-
-def app_icon() -> QIcon:
-    """mlprep's icon (``resources/icon.svg``, drawn by Qt's SVG icon engine at every size asked)."""
-    return QIcon(str(shipped_resources_dir() / "icon.svg"))
 
 
 class ShortcutsDialog(QDialog):

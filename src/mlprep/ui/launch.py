@@ -6,7 +6,6 @@ import hook reads the source of every module imported after it)."""
 
 from __future__ import annotations
 
-import ctypes.util
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -57,17 +56,20 @@ def missing_platform_library(environ: Mapping[str, str], argv: Sequence[str],
     Qt ≥ 6.5's xcb (X11) plugin needs libxcb-cursor; without it Qt prints "xcb-cursor0 is needed"
     and aborts the process (SIGABRT, exit 134) before Python can catch anything, so it is looked for
     first (``find_library``, by default ``ctypes.util.find_library``, which asks ``ldconfig``)."""
-    find = find_library if find_library is not None else ctypes.util.find_library
-    if qt_platform(environ, argv) == "xcb" and find("xcb-cursor") is None:
-        return XCB_CURSOR_HINT
-    return None
+    if qt_platform(environ, argv) != "xcb":
+        return None
+    if find_library is None:  # ctypes.util (and the subprocess it spawns ldconfig with): on xcb only (issue 16)
+        import ctypes.util
+
+        find_library = ctypes.util.find_library
+    return XCB_CURSOR_HINT if find_library("xcb-cursor") is None else None
 
 
 def _application() -> QApplication | None:
     """The running QApplication, or a new one; ``None`` (hint printed) when Qt could not start."""
     from PySide6.QtWidgets import QApplication
 
-    from mlprep.ui.help_dialogs import app_icon
+    from mlprep.ui.app_icon import app_icon
 
     existing = QApplication.instance()
     if isinstance(existing, QApplication):

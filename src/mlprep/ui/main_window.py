@@ -3,36 +3,36 @@ screens, and holds the Study and Tools menus."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QStackedWidget, QWidget
 
 from mlprep.core.display_settings import DisplaySettings, ThemeMode
+from mlprep.core.math_text import find_math
 from mlprep.core.models import Card, DeckId
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope, StudySettings
 from mlprep.services.collection import Collection, DeckAction
 from mlprep.services.session import ReviewSession, SessionMode, grade_range
-from mlprep.ui.card_render import MATH_SCALE, LearnMoreLink
-from mlprep.ui.card_view import READING_SCHEME
+from mlprep.ui.app_icon import app_icon
 from mlprep.ui.deck_list import DeckListView
 from mlprep.ui.done_view import DoneView
-from mlprep.ui.help_dialogs import app_icon
-from mlprep.ui.maintenance import BackupsDialog, PeriodicBackup, check_database
-from mlprep.ui.math_images import default_typesetter, use_cache_dir
-from mlprep.ui.math_warmer import MathWarmer
-from mlprep.ui.review_view import ReviewView
+from mlprep.ui.periodic_backup import PeriodicBackup
 from mlprep.ui.shortcuts import LEAVE_SCREEN, ShortcutRow, menu_rows, review_rows, screen_rows, shortcut_keys
 from mlprep.ui.theme import Theme, apply_theme
 
 if TYPE_CHECKING:  # each is imported where it is first shown, not before the first paint
     from mlprep.ui.browse_window import BrowseWindow
     from mlprep.ui.card_editor import CardEditorDialog
+    from mlprep.ui.card_render import LearnMoreLink
+    from mlprep.ui.math_warmer import MathWarmer
     from mlprep.ui.plan_view import PlanView
     from mlprep.ui.reading_view import ReadingView
+    from mlprep.ui.review_view import ReviewView
     from mlprep.ui.settings_dialog import SettingsDialog
     from mlprep.ui.stats_view import StatsView
     from mlprep.ui.study_warmup import StepRunner
@@ -42,6 +42,10 @@ WARM_DELAY_MS = 1500  # start typesetting upcoming formulas this long after star
 WARM_CARD = "Warm-up: *Markdown*, `code`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nx = 1\n```\n"
 """A card side drawn offscreen after the deck list's first paint: it loads Markdown, its extensions and the code
 formatter (no language: no lexer, the math warmer loads those), so Study now does not pay for them."""
+FIRST_CARDS_TRIES = 40
+FIRST_CARDS_RETRY_MS = 250
+"""How often and how long apart the deck list's warm-up tries to draw Study now's first cards ahead
+(:meth:`MainWindow._keep_first_cards`) while they wait for the new cards' order or the formula typesetter."""
 WINDOW_STATE_FILE = "window.ini"
 """The window's size and position, per machine (display state, not study data): a QSettings ini file
 in the data folder, so each collection (and each test's tmp folder) keeps its own."""
@@ -70,7 +74,7 @@ class MainWindow(QMainWindow):
         # before the first paint when the views came first, issue 16).
         self.theme: Theme = apply_theme(app, self.display.theme)
         self.deck_list = DeckListView()
-        self.review = ReviewView(deck_dir_for=collection.deck_folder, links_for=self._learn_more)
+        self._review: ReviewView | None = None  # built on first use (:attr:`review`): not before the first paint
         self.reading: ReadingView | None = None  # built on first use: nothing extra before first paint
         self.stats_view: StatsView | None = None
         self.plan_view: PlanView | None = None
@@ -80,7 +84,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self._return_to_review = False  # the reading list was opened from a card's source link
         self.stack.currentChanged.connect(self._screen_changed)
-        for view, title in ((self.deck_list, "Decks"), (self.review, "Review"), (self.done, "Review")):
+        for view, title in ((self.deck_list, "Decks"), (self.done, "Review")):
             view.setWindowTitle(title)  # the screen's name in the window title: "mlprep — Decks"
             self.stack.addWidget(view)
         self.setCentralWidget(self.stack)
@@ -89,12 +93,8 @@ class MainWindow(QMainWindow):
         self.card_editor: CardEditorDialog | None = None
         self.browse_window: BrowseWindow | None = None  # built on first use (Tools ▸ Browse)
         self._study_warmup: StepRunner | None = None  # started by the deck list's first paint
-        self.review.set_display(self.theme, self.display.scale)
         self._build_menus()
         QGuiApplication.styleHints().colorSchemeChanged.connect(lambda _scheme: self._apply_display())
-        self.review.zoom_requested.connect(self.zoom)
-        self.review.browser.reading_requested.connect(self._read_source)
-        use_cache_dir(collection.data_dir / "cache" / "math")
         self.math_warmer: MathWarmer | None = None
         self._warm_timer = QTimer(self)  # owned by the window: stopped on close, never fires after
         self._warm_timer.setSingleShot(True)
@@ -107,9 +107,6 @@ class MainWindow(QMainWindow):
         self.deck_list.deck_action.connect(lambda action, deck: self.deck_action(DeckAction(action), DeckId(deck)))
         self.deck_list.cram_requested.connect(lambda deck: self.cram(StudyScope(ScopeKind.DECK, deck)))
         self.deck_list.plan_requested.connect(self.show_plan)
-        self.review.finished.connect(self._finished)
-        self.review.leave_requested.connect(self.show_decks)
-        self.review.edit_requested.connect(self.edit_card)
         self.deck_list.add_requested.connect(self.add_card)
         self.deck_list.browse_requested.connect(self.show_browse)
         self.done.back_requested.connect(self.show_decks)
@@ -117,30 +114,101 @@ class MainWindow(QMainWindow):
         self.done.extend_requested.connect(self._study_more_new)
         self.done.ahead_requested.connect(lambda: self.review_ahead(scope=self._done_scope))
         self.show_decks()
-        self.deck_list.tree.viewport().installEventFilter(self)  # its first paint starts _warm_first_card
+        self.deck_list.tree.painted.connect(self._deck_list_painted)  # the first paint starts _warm_first_card
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+    @property
+    def review(self) -> ReviewView:
+        """The review screen, built the first time it is asked for: by Study now, or by the deck list's warm-up
+        in idle time (its modules and widgets, ~15 ms CPU here, are not needed for the deck list's first paint:
+        issue 16). Its formulas are kept in ``<data dir>/cache/math``, the first cards' fronts in the render
+        store (:mod:`mlprep.ui.render_store`)."""
+        if self._review is None:
+            from mlprep.ui.render_store import RenderStore
+            from mlprep.ui.review_view import ReviewView
+
+            self._use_math_cache()
+            review = ReviewView(deck_dir_for=self.collection.deck_folder, links_for=self._learn_more)
+            review.setWindowTitle("Review")  # the screen's name in the window title: "mlprep — Review"
+            review.set_display(self.theme, self.display.scale)
+            review.browser.renderer.kept = RenderStore(self.collection.data_dir / "cache")
+            review.zoom_requested.connect(self.zoom)
+            review.browser.reading_requested.connect(self._read_source)
+            review.finished.connect(self._finished)
+            review.leave_requested.connect(self.show_decks)
+            review.edit_requested.connect(self.edit_card)
+            self.stack.addWidget(review)
+            self._review = review
+        return self._review
+
+    def _use_math_cache(self) -> None:
+        """Keep typeset formulas in ``<data dir>/cache/math`` (the process-wide typesetter's disk cache)."""
+        from mlprep.ui.math_images import use_cache_dir
+
+        use_cache_dir(self.collection.data_dir / "cache" / "math")
+
+    def _deck_list_painted(self) -> None:
         """On the deck list's first paint, queue :meth:`_warm_first_card` for the next event-loop turn (a
         0-ms timer started inside the paint event fires after that paint is done)."""
-        if event.type() == QEvent.Type.Paint and watched is self.deck_list.tree.viewport():
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self, self._warm_first_card)
-        return super().eventFilter(watched, event)
+        self.deck_list.tree.painted.disconnect(self._deck_list_painted)
+        QTimer.singleShot(0, self, self._warm_first_card)
 
     def _warm_first_card(self) -> None:
-        """After the first paint, one step per event-loop turn (:mod:`mlprep.ui.study_warmup`): Markdown's modules,
-        :data:`WARM_CARD` drawn offscreen (the card parser and the code formatter), the study session's and the
-        planner's modules, the reading list, then the new cards' order if opening left it for later (read on a
-        worker thread from 2,000 new cards and stored in idle chunks: :func:`mlprep.ui.new_order_wait.store_ahead`),
-        so that Study now finds them ready; the steps stop once the deck list is left (Study now clicked: the card
-        drawn then loads what it needs)."""
+        """After the first paint, one step per event-loop turn (:mod:`mlprep.ui.study_warmup`): the review screen
+        built (:attr:`review`), Markdown's modules, :data:`WARM_CARD` drawn offscreen (the card parser and the code
+        formatter), the study session's and the planner's modules, the reading list, the new cards' order if
+        opening left it for later (read on a worker thread from 2,000 new cards and stored in idle chunks:
+        :func:`mlprep.ui.new_order_wait.store_ahead`), then the fronts Study now would show first drawn into the
+        render store for the next start (:meth:`_keep_first_cards`), so that Study now finds them ready; the steps
+        stop once the deck list is left (Study now clicked: the card drawn then loads what it needs)."""
         from mlprep.ui.new_order_wait import store_ahead
         from mlprep.ui.study_warmup import StepRunner, study_path_steps  # one step per turn (issue 16)
 
-        self._study_warmup = StepRunner(study_path_steps(
+        self._study_warmup = StepRunner([lambda: self.review, *study_path_steps(
             lambda: self.review.browser.renderer.render(WARM_CARD, None, self.theme, self.review.text_px),
-            self.collection.reading, lambda: store_ahead(self, self.collection.prepare_new_order())),
+            self.collection.reading, lambda: store_ahead(self, self.collection.prepare_new_order()),
+            lambda: self._keep_first_cards())],
             lambda: self.stack.currentWidget() is self.deck_list and not self.collection.closed, self)
+
+    def _keep_first_cards(self, cards: list[Card] | None = None, tries: int = FIRST_CARDS_TRIES) -> None:
+        """The warm-up's last step: draw the fronts Study now would show first (the session's first card and
+        the cards likely after it) into the renderer's store and write it, so that the next start shows its
+        first card without Markdown (:mod:`mlprep.ui.render_store`). Nothing is answered or written to the
+        collection: a session is only asked for its cards, once the new cards' order is stored (while it is
+        still computed or stored, this looks again :data:`FIRST_CARDS_RETRY_MS` later, asking the pending order
+        only). A front is drawn once its formulas are typeset (in the disk cache): each call typesets one
+        missing formula at most, once the math warmer has imported ziamath on its worker thread (never on this
+        one), and looks again later with the same ``cards``; ``tries`` calls at most, while the deck list is
+        shown."""
+        if self.stack.currentWidget() is not self.deck_list or self.collection.closed:
+            return
+        if cards is None:
+            pending = self.collection.prepare_new_order()  # the warm-up's order, or None once stored
+            if pending is not None and not pending.settled:
+                if tries > 1:
+                    QTimer.singleShot(FIRST_CARDS_RETRY_MS, self, lambda: self._keep_first_cards(None, tries - 1))
+                return
+            kind, value = self.deck_list.study_scope()
+            session = self.collection.study(StudyScope(ScopeKind(kind), value), order_in_background=True)
+            first = None if session.queue.waits_for_order() else session.next_card()
+            cards = [] if first is None else [first, *session.likely_next()]
+        from mlprep.ui.card_render import MATH_SCALE
+        from mlprep.ui.math_images import MathError, typesetter_ready
+
+        px = self.review.text_px
+        renderer = self.review.browser.renderer
+        typesetter = renderer.typesetter
+        missing = next(((span.tex, span.display) for card in cards for span in find_math(card.front)
+                        if not typesetter.has(span.tex, display=span.display, px=px * MATH_SCALE)), None)
+        if missing is None:
+            for card in cards:
+                renderer.remember(card.front, None, self.theme, px, (), card.source)
+            renderer.save_store()
+            return
+        if typesetter_ready():  # imported by the math warmer (WARM_DELAY_MS), on its worker thread
+            with contextlib.suppress(MathError):  # a bad formula is drawn as marked code: not kept then
+                typesetter.warm(missing[0], display=missing[1], px=px * MATH_SCALE)
+        if tries > 1:
+            QTimer.singleShot(FIRST_CARDS_RETRY_MS, self, lambda: self._keep_first_cards(cards, tries - 1))
 
     @property
     def settings(self) -> StudySettings:
@@ -190,7 +258,7 @@ class MainWindow(QMainWindow):
                      shortcut_keys(QKeySequence.StandardKey.Preferences, "Ctrl+P"))  # Anki's Preferences
         tools.addSeparator()
         self._action(tools, "Backups…", self.open_backups)
-        self._action(tools, "Check Database", lambda: check_database(self, self.collection))
+        self._action(tools, "Check Database", self.check_database)
         self.help_menu = self.menuBar().addMenu("&Help")
         self._action(self.help_menu, "Keyboard shortcuts", self.show_shortcuts,
                      shortcut_keys(QKeySequence.StandardKey.HelpContents))
@@ -300,6 +368,9 @@ class MainWindow(QMainWindow):
             self.reading.offer_back_to_review(False)
 
     def _learn_more(self, card: Card) -> tuple[LearnMoreLink, ...]:
+        from mlprep.ui.card_render import LearnMoreLink
+        from mlprep.ui.card_view import READING_SCHEME
+
         return tuple(LearnMoreLink(item.title, f"{READING_SCHEME}:{item.id}", item.id)
                      for item in self.collection.reading().items_for_source(card.source))
 
@@ -376,6 +447,7 @@ class MainWindow(QMainWindow):
         if self.browse_window is None:
             from mlprep.ui.browse_window import BrowseWindow
 
+            self._use_math_cache()
             self.browse_window = BrowseWindow(self.collection.browse(), theme=self.theme,
                                               deck_dir_for=self.collection.deck_folder, links_for=self._learn_more,
                                               parent=self)
@@ -395,7 +467,8 @@ class MainWindow(QMainWindow):
     def _card_saved(self, card_id: str) -> None:
         if self.browse_window is not None:
             self.browse_window.card_edited()
-        self.review.show_edited(self.collection.card(card_id))
+        if self._review is not None:
+            self._review.show_edited(self.collection.card(card_id))
         if self.stack.currentWidget() is self.deck_list:
             self.show_decks()
         self.card_changed.emit(card_id)
@@ -453,18 +526,24 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         theme = apply_theme(app, self.display.theme)
-        self.review.set_display(theme, self.display.scale)
+        if self._review is not None:  # else built in this theme and size
+            self._review.set_display(theme, self.display.scale)
         if self.browse_window is not None:
             self.browse_window.set_theme(theme)
         return theme
 
     def _warm_math(self) -> None:
         """After the first paint, typeset upcoming cards' formulas in idle time."""
+        from mlprep.ui.card_render import MATH_SCALE
+        from mlprep.ui.math_images import default_typesetter
+        from mlprep.ui.math_warmer import MathWarmer
+
         if self.math_warmer is not None:
             self.math_warmer.stop()
+        review = self.review  # built first: the typesetter's disk cache is set with it
         self.math_warmer = MathWarmer(default_typesetter(), self.collection.study_texts(),
-                                      self.review.text_px * MATH_SCALE, self, code_style=self.theme.code_style,
-                                      hold=self.review.holds_idle_time)
+                                      review.text_px * MATH_SCALE, self, code_style=self.theme.code_style,
+                                      hold=review.holds_idle_time)
         self.math_warmer.start()
 
     def import_file(self) -> None:
@@ -483,7 +562,15 @@ class MainWindow(QMainWindow):
 
     def open_backups(self) -> None:
         """Tools ▸ Backups…: list, back up now, restore."""
+        from mlprep.ui.maintenance import BackupsDialog
+
         BackupsDialog(self.collection, self._restored, self).exec()
+
+    def check_database(self) -> None:
+        """Tools ▸ Check Database: run it and show what it found and fixed."""
+        from mlprep.ui.maintenance import check_database
+
+        check_database(self, self.collection)
 
     def _restored(self) -> None:
         """After a restore the collection holds other data: drop the screens built over the old one."""
@@ -529,7 +616,9 @@ class MainWindow(QMainWindow):
             self.reading.save_notes()
         if self.math_warmer is not None:
             self.math_warmer.stop()
-        self.review.stop_idle()
+        if self._review is not None:
+            self._review.stop_idle()
+            self._review.keep_renders()  # the front on screen is likely the next start's first card
         if self._study_warmup is not None:
             self._study_warmup.stop()  # its steps read the collection, closed below
         self._close_browse()

@@ -34,7 +34,6 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QFontMetricsF, QGuiApplication, QImage, QPainter
-from PySide6.QtSvg import QSvgRenderer
 
 AXIS_HEIGHT_EM = 0.258  # STIX Two Math MATH table: AxisHeight 258 / 1000 units per em
 MATH_SCALE = 1.12  # math px per text px: STIX Two's x-height is smaller than the UI font's
@@ -273,6 +272,8 @@ def _typeset(tex: str, *, display: bool, px: float) -> QImage:
         raise MathError("formula too large to show")
     image = QImage(max(1, round(w * DEVICE_PIXEL_RATIO)), max(1, round(total_h * DEVICE_PIXEL_RATIO)),
                    QImage.Format.Format_ARGB32_Premultiplied)
+    from PySide6.QtSvg import QSvgRenderer  # with the first formula typeset, not at start-up (issue 16)
+
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)

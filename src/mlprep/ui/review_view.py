@@ -13,12 +13,11 @@ from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QWheelEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -160,7 +159,8 @@ class ReviewView(QWidget):
         self.browser = CardBrowser()
         self.browser.setObjectName("cardBrowser")
         self.browser.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.browser.viewport().installEventFilter(self)  # ctrl+wheel zoom; idle work after the paint
+        self.browser.painted.connect(self._card_painted)  # the idle work starts after the card's paint
+        self.browser.zoom_wheel.connect(self.zoom_requested.emit)  # Ctrl + mouse wheel over the card
         # Idle work (issue 16): started by the card's paint event, one step per event-loop turn; the
         # fallback runs it when no paint comes (a hidden window).
         self._idle_pending = False
@@ -283,7 +283,7 @@ class ReviewView(QWidget):
         self.revealed = False
         self._idle_timer.stop()  # no step of the card before may delay this one's paint
         self._render()
-        self._pause_idle(restart=True)  # the idle work starts once this card is painted (eventFilter)
+        self._pause_idle(restart=True)  # the idle work starts once this card is painted (_card_painted)
         self.bottom.setCurrentIndex(0)
         self._show_counts()
         self.setFocus()
@@ -334,6 +334,8 @@ class ReviewView(QWidget):
             result = self._session.answer(quality)
         except AnswerNotSaved as error:  # nothing was stored: the card stays on screen, unanswered
             self.notice.setText("Answer not saved")
+            from PySide6.QtWidgets import QMessageBox  # only when an answer fails: not on the start path
+
             QMessageBox.critical(self, "Answer not saved",
                                  f"{str(error)[:1].upper()}{str(error)[1:]}.\n\nThe card stays on screen: answer "
                                  "it again to retry. If this keeps happening, close mlprep and run "
@@ -395,9 +397,11 @@ class ReviewView(QWidget):
         formulas of the answer side, one per step, then the answer side itself (so revealing it costs a
         cache hit), then its deck images, one per step; then for each card likely to come next
         (:meth:`_likely_next`) the formulas of its front, one per step, then that front and its images (so
-        the next card's key costs a cache hit); last the session's upkeep (a database checkpoint now and
-        then). Each step is small: one formula, one image, one rendering of formulas already typeset, or
-        the look-up of the cards likely next; the review screen runs them one per event-loop turn
+        the next card's key costs a cache hit; those fronts are also offered to the renderer's store, kept across
+        starts: :mod:`mlprep.ui.render_store`); last the session's upkeep (a database checkpoint now and then,
+        the front on screen offered to the store, and the store written: :meth:`keep_renders`). Each step is
+        small: one formula, one image, one rendering of formulas already typeset, or the look-up of the cards
+        likely next; the review screen runs them one per event-loop turn
         (:meth:`_start_idle`), so a key press waits for one step at most. A key that comes before the next
         front is ready renders that front on demand, the answer side later, as before."""
         card = self._card
@@ -409,7 +413,7 @@ class ReviewView(QWidget):
                 yield from self._image_steps(back, card)
         for upcoming in self._likely_next():
             yield from self._typeset_steps(upcoming.front)
-            front = self.browser.renderer.render(upcoming.front, None, self._theme, self._px, (), upcoming.source)
+            front = self.browser.renderer.remember(upcoming.front, None, self._theme, self._px, (), upcoming.source)
             yield IdleStep.FRONT
             yield from self._image_steps(front, upcoming)
         self._upkeep()
@@ -506,14 +510,19 @@ class ReviewView(QWidget):
                                             card.source)
 
     def _upkeep(self) -> None:
+        self.keep_renders()
         if self._session is not None:
             self._session.idle()
 
-    def eventFilter(self, watched: object, event: object) -> bool:
-        if self._idle_pending and isinstance(event, QEvent) and event.type() == QEvent.Type.Paint:
+    def keep_renders(self) -> None:
+        """Offer the front on screen to the renderer's store (a start that opens on this card again shows it
+        without drawing it) and write the store if that or the idle steps added sides to it."""
+        card = self._card
+        if card is not None:
+            self.browser.renderer.remember(card.front, None, self._theme, self._px, (), card.source)
+        self.browser.renderer.save_store()
+
+    def _card_painted(self) -> None:
+        if self._idle_pending:
             # Started from inside the paint event: its 0-ms timer fires only after this paint is done.
             self._start_idle()
-        if isinstance(event, QWheelEvent) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.zoom_requested.emit(1 if event.angleDelta().y() > 0 else -1)
-            return True
-        return super().eventFilter(watched, event)  # type: ignore[arg-type]
