@@ -222,7 +222,8 @@ class MathTypesetter:
             return mask
         file = self._file(tex, display, px)
         if file is not None and file.is_file():
-            mask = QImage(str(file))
+            # A PNG reads back as plain ARGB32: tinted in that format thin strokes lost pixels (θ's bar).
+            mask = QImage(str(file)).convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
         if mask is None or mask.isNull():
             mask = _typeset(tex, display=display, px=px)
             self.typeset_count += 1
