@@ -118,7 +118,7 @@ def test_back_is_shown_only_when_revealed_and_renders_are_cached():
     assert renderer.render("Q $x$", "A $y$", DARK, 17) is not both
 
 
-def test_formulas_are_typeset_once_and_kept_on_disk(tmp_path):
+def test_formulas_are_typeset_once_and_kept_on_disk(qapp, tmp_path):
     first = MathTypesetter(cache_dir=tmp_path)
     first.render(r"\sqrt{x}", display=False, px=18, color="#000000")
     first.render(r"\sqrt{x}", display=False, px=18, color="#ffffff")  # another colour: a tint, no typesetting
@@ -129,7 +129,7 @@ def test_formulas_are_typeset_once_and_kept_on_disk(tmp_path):
 
 
 @pytest.mark.parametrize("color", ["#1f2328", "#e6edf3"])  # the light and the dark theme's text
-def test_a_formula_read_back_from_the_disk_cache_looks_exactly_as_when_it_was_typeset(tmp_path, color):
+def test_a_formula_read_back_from_the_disk_cache_looks_exactly_as_when_it_was_typeset(qapp, tmp_path, color):
     """The PNG file comes back as plain ARGB32; tinted like that, thin strokes lost pixels (θ's bar faded in
     every session after the first): it is tinted in the typeset image's premultiplied format."""
     for tex in (r"\theta", r"x^\top y", r"\frac{\partial L}{\partial w}"):
@@ -138,7 +138,7 @@ def test_a_formula_read_back_from_the_disk_cache_looks_exactly_as_when_it_was_ty
         assert from_disk.format() == typeset.format() and from_disk == typeset, tex
 
 
-def test_render_card_image_draws_the_theme_background():
+def test_render_card_image_draws_the_theme_background(qapp):  # QPainter needs the application
     light = render_card_image("Q $x^2$", "A", LIGHT, width=400)
     dark = render_card_image("Q $x^2$", "A", DARK, width=400)
     assert light.width() == 800 and light.height() > 100  # drawn at 2x
