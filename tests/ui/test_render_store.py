@@ -18,7 +18,8 @@ from mlprep.core.clock import FixedClock
 from mlprep.core.study_settings import NewOrder
 from mlprep.ui import render_store
 from mlprep.ui.card_render import CardRenderer, LearnMoreLink
-from mlprep.ui.main_window import FIRST_CARDS_RETRY_MS, MainWindow
+from mlprep.ui.first_cards import RETRY_MS as FIRST_CARDS_RETRY_MS
+from mlprep.ui.main_window import MainWindow
 from mlprep.ui.math_images import MathTypesetter
 from mlprep.ui.render_store import STORE_DIR, RenderStore, render_key
 from mlprep.ui.theme import DARK, LIGHT

@@ -3,7 +3,6 @@ screens, and holds the Study and Tools menus."""
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -13,7 +12,6 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, Q
 from PySide6.QtWidgets import QApplication, QInputDialog, QMainWindow, QMenu, QStackedWidget, QWidget
 
 from mlprep.core.display_settings import DisplaySettings, ThemeMode
-from mlprep.core.math_text import find_math
 from mlprep.core.models import Card, DeckId
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope, StudySettings
 from mlprep.services.collection import Collection, DeckAction
@@ -42,10 +40,6 @@ WARM_DELAY_MS = 1500  # start typesetting upcoming formulas this long after star
 WARM_CARD = "Warm-up: *Markdown*, `code`.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\nx = 1\n```\n"
 """A card side drawn offscreen after the deck list's first paint: it loads Markdown, its extensions and the code
 formatter (no language: no lexer, the math warmer loads those), so Study now does not pay for them."""
-FIRST_CARDS_TRIES = 40
-FIRST_CARDS_RETRY_MS = 250
-"""How often and how long apart the deck list's warm-up tries to draw Study now's first cards ahead
-(:meth:`MainWindow._keep_first_cards`) while they wait for the new cards' order or the formula typesetter."""
 WINDOW_STATE_FILE = "window.ini"
 """The window's size and position, per machine (display state, not study data): a QSettings ini file
 in the data folder, so each collection (and each test's tmp folder) keeps its own."""
@@ -158,57 +152,18 @@ class MainWindow(QMainWindow):
         formatter), the study session's and the planner's modules, the reading list, the new cards' order if
         opening left it for later (read on a worker thread from 2,000 new cards and stored in idle chunks:
         :func:`mlprep.ui.new_order_wait.store_ahead`), then the fronts Study now would show first drawn into the
-        render store for the next start (:meth:`_keep_first_cards`), so that Study now finds them ready; the steps
-        stop once the deck list is left (Study now clicked: the card drawn then loads what it needs)."""
+        render store for the next start (:func:`mlprep.ui.first_cards.keep_first_cards`), so that Study now
+        finds them ready; the steps stop once the deck list is left (Study now clicked: the card drawn then loads
+        what it needs)."""
+        from mlprep.ui.first_cards import keep_first_cards
         from mlprep.ui.new_order_wait import store_ahead
         from mlprep.ui.study_warmup import StepRunner, study_path_steps  # one step per turn (issue 16)
 
         self._study_warmup = StepRunner([lambda: self.review, *study_path_steps(
             lambda: self.review.browser.renderer.render(WARM_CARD, None, self.theme, self.review.text_px),
             self.collection.reading, lambda: store_ahead(self, self.collection.prepare_new_order()),
-            lambda: self._keep_first_cards())],
+            lambda: keep_first_cards(self))],
             lambda: self.stack.currentWidget() is self.deck_list and not self.collection.closed, self)
-
-    def _keep_first_cards(self, cards: list[Card] | None = None, tries: int = FIRST_CARDS_TRIES) -> None:
-        """The warm-up's last step: draw the fronts Study now would show first (the session's first card and
-        the cards likely after it) into the renderer's store and write it, so that the next start shows its
-        first card without Markdown (:mod:`mlprep.ui.render_store`). Nothing is answered or written to the
-        collection: a session is only asked for its cards, once the new cards' order is stored (while it is
-        still computed or stored, this looks again :data:`FIRST_CARDS_RETRY_MS` later, asking the pending order
-        only). A front is drawn once its formulas are typeset (in the disk cache): each call typesets one
-        missing formula at most, once the math warmer has imported ziamath on its worker thread (never on this
-        one), and looks again later with the same ``cards``; ``tries`` calls at most, while the deck list is
-        shown."""
-        if self.stack.currentWidget() is not self.deck_list or self.collection.closed:
-            return
-        if cards is None:
-            pending = self.collection.prepare_new_order()  # the warm-up's order, or None once stored
-            if pending is not None and not pending.settled:
-                if tries > 1:
-                    QTimer.singleShot(FIRST_CARDS_RETRY_MS, self, lambda: self._keep_first_cards(None, tries - 1))
-                return
-            kind, value = self.deck_list.study_scope()
-            session = self.collection.study(StudyScope(ScopeKind(kind), value), order_in_background=True)
-            first = None if session.queue.waits_for_order() else session.next_card()
-            cards = [] if first is None else [first, *session.likely_next()]
-        from mlprep.ui.card_render import MATH_SCALE
-        from mlprep.ui.math_images import MathError, typesetter_ready
-
-        px = self.review.text_px
-        renderer = self.review.browser.renderer
-        typesetter = renderer.typesetter
-        missing = next(((span.tex, span.display) for card in cards for span in find_math(card.front)
-                        if not typesetter.has(span.tex, display=span.display, px=px * MATH_SCALE)), None)
-        if missing is None:
-            for card in cards:
-                renderer.remember(card.front, None, self.theme, px, (), card.source)
-            renderer.save_store()
-            return
-        if typesetter_ready():  # imported by the math warmer (WARM_DELAY_MS), on its worker thread
-            with contextlib.suppress(MathError):  # a bad formula is drawn as marked code: not kept then
-                typesetter.warm(missing[0], display=missing[1], px=px * MATH_SCALE)
-        if tries > 1:
-            QTimer.singleShot(FIRST_CARDS_RETRY_MS, self, lambda: self._keep_first_cards(cards, tries - 1))
 
     @property
     def settings(self) -> StudySettings:
