@@ -58,15 +58,20 @@ def review(state: Sm2State, quality: int) -> Sm2State:
     """
     if isinstance(quality, bool) or not isinstance(quality, int) or not 0 <= quality <= 5:
         raise ValueError(f"SM-2 quality must be an int from 0 to 5, got {quality!r}")
-    easiness = _next_easiness(state.easiness, quality)
+    return Sm2State(*step(state.repetitions, state.easiness, state.interval, quality))
+
+
+def step(repetitions: int, easiness: float, interval: int, quality: int) -> tuple[int, float, int]:
+    """:func:`review` on plain values, for the answer path (issue 16: no state objects per answer): the
+    ``(repetitions, easiness, interval)`` after answering a card in that state with ``quality``, which the
+    caller has checked is an int from 0 to 5 (:func:`mlprep.core.grades.check_quality`); nothing is
+    checked here. Same rules and source as :func:`review`, which calls it."""
+    next_easiness = _next_easiness(easiness, quality)
     if quality < 3:
-        return Sm2State(repetitions=0, easiness=easiness, interval=1)
-    repetitions = state.repetitions + 1
+        return 0, next_easiness, 1
+    if repetitions == 0:
+        return 1, next_easiness, 1
     if repetitions == 1:
-        interval = 1
-    elif repetitions == 2:
-        interval = 6
-    else:
-        # round() first so that e.g. 10 × 2.2 = 22.000000000000004 gives 22, not 23.
-        interval = math.ceil(round(state.interval * state.easiness, 9))
-    return Sm2State(repetitions=repetitions, easiness=easiness, interval=interval)
+        return 2, next_easiness, 6
+    # round() first so that e.g. 10 × 2.2 = 22.000000000000004 gives 22, not 23.
+    return repetitions + 1, next_easiness, math.ceil(round(interval * easiness, 9))

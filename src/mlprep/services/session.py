@@ -164,10 +164,7 @@ def log_entry(before: CardProgress, after: CardProgress, *, kind: ReviewKind, qu
     """The review-log row of one answer: the card's state ``before`` and ``after`` it, at UTC
     instant ``at``, ``ms`` milliseconds after the card was shown; ``due_sm2`` is SM-2's own due day
     when an interview plan stored another (default: the stored one, ``after.due``)."""
-    return ReviewLogEntry(
-        card_id=before.card_id, reviewed_at=at, quality=quality, kind=kind,
-        repetitions_before=before.repetitions, repetitions_after=after.repetitions,
-        interval_before=before.interval, interval_after=after.interval,
-        easiness_before=before.easiness, easiness_after=after.easiness,
-        due_before=before.due, due_after=after.due, answer_ms=ms,
-        due_sm2=due_sm2 if due_sm2 is not None else after.due)
+    # By position, in ReviewLogEntry's field order (one per answer, issue 16); ``id`` is None until stored.
+    return ReviewLogEntry(before.card_id, at, quality, kind, before.repetitions, after.repetitions, before.interval,
+                          after.interval, before.easiness, after.easiness, before.due, after.due, ms, None,
+                          due_sm2 if due_sm2 is not None else after.due)

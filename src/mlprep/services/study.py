@@ -15,9 +15,9 @@ cards not yet answered and the drill cards still owed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mlprep.core import sm2
 from mlprep.core.clock import Clock, day_start, study_day
@@ -45,8 +45,9 @@ if TYPE_CHECKING:
 LEECH_TAG = "leech"
 
 
-@dataclass(frozen=True)
-class _Undo:
+class _Undo(NamedTuple):
+    """One undoable step (a tuple: one is made at every answer, issue 16)."""
+
     before: CardProgress
     log_id: int | None  # None: a bury or suspend
     pick: Pick
@@ -107,14 +108,16 @@ class StudySession:
         has passed the rollover hour."""
         if self._current is not None:
             return self._current[0]
-        if not self._is_today(self._clock.now()):
+        now = self._clock.now()  # one reading: the pick takes microseconds, the card's time is in milliseconds
+        since, until = self._day_bounds
+        if not since <= now < until and not self._is_today(now):
             self._start_day()
         pick = self.queue.pick()
         if pick is None:
             return None
         card, self._progress = pick.loaded or self._storage.cards.card_and_progress(pick.card_id)
         self._current = (card, pick)
-        self._shown_at = self._clock.now()
+        self._shown_at = now
         return card
 
     def likely_next(self) -> list[Card]:
@@ -133,7 +136,8 @@ class StudySession:
                                                   (ReviewKind.NEW, study.next_new, left.new))
                  if count - (pick.kind is kind) > 0 and (hit := find(self.today, self.scope, skip=current.id))]
         found = found or [card_id for card_id in self.queue.drill if card_id != current.id][:1]
-        return [self._storage.cards.card(card_id) for card_id in found] if found else [current]
+        # card_and_progress(): the review path's prepared read of the card's columns (not SELECT * and a dict).
+        return [self._storage.cards.card_and_progress(card_id)[0] for card_id in found] if found else [current]
 
     @property
     def current_kind(self) -> ReviewKind | None:
@@ -153,14 +157,14 @@ class StudySession:
 
     def previews(self) -> list[Preview]:
         """For the current card, what each quality would do: 0–5 if ``settings.six_grades``,
-        else the four buttons' 2–5. First answers call the pure :func:`sm2.review` once per
+        else the four buttons' 2–5. First answers call the pure :func:`sm2.step` once per
         grade, so a preview always equals what answering gives; drill repeats keep the
         interval. Raises ``LookupError`` if there is no card."""
         before, pick = self._current_state()
         if pick.kind is ReviewKind.DRILL:
             return repeat_previews(self.settings, before.interval)
-        state = sm2.Sm2State(before.repetitions, before.easiness, before.interval)
-        return [Preview(g.quality, sm2.review(state, g.quality).interval, g.quality < DRILL_PASS)
+        reps, easiness, interval = before.repetitions, before.easiness, before.interval
+        return [Preview(g.quality, sm2.step(reps, easiness, interval, g.quality)[2], g.quality < DRILL_PASS)
                 for g in grade_range(self.settings)]
 
     def _current_state(self) -> tuple[CardProgress, Pick]:
@@ -179,10 +183,15 @@ class StudySession:
         is no card and :class:`~mlprep.services.session.AnswerNotSaved` when the write fails (nothing
         stored; the card stays current).
         """
-        before, pick = self._current_state()
+        current, before = self._current, self._progress
+        if current is None or before is None or before.card_id != current[0].id:
+            before, pick = self._current_state()
+        else:
+            pick = current[1]
         quality = check_quality(quality)
         now = self._clock.now()
-        if not self._is_today(now):
+        since, until = self._day_bounds
+        if not since <= now < until and not self._is_today(now):
             # Shown before the rollover hour, answered after it: the answer belongs to the new study day
             # (scheduled from it and counted in its limits), not to the day the card was shown on.
             shown = self._current
@@ -204,12 +213,12 @@ class StudySession:
         return Answered(after, log_id, pick.kind, became_leech)
 
     def _schedule(self, before: CardProgress, quality: int) -> tuple[CardProgress, bool]:
-        state = sm2.review(sm2.Sm2State(before.repetitions, before.easiness, before.interval), quality)
+        repetitions, easiness, interval = sm2.step(before.repetitions, before.easiness, before.interval, quality)
         lapse = quality < PASS and before.repetitions > 0
-        after = CardProgress(  # built whole: dataclasses.replace() walks the fields at every answer
-            card_id=before.card_id, repetitions=state.repetitions, easiness=state.easiness, interval=state.interval,
-            due=self.today + timedelta(days=state.interval), lapses=before.lapses + lapse, reviews=before.reviews + 1,
-            suspended=before.suspended, buried_until=before.buried_until, user_tags=before.user_tags)
+        # Built whole, by position (CardProgress's field order): dataclasses.replace() walks the fields.
+        after = CardProgress(before.card_id, repetitions, easiness, interval, self.today + timedelta(days=interval),
+                             before.lapses + lapse, before.reviews + 1, before.suspended, before.buried_until,
+                             before.user_tags)
         if lapse and self._is_leech(after.lapses) and LEECH_TAG not in after.user_tags:
             suspend = self.settings.leech_action is LeechAction.SUSPEND
             return replace(after, user_tags=(*after.user_tags, LEECH_TAG), suspended=after.suspended or suspend), True

@@ -39,6 +39,13 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
 
+@functools.lru_cache(maxsize=1024)
+def _day(text: str | None) -> date | None:
+    """A stored ISO day (``cards.due``, ``cards.buried_until``) as a date, ``None`` for none; a session reads
+    the same few hundred days over and over."""
+    return date.fromisoformat(text) if text else None
+
+
 def _tags(text: str | None) -> tuple[str, ...]:
     """A stored JSON list of tags as a tuple (``None``, ``""`` and ``"[]"`` without parsing)."""
     return () if not text or text == "[]" else _parsed_tags(text)
@@ -54,12 +61,10 @@ def card_and_progress_of(row: Sequence[Any]) -> tuple[Card, CardProgress]:
     """A card's content and scheduling record from a row of :data:`CARD_COLUMNS` (in that order)."""
     (card_id, deck_id, front, back, tags, source, repetitions, easiness, interval, due, lapses, reviews, suspended,
      buried_until, user_tags) = row
-    card = Card(id=card_id, deck=deck_id, front=front, back=back, tags=_tags(tags), source=source or "")
-    progress = CardProgress(card_id=card_id, repetitions=repetitions, easiness=easiness, interval=interval,
-                            due=date.fromisoformat(due) if due else None, lapses=lapses, reviews=reviews,
-                            suspended=bool(suspended), buried_until=date.fromisoformat(buried_until)
-                            if buried_until else None, user_tags=_tags(user_tags))
-    return card, progress
+    # By position (the fields' order in core.models), as the review path reads one card per answer (issue 16).
+    return (Card(card_id, deck_id, front, back, _tags(tags), source or ""),
+            CardProgress(card_id, repetitions, easiness, interval, _day(due), lapses, reviews, bool(suspended),
+                         _day(buried_until), _tags(user_tags)))
 
 
 def progress_params(p: CardProgress, last_review: str | None) -> tuple[Any, ...]:
@@ -73,8 +78,8 @@ def log_params(entry: ReviewLogEntry) -> tuple[Any, ...]:
     """:data:`LOG_INSERT`'s parameters for ``entry`` in the log's stored forms (migration m010,
     :mod:`mlprep.storage.log_codec`): the instant in microseconds since the epoch (UTC), the kind's code,
     the due days as day numbers."""
-    kind = str(entry.kind)
-    return (entry.card_id, instant_us(entry.reviewed_at), entry.quality, KIND_CODES.get(kind, kind),
+    code = KIND_CODES.get(entry.kind)  # a ReviewKind is a str: no str() per answer
+    return (entry.card_id, instant_us(entry.reviewed_at), entry.quality, str(entry.kind) if code is None else code,
             entry.repetitions_before, entry.repetitions_after, entry.interval_before, entry.interval_after,
             entry.easiness_before, entry.easiness_after, stored_day(entry.due_before), stored_day(entry.due_after),
             entry.answer_ms, stored_day(entry.due_sm2))

@@ -428,34 +428,30 @@ class CardStore:
         Returns the log row's id. Raises :class:`~mlprep.storage.errors.WriteFailed` when SQLite or
         the OS refuses the write (the transaction is rolled back: nothing is stored).
         """
-        try:
-            return self._record_answer(after, entry)
-        except (sqlite3.Error, OSError) as error:
-            raise WriteFailed(str(error)) from error
-
-    def _record_answer(self, after: CardProgress, entry: ReviewLogEntry) -> int:
         # The review hot path (issue 16): two fixed statements on the connection, which SQLite's statement
         # cache keeps prepared, and BEGIN/COMMIT written out instead of atomic()'s context manager.
         conn = self._db.conn
-        if conn.in_transaction:
-            with self._db.atomic():
-                return self._write_answer(conn, after, entry)
-        conn.execute("BEGIN")
         try:
-            log_id = self._write_answer(conn, after, entry)
-            conn.execute("COMMIT")
-        except BaseException:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        return log_id
+                with self._db.atomic():
+                    return self._write_answer(conn, after, entry)
+            conn.execute("BEGIN")
+            try:
+                log_id = self._write_answer(conn, after, entry)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            return log_id
+        except (sqlite3.Error, OSError) as error:
+            raise WriteFailed(str(error)) from error
 
     def _write_answer(self, conn: sqlite3.Connection, after: CardProgress, entry: ReviewLogEntry) -> int:
-        at = entry.reviewed_at.isoformat()
-        conn.execute(PROGRESS_UPDATE, progress_params(after, at))
-        cursor = conn.execute(LOG_INSERT, log_params(entry))
+        conn.execute(PROGRESS_UPDATE, progress_params(after, entry.reviewed_at.isoformat()))
+        log_id = conn.execute(LOG_INSERT, log_params(entry)).lastrowid
         self._answers_since_checkpoint += 1
-        return int(cursor.lastrowid or 0)
+        return int(log_id or 0)
 
     def restore(self, before: CardProgress, log_id: int | None) -> None:
         """Undo: put the card back to ``before`` and delete review-log row ``log_id`` (if any),

@@ -6,6 +6,7 @@ Every query is served by an index (see ``migrations.py``); none scans the cards 
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Collection
 from datetime import date, datetime
@@ -57,12 +58,14 @@ _PICK_TAILS = {
 }
 
 
+@functools.lru_cache(maxsize=64)
 def _pick_tail(kind: str, scope: StudyScope, blocked: tuple[DeckId, ...], *,
                skip: bool) -> tuple[str, dict[str, object]]:
     """The ``FROM … LIMIT 1`` of the next card's pick, ``kind`` ``"due"`` (most overdue first, ties by id)
     or ``"new"`` (by ``new_rank``), in ``scope`` outside the ``blocked`` decks (with ``skip``: other than the
     card ``:skip``), and its parameters but ``today`` and ``skip``: shared by the id-only picks and the
-    picks that read the whole card."""
+    picks that read the whole card. Made once per arguments (the review screen asks the id-only picks at
+    every card): callers copy the parameters, never change them."""
     scope_sql, params = _scope_sql(scope)
     blocked_sql, blocked_params = _excluding(blocked)
     form = "new deck" if kind == "new" and scope.kind is ScopeKind.DECK else kind
@@ -76,7 +79,7 @@ class StudyQueries:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._picks: dict[tuple[str, StudyScope, tuple[DeckId, ...]], tuple[str, dict[str, object]]] = {}
+        self._picks: dict[tuple[str, date, StudyScope, tuple[DeckId, ...]], tuple[str, dict[str, object]]] = {}
 
     def next_due(self, today: date, scope: StudyScope, blocked: Collection[DeckId] = (),
                  skip: CardId | None = None) -> tuple[CardId, DeckId] | None:
@@ -102,29 +105,27 @@ class StudyQueries:
                  blocked: Collection[DeckId] = ()) -> tuple[Card, CardProgress] | None:
         """:meth:`next_due`'s card with its content and scheduling record, read by the same statement
         (the pick reads the card's row to test it anyway): what the review screen shows next."""
-        sql, params = self._pick_sql("due", scope, tuple(blocked))
-        row = self._db.conn.execute(sql, {"today": today.isoformat(), **params}).fetchone()
+        row = self._db.conn.execute(*self._pick_sql("due", today, scope, blocked)).fetchone()
         return card_and_progress_of(row) if row else None
 
     def pick_new(self, today: date, scope: StudyScope,
                  blocked: Collection[DeckId] = ()) -> tuple[Card, CardProgress] | None:
         """:meth:`next_new`'s card with its content and scheduling record, read by the same statement."""
-        sql, params = self._pick_sql("new", scope, tuple(blocked))
-        row = self._db.conn.execute(sql, {"today": today.isoformat(), **params}).fetchone()
+        row = self._db.conn.execute(*self._pick_sql("new", today, scope, blocked)).fetchone()
         return card_and_progress_of(row) if row else None
 
-    def _pick_sql(self, kind: str, scope: StudyScope,
-                  blocked: tuple[DeckId, ...]) -> tuple[str, dict[str, object]]:
-        """The SQL text and parameters (but ``today``) of :meth:`pick_due` (``kind`` ``"due"``) or
-        :meth:`pick_new` (``"new"``), built once per scope and blocked decks: the text stays the same,
-        so SQLite's statement cache keeps it prepared."""
-        key = (kind, scope, blocked)
+    def _pick_sql(self, kind: str, today: date, scope: StudyScope,
+                  blocked: Collection[DeckId]) -> tuple[str, dict[str, object]]:
+        """The SQL text and parameters of :meth:`pick_due` (``kind`` ``"due"``) or :meth:`pick_new` (``"new"``),
+        built once per study day, scope and blocked decks: the text stays the same, so SQLite's statement cache
+        keeps it prepared, and the parameters are one dict, not rebuilt at every card (issue 16)."""
+        key = (kind, today, scope, blocked if type(blocked) is tuple else tuple(blocked))
         cached = self._picks.get(key)
         if cached is None:
-            tail, params = _pick_tail(kind, scope, blocked, skip=False)
+            tail, params = _pick_tail(kind, scope, key[3], skip=False)
             if len(self._picks) > 64:
                 self._picks.clear()
-            cached = self._picks[key] = (f"SELECT {CARD_SELECT} {tail}", params)
+            cached = self._picks[key] = (f"SELECT {CARD_SELECT} {tail}", {"today": today.isoformat(), **params})
         return cached
 
     def available_by_deck(self, today: date, scope: StudyScope) -> DeckTally:
