@@ -29,11 +29,14 @@ day is exact across daylight-saving changes (23 or 25 hours long).
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
 from mlprep.core.clock import Clock, day_start, study_day
 from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
@@ -143,57 +146,89 @@ def compute_stats(storage: CollectionDb, clock: Clock, scope: StudyScope = ALL_D
     first = stats.first_review(ALL_DECKS)
     first_any = min(study_day(first, tz, rollover), today) if first is not None else None
     span_start = min(first_any or today, today - timedelta(days=max(period or 0, HEATMAP_DAYS) - 1))
-    windows = _windows(span_start, today, tz, rollover)
+    windows, spans = _calendar(span_start, today, tz, rollover)
     period_windows = windows if period is None else windows[-period:]
+    period_spans = spans if period is None else spans[-period:]
 
     # The whole collection: per-day detail only where a chart needs it, older days only for the
     # streak. An area or deck: its own rows are few, one grouped pass covers all of them.
-    detail = windows[-max(len(period_windows), HEATMAP_DAYS):] if scope.kind is ScopeKind.ALL else windows
-    older = windows[:len(windows) - len(detail)]
-    # On a large collection the two passes over the cards run on a second, read-only connection
-    # (with a collection file; SQLite releases the GIL) while this one reads the log. On a small
-    # one the thread costs more than it saves (GIL hand-overs: 32 against 37 ms at 1k cards).
-    deck_args = (today, scope, "" if period is None else period_windows[0][1], windows[-1][2])
-    reader = storage.reader() if stats.cards_size_hint() >= PARALLEL_CARDS else None
+    detail = spans[-max(len(period_spans), HEATMAP_DAYS):] if scope.kind is ScopeKind.ALL else spans
+    older = spans[:len(spans) - len(detail)]
+    # The two passes over the cards do not depend on the period: remembered until the collection
+    # changes (StatsQueries.change_stamp: any answer, undo, import, deck sync or edit), so switching
+    # the period or going back to a scope does not read the cards again. On a large collection they
+    # run on a second, read-only connection (with a collection file; SQLite releases the GIL) while
+    # this one reads the log. On a small one the thread costs more than it saves (GIL hand-overs:
+    # 32 against 37 ms at 1k cards).
+    stamp = stats.change_stamp()
+    card_key = ("card passes", today, scope)
+    kept: _CardPasses | None = stats.recall(card_key, stamp)
+    reader = storage.reader() if kept is None and stats.cards_size_hint() >= PARALLEL_CARDS else None
     with ThreadPoolExecutor(max_workers=1) if reader else nullcontext() as pool:
-        cards_later = pool.submit(_card_passes, reader, deck_args, close=True) if pool and reader else None
-        counts = stats.answer_counts(detail, scope, period_windows[0][0])
+        cards_later = pool.submit(_card_passes, reader, today, scope, close=True) if pool and reader else None
+        counts = stats.answer_counts(detail, scope, period_spans[0][0])
         active = set(counts.days) | stats.active_days(older, scope)
-        repeats = stats.repeat_reviews(period_windows, scope)
-        today_row = stats.today_totals(windows[-1], scope)
+        repeats = stats.repeat_reviews(period_spans, scope)
+        today_row = stats.today_totals(spans[-1], scope)
         titles = stats.deck_titles()
         redrill = _redrill(storage, windows[-1], scope, titles)
-        decks, spread = cards_later.result() if cards_later else _card_passes(storage, deck_args)
+        reviews = stats.deck_reviews(scope, "" if period is None else period_windows[0][1], windows[-1][2])
+        if kept is None:
+            kept = cards_later.result() if cards_later else _card_passes(storage, today, scope)
+            stats.keep(card_key, stamp, kept)
+    decks, spread = kept
 
     first_day = first_any if scope.kind is ScopeKind.ALL else min(active, default=None)
     if period is None:  # all time: from the scope's first answer
-        period_windows = period_windows[((first_day or today) - span_start).days:]
+        period_spans = period_spans[((first_day or today) - span_start).days:]
     return Stats(
         scope=scope, period=period, today_date=today, first_day=first_day,
-        today=Today(**asdict(today_row)),
-        days=tuple(_day_counts(day, counts.days.get(day)) for day, _, _ in period_windows),
+        today=Today(today_row.answers, today_row.cards, today_row.correct, today_row.time_ms),
+        days=_day_counts(period_spans, counts.days),
         heatmap=_heatmap(counts.days, active, today),
         retention=_retention(counts.grades, repeats),
         forecast=_forecast(spread, today, redrill),
-        states=StateCounts(sum(d.new for d in decks), sum(d.learning for d in decks), sum(d.young for d in decks),
-                           sum(d.mature for d in decks), sum(d.suspended for d in decks)),
+        states=_states(decks),
         **_histograms(spread),
         buttons=_buttons(counts.grades),
-        mastery=_mastery(decks, repeats, titles),
+        mastery=_mastery(decks, reviews, repeats, titles),
     )
 
 
-def _card_passes(storage: CollectionDb, deck_args: tuple[date, StudyScope, str, str], *, close: bool = False,
-                 ) -> tuple[list[q.DeckRow], q.CardSpread]:
-    """The per-deck rows and the card spread, read through ``storage`` (closed after when
+_CardPasses = tuple[tuple[q.DeckCards, ...], q.CardSpread]
+
+
+def _card_passes(storage: CollectionDb, today: date, scope: StudyScope, *, close: bool = False) -> _CardPasses:
+    """The per-deck card figures and the card spread, read through ``storage`` (closed after when
     ``close``: a reader made for this call on another thread)."""
     try:
-        today, scope = deck_args[0], deck_args[1]
-        return (storage.stats.deck_rows(*deck_args),
+        return (storage.stats.deck_cards(today, scope),
                 storage.stats.card_spread(today, FORECAST_DAYS, scope, [low for low, _ in INTERVAL_BINS]))
     finally:
         if close:
             storage.close()
+
+
+def _calendar(first: date, last: date, tz: tzinfo | None, rollover: int,
+              ) -> tuple[tuple[q.Window, ...], tuple[q.Span, ...]]:
+    """Study days ``first..last`` as windows (:func:`_windows`) and as spans (:func:`stats_queries.spans_of`),
+    remembered: every refresh of a study day asks for the same days, and building them costs ~0.5 ms for two
+    years in a zone (~1.5 ms in the system's, one ``astimezone`` a day). Keyed by the arguments; the
+    system's zone (``tz=None``) also by the ``TZ`` environment variable, which is what the C library's
+    ``localtime`` reads. A ``tz`` that cannot be hashed is not remembered."""
+    zone = ("system", os.environ.get("TZ")) if tz is None else None
+    try:
+        return _calendar_of(first, last, tz, rollover, zone)
+    except TypeError:  # an unhashable tzinfo
+        windows = tuple(_windows(first, last, tz, rollover))
+        return windows, tuple(q.spans_of(windows))
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar_of(first: date, last: date, tz: tzinfo | None, rollover: int, _zone: object,
+                 ) -> tuple[tuple[q.Window, ...], tuple[q.Span, ...]]:
+    windows = tuple(_windows(first, last, tz, rollover))
+    return windows, tuple(q.spans_of(windows))
 
 
 def _windows(first: date, last: date, tz: tzinfo | None, rollover: int) -> list[q.Window]:
@@ -220,36 +255,56 @@ def _windows(first: date, last: date, tz: tzinfo | None, rollover: int) -> list[
 _NO_ANSWERS = (0,) * q.CLASSES
 
 
-def _day_counts(day: date, classes: Sequence[int] | None) -> DayCounts:
-    """A study day's answers by review type, from its 6 counts by row class."""
-    c = classes or _NO_ANSWERS
-    return DayCounts(day, c[q.NEW], c[q.DRILL] + c[q.RELEARN] + c[q.RELEARN_LONG], c[q.YOUNG], c[q.MATURE])
+def _day_counts(spans: Sequence[q.Span], per_day: dict[date, tuple[int, ...]]) -> tuple[DayCounts, ...]:
+    """Each study day's answers by review type, from its 6 counts by row class (none: zeros)."""
+    new, drill, relearn, young, relearn_long, mature = q.NEW, q.DRILL, q.RELEARN, q.YOUNG, q.RELEARN_LONG, q.MATURE
+    get, zero = per_day.get, _NO_ANSWERS
+    return tuple(DayCounts(day, c[new], c[drill] + c[relearn] + c[relearn_long], c[young], c[mature])
+                 for day, c in ((day, get(day, zero)) for day, _, _ in spans))
+
+
+def _states(decks: Sequence[q.DeckCards]) -> StateCounts:
+    """Present cards by state, summed over the scope's decks (:meth:`StatsQueries.deck_cards`; new as
+    :attr:`stats_queries.DeckRow.new`)."""
+    cards = learning = young = mature = suspended = 0
+    for _deck, n, _seen, n_suspended, n_learning, n_young, n_mature, *_rest in decks:
+        cards += n
+        suspended += n_suspended
+        learning += n_learning
+        young += n_young
+        mature += n_mature
+    return StateCounts(cards - suspended - learning - young - mature, learning, young, mature, suspended)
 
 
 def _heatmap(per_day: dict[date, tuple[int, ...]], active: set[date], today: date) -> Heatmap:
     start = today - timedelta(days=HEATMAP_DAYS - 1)
     totals = [0] * HEATMAP_DAYS
+    first = start.toordinal()
     for day, classes in per_day.items():
-        if 0 <= (i := (day - start).days) < HEATMAP_DAYS:
+        if 0 <= (i := day.toordinal() - first) < HEATMAP_DAYS:
             totals[i] = sum(classes)
-    per_day_totals = tuple(totals)
-    current, longest = streaks(active, today)
-    return Heatmap(start, per_day_totals, current, longest)
+    current, longest = _streaks({day.toordinal() for day in active}, today.toordinal())
+    return Heatmap(start, tuple(totals), current, longest)
 
 
 def streaks(active: Iterable[date], today: date) -> tuple[int, int]:
     """(current, longest) runs of consecutive ``active`` days. The current run ends today if
     today is active, else yesterday."""
-    days = set(active)
-    end = today if today in days else today - timedelta(days=1)
+    return _streaks({day.toordinal() for day in active}, today.toordinal())
+
+
+def _streaks(days: set[int], today: int) -> tuple[int, int]:
+    """:func:`streaks` over day ordinals (:meth:`datetime.date.toordinal`)."""
+    end = today if today in days else today - 1
     current = 0
-    while end - timedelta(days=current) in days:
+    while end - current in days:
         current += 1
     longest = run = 0
-    previous: date | None = None
+    previous = None
     for day in sorted(days):
-        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
-        longest = max(longest, run)
+        run = run + 1 if day - 1 == previous else 1
+        if run > longest:
+            longest = run
         previous = day
     return current, longest
 
@@ -306,32 +361,56 @@ def _histograms(spread: q.CardSpread) -> dict[str, Histogram]:
             "ease": Histogram(tuple(ease_labels), tuple(ease))}
 
 
-def _mastery(decks: Sequence[q.DeckRow], repeats: Sequence[tuple[str, int, int, int]],
-             titles: dict[str, tuple[str, str]]) -> tuple[MasteryRow, ...]:
-    repeat_counts: dict[str, RetentionCounts] = {}
+def _mastery(decks: Sequence[q.DeckCards], reviews: dict[str, tuple[int, int]],
+             repeats: Sequence[tuple[str, int, int, int]], titles: dict[str, tuple[str, str]],
+             ) -> tuple[MasteryRow, ...]:
+    """Per deck (:meth:`StatsQueries.deck_cards` with its period's ``reviews``, less the same-day
+    ``repeats``) and per area (the sums of its decks): the rows in curriculum order, each area before
+    its decks, decks by title (case-insensitive)."""
+    repeat_counts: dict[str, list[int]] = {}  # deck -> [passed, total] of the same-day repeats
     for deck, _cls, quality, n in repeats:
-        repeat_counts[deck] = repeat_counts.get(deck, RetentionCounts()) + RetentionCounts(n if quality >= 3 else 0, n)
-    deck_rows: list[MasteryRow] = []
-    for d in decks:
-        title, area = titles.get(d.deck_id, (d.deck_id, ""))
-        seen_repeat = repeat_counts.get(d.deck_id, RetentionCounts())
-        retention = RetentionCounts(d.passed - seen_repeat.passed, d.reviews - seen_repeat.total)
-        deck_rows.append(MasteryRow("deck", d.deck_id, title, area, d.cards, d.seen, retention,
-                                    d.ef_sum / d.seen if d.seen else None, d.due_now, d.lapses))
-    areas: dict[str, list[tuple[MasteryRow, float]]] = {}
-    for row, d in zip(deck_rows, decks, strict=True):
-        areas.setdefault(row.area, []).append((row, d.ef_sum))
-    area_rows = []
-    for slug, members in areas.items():
-        seen = sum(r.seen for r, _ in members)
+        counts = repeat_counts.setdefault(deck, [0, 0])
+        counts[1] += n
+        if quality >= 3:
+            counts[0] += n
+    by_area: dict[str, list[MasteryRow]] = {}
+    sums: dict[str, list[Any]] = {}  # area -> cards, seen, passed, reviews, EF sum, due now, lapses
+    none = (0, 0)
+    for deck, cards, seen, _suspended, _learning, _young, _mature, ef_sum, due_now, lapses in decks:
+        title, area = titles.get(deck, (deck, ""))
+        repeat_passed, repeat_total = repeat_counts.get(deck, none)
+        deck_reviews, deck_passed = reviews.get(deck, none)
+        passed, total_reviews = deck_passed - repeat_passed, deck_reviews - repeat_total
+        row = MasteryRow("deck", deck, title, area, cards, seen, RetentionCounts(passed, total_reviews),
+                         ef_sum / seen if seen else None, due_now, lapses)
+        total = sums.get(area)
+        if total is None:
+            by_area[area] = [row]
+            sums[area] = [cards, seen, passed, total_reviews, ef_sum, due_now, lapses]
+        else:
+            by_area[area].append(row)
+            total[0] += cards
+            total[1] += seen
+            total[2] += passed
+            total[3] += total_reviews
+            total[4] += ef_sum
+            total[5] += due_now
+            total[6] += lapses
+    out: list[MasteryRow] = []
+    for slug in sorted(by_area, key=_area_order):
+        cards, seen, passed, total_reviews, ef_sum, due_now, lapses = sums[slug]
         info = AREAS_BY_SLUG.get(slug)
-        area_rows.append(MasteryRow(
-            "area", slug, info.title if info else (slug or "Other"), slug, sum(r.cards for r, _ in members), seen,
-            sum((r.retention for r, _ in members), RetentionCounts()),
-            sum(ef for _, ef in members) / seen if seen else None,
-            sum(r.due_now for r, _ in members), sum(r.lapses for r, _ in members)))
+        out.append(MasteryRow("area", slug, info.title if info else (slug or "Other"), slug, cards, seen,
+                              RetentionCounts(passed, total_reviews), ef_sum / seen if seen else None, due_now,
+                              lapses))
+        out += sorted(by_area[slug], key=_title_order)
+    return tuple(out)
 
-    def order(row: MasteryRow) -> tuple[int, str, int, str]:
-        area = AREAS_BY_SLUG.get(row.area)
-        return (area.number if area else 99, row.area, 0 if row.level == "area" else 1, row.title.lower())
-    return tuple(sorted(area_rows + deck_rows, key=order))
+
+def _area_order(slug: str) -> tuple[int, str]:
+    area = AREAS_BY_SLUG.get(slug)
+    return (area.number if area else 99, slug)
+
+
+def _title_order(row: MasteryRow) -> str:
+    return row.title.lower()

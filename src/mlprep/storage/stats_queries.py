@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from mlprep.core.study_settings import ScopeKind, StudyScope
 from mlprep.storage.db import Db as Database
@@ -150,11 +151,18 @@ _bound_us = functools.lru_cache(maxsize=8192)(iso_us)
 bounds for several queries, and every refresh the same ones again (1 µs a text, 0.1 µs remembered)."""
 
 
-def spans_of(windows: Sequence[Window]) -> list[Span]:
-    """``windows`` with their bounds as stored instants (:data:`Span`). ``ValueError`` for a bound that is
+Days = Sequence[Window] | Sequence[Span]
+"""Consecutive study days as the queries take them: windows (ISO bounds) or spans (stored instants)."""
+
+
+def spans_of(windows: Days) -> Sequence[Span]:
+    """``windows`` with their bounds as stored instants (:data:`Span`); spans are returned as they are
+    (a caller that keeps its days as spans skips the conversion). ``ValueError`` for a bound that is
     not an ISO instant or date."""
+    if not windows or isinstance(windows[0][1], int):
+        return cast(Sequence[Span], windows)
     bound = _bound_us
-    return [(day, bound(lo), bound(hi)) for day, lo, hi in windows]
+    return [(day, bound(lo), bound(hi)) for day, lo, hi in cast(Sequence[Window], windows)]
 
 
 def _values_cte(name: str, columns: str, rows: Sequence[Sequence[int]]) -> str:
@@ -227,6 +235,38 @@ def _offset(span: Span) -> int:
     return lo - day_number(day) * US_PER_DAY
 
 
+@functools.lru_cache(maxsize=16)
+def _repeat_sql(spans: tuple[Span, ...], scope_sql: str) -> str:
+    """:meth:`StatsQueries.repeat_reviews`' statement for ``spans`` and the scope's SQL, remembered: its
+    text holds a row per day (the days' bounds and the slices below), built in ~0.5 ms for a year, and a
+    statistics refresh asks for the same days again until the study day, the zone or the period changes.
+    ``ValueError`` if ``spans`` are not consecutive days."""
+    slices = []  # the part of each study day whose UTC date is the next calendar day
+    first = day_number(spans[0][0])
+    for i, (day, lo, hi) in enumerate(spans):
+        if day_number(day) != first + i:
+            raise ValueError(f"repeat_reviews takes consecutive study days, not {day} after "
+                             f"{spans[0][0]} + {i - 1}")
+        start, end = max(lo, (first + i + 1) * US_PER_DAY), min(hi, (first + i + 2) * US_PER_DAY)
+        if start < end:
+            slices.append((first + i, lo, start, end))
+    review = f"l.kind = {REVIEW_KIND}"  # literal: the partial indexes' WHERE must match it
+    utc_day = f"l.reviewed_at / {US_PER_DAY}"
+    candidate = f"SELECT l.id, l.card_id, l.reviewed_at, l.quality, {LOG_CLASS_SQL} AS cls, d.lo AS day_lo"
+    return (
+        f"{_days_cte(spans)}, {_values_cte('slices', 'day, lo, slo, shi', slices)}, "
+        f"ahead AS ({candidate} FROM days d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead "
+        f"ON {review} AND (l.due_before IS NULL OR l.due_before > {utc_day}) "
+        "AND l.reviewed_at >= d.lo AND l.reviewed_at < d.hi AND (l.due_before IS NULL OR l.due_before > d.day) "
+        f"UNION ALL {candidate} FROM slices d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead_utc "
+        f"ON {review} AND l.due_before = {utc_day} "
+        "AND l.reviewed_at >= d.slo AND l.reviewed_at < d.shi) "
+        "SELECT c.deck_id, a.cls, a.quality, COUNT(*) FROM ahead a JOIN cards c ON c.id = a.card_id "
+        "WHERE EXISTS (SELECT 1 FROM review_log p INDEXED BY idx_review_log_card_kind WHERE p.card_id = a.card_id "
+        f"AND p.kind = {REVIEW_KIND} AND p.reviewed_at >= a.day_lo AND p.reviewed_at < a.reviewed_at){scope_sql} "
+        "GROUP BY 1, 2, 3")
+
+
 # -- the review log ---------------------------------------------------------------------------
 
 
@@ -246,19 +286,82 @@ class CardSpread:
     overdue: int
 
 
+DeckCards = tuple[str, int, int, int, int, int, int, float, int, int]
+"""One deck's card figures (:meth:`StatsQueries.deck_cards`): the :class:`DeckRow` fields before ``reviews``."""
+ChangeStamp = tuple[int, int]
+"""A :meth:`StatsQueries.change_stamp`: (this connection's total changes, SQLite's data_version)."""
+KEPT_RESULTS = 32  # values remembered under one change stamp (scopes x study days), at most
+
+
+_STATE_BITS = 20  # bits per state in deck_cards' packed sum (3 x 20 < 63)
+
+
+def _deck_cards(row: Sequence[Any]) -> DeckCards:
+    deck, cards, seen, suspended, learning, young, mature, ef_sum, due_now, lapses = row
+    return (deck, cards, seen, int(suspended or 0), int(learning or 0), int(young or 0), int(mature or 0),
+            float(ef_sum), int(due_now or 0), int(lapses or 0))
+
+
+def deck_rows_of(cards: Sequence[DeckCards], reviews: dict[str, tuple[int, int]]) -> list[DeckRow]:
+    """:class:`DeckRow` per deck of ``cards`` (:meth:`StatsQueries.deck_cards`) with its ``reviews``
+    (:meth:`StatsQueries.deck_reviews`; none: 0, 0)."""
+    none = (0, 0)
+    return [DeckRow(*row, *reviews.get(row[0], none)) for row in cards]
+
+
 _SLOT = 128  # the due-day slots of card_spread's group key: days ahead, then "later" and "overdue"
 _EF_TENTHS_MAX = 127
 
 
 
 class StatsQueries:
-    """The statistics' queries over one open collection (see the module docstring for how each is served)."""
+    """The statistics' queries over one open collection (see the module docstring for how each is served).
+
+    It also keeps what a caller may reuse while the collection is unchanged (:meth:`keep`, :meth:`recall`
+    under :meth:`change_stamp`): :func:`mlprep.services.stats.compute_stats` keeps its passes over the cards.
+    """
 
     def __init__(self, db: Database, *, small_log_rows_per_day: int = SMALL_LOG_ROWS_PER_DAY) -> None:
         self._db = db
         self._small_per_day = small_log_rows_per_day
+        self._kept: dict[Hashable, Any] = {}
+        self._kept_stamp: ChangeStamp | None = None
 
-    def answer_counts(self, windows: Sequence[Window], scope: StudyScope, since: date) -> AnswerCounts:
+    # -- remembered results ---------------------------------------------------------------------
+
+    def change_stamp(self) -> ChangeStamp | None:
+        """What changes whenever the collection's rows do: this connection's ``total_changes`` (every row
+        it inserted, updated or deleted, triggers' included, also when rolled back later) and ``PRAGMA
+        data_version`` (changes another connection or process committed). ``None`` while a transaction is
+        open (its writes may still roll back: nothing is remembered then) or over a database object
+        without a connection."""
+        conn = getattr(self._db, "conn", None)
+        if conn is None or conn.in_transaction:
+            return None
+        return int(conn.total_changes), int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def recall(self, key: Hashable, stamp: ChangeStamp | None) -> Any:
+        """The value :meth:`keep` stored for ``key`` under ``stamp``, or ``None`` (another stamp: the
+        collection changed since, or ``stamp`` is ``None``)."""
+        if stamp is None or stamp != self._kept_stamp:
+            return None
+        return self._kept.get(key)
+
+    def keep(self, key: Hashable, stamp: ChangeStamp | None, value: Any) -> None:
+        """Remember ``value`` (immutable) for ``key`` while :meth:`change_stamp` stays ``stamp`` (taken
+        before ``value`` was read); a new stamp forgets every older value. Nothing when ``stamp`` is
+        ``None``."""
+        if stamp is None:
+            return
+        if stamp != self._kept_stamp or len(self._kept) >= KEPT_RESULTS:
+            self._kept, self._kept_stamp = {}, stamp
+        self._kept[key] = value
+
+    def forget(self) -> None:
+        """Drop every remembered value (benchmarks time the computation itself this way)."""
+        self._kept, self._kept_stamp = {}, None
+
+    def answer_counts(self, windows: Days, scope: StudyScope, since: date) -> AnswerCounts:
         """Answers per study day and row class over ``windows`` (consecutive days), and per class
         and grade over the windows from day ``since`` on (see :class:`AnswerCounts`).
 
@@ -360,7 +463,7 @@ class StatsQueries:
         value = db.execute(sql, params).fetchone()[0]
         return read_instant(value) if value is not None else None
 
-    def day_class_counts(self, windows: Sequence[Window], scope: StudyScope) -> dict[date, tuple[int, ...]]:
+    def day_class_counts(self, windows: Days, scope: StudyScope) -> dict[date, tuple[int, ...]]:
         """Answers per study day, row class and grade, over ``windows`` (consecutive days).
 
         Returns ``{day: counts}`` for days with at least one answer (cram excluded), where
@@ -443,7 +546,7 @@ class StatsQueries:
             f"AND quality IN ({grades_in})) FROM pieces").fetchall()
         return [(day, letters) for day, letters in rows if letters]
 
-    def active_days(self, windows: Sequence[Window], scope: StudyScope) -> set[date]:
+    def active_days(self, windows: Days, scope: StudyScope) -> set[date]:
         """The study days among ``windows`` with at least one answer that is not cram (for the whole
         collection: an answer the per-day counts count, from ``answer_hours``)."""
         if not windows:
@@ -464,7 +567,7 @@ class StatsQueries:
             {"lo": spans[0][1], "hi": spans[-1][2], **params}).fetchall()
         return {date_of(r[0]) for r in rows}
 
-    def repeat_reviews(self, windows: Sequence[Window], scope: StudyScope) -> list[tuple[str, int, int, int]]:
+    def repeat_reviews(self, windows: Days, scope: StudyScope) -> list[tuple[str, int, int, int]]:
         """Rows of kind ``review`` that are *not* the card's first review of their study day,
         as ``(deck_id, row class, quality, count)``; true retention leaves them out. ``windows``
         are consecutive study days (``ValueError`` otherwise).
@@ -478,41 +581,16 @@ class StatsQueries:
         fall on the next UTC date. A ``review`` row that repeats a card on one day although it
         was due then cannot be logged by the app; it would count as a first review.
         """
-        db = self._db
         if not windows:
             return []
-        spans = spans_of(windows)
         scope_sql, params = _card_scope(scope)
-        slices = []  # the part of each study day whose UTC date is the next calendar day
-        first = day_number(spans[0][0])
-        for i, (day, lo, hi) in enumerate(spans):
-            if day_number(day) != first + i:
-                raise ValueError(f"repeat_reviews takes consecutive study days, not {day} after "
-                                 f"{spans[0][0]} + {i - 1}")
-            start, end = max(lo, (first + i + 1) * US_PER_DAY), min(hi, (first + i + 2) * US_PER_DAY)
-            if start < end:
-                slices.append((first + i, lo, start, end))
-        review = f"l.kind = {REVIEW_KIND}"  # literal: the partial indexes' WHERE must match it
-        utc_day = f"l.reviewed_at / {US_PER_DAY}"
-        candidate = f"SELECT l.id, l.card_id, l.reviewed_at, l.quality, {LOG_CLASS_SQL} AS cls, d.lo AS day_lo"
-        rows = db.execute(
-            f"{_days_cte(spans)}, {_values_cte('slices', 'day, lo, slo, shi', slices)}, "
-            f"ahead AS ({candidate} FROM days d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead "
-            f"ON {review} AND (l.due_before IS NULL OR l.due_before > {utc_day}) "
-            "AND l.reviewed_at >= d.lo AND l.reviewed_at < d.hi AND (l.due_before IS NULL OR l.due_before > d.day) "
-            f"UNION ALL {candidate} FROM slices d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead_utc "
-            f"ON {review} AND l.due_before = {utc_day} "
-            "AND l.reviewed_at >= d.slo AND l.reviewed_at < d.shi) "
-            "SELECT c.deck_id, a.cls, a.quality, COUNT(*) FROM ahead a JOIN cards c ON c.id = a.card_id "
-            "WHERE EXISTS (SELECT 1 FROM review_log p INDEXED BY idx_review_log_card_kind WHERE p.card_id = a.card_id "
-            f"AND p.kind = {REVIEW_KIND} AND p.reviewed_at >= a.day_lo AND p.reviewed_at < a.reviewed_at){scope_sql} "
-            "GROUP BY 1, 2, 3", params).fetchall()
+        rows = self._db.execute(_repeat_sql(tuple(spans_of(windows)), scope_sql), params).fetchall()
         return [(deck, cls, quality, n) for deck, cls, quality, n in rows]
 
-    def today_totals(self, window: Window, scope: StudyScope) -> TodayRow:
+    def today_totals(self, window: Window | Span, scope: StudyScope) -> TodayRow:
         """Answers of every kind (cram included) in the study day ``window``."""
         db = self._db
-        ((_, lo, hi),) = spans_of([window])
+        ((_, lo, hi),) = spans_of(cast(Days, [window]))
         scope_sql, params = _card_scope(scope)
         join = "JOIN cards c ON c.id = l.card_id " if scope_sql else ""
         row = db.execute(
@@ -530,23 +608,37 @@ class StatsQueries:
         The cards are one pass over the covering ``idx_cards_stats`` in deck order; the reviews
         come from :func:`deck_reviews`.
         """
-        db = self._db
+        cards = self.deck_cards(today, scope)
+        return deck_rows_of(cards, self.deck_reviews(scope, since, until))
+
+    def deck_cards(self, today: date, scope: StudyScope) -> tuple[DeckCards, ...]:
+        """The card part of :meth:`deck_rows` (no review-log rows), per deck in deck order.
+
+        The three states (learning, young, mature: exclusive) are one packed sum, ``_STATE_BITS`` bits
+        each (one aggregate instead of three: 31 against 21 ms at 100k cards); exact while a deck has
+        fewer than 2**_STATE_BITS cards, else the deck's figures are read again with a sum per state.
+        """
         scope_sql, params = _card_scope(scope)
-        rows = db.execute(
-            "SELECT c.deck_id, COUNT(*), COUNT(c.due), SUM(c.suspended), "
-            "SUM(NOT c.suspended AND c.due IS NOT NULL AND c.repetitions = 0), "
-            f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval < {YOUNG_MATURE_DAYS}), "
-            f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval >= {YOUNG_MATURE_DAYS}), "
-            "TOTAL(CASE WHEN c.due IS NOT NULL THEN c.easiness END), SUM(NOT c.suspended AND c.due <= :today), "
-            f"SUM(c.lapses) FROM cards c INDEXED BY idx_cards_stats WHERE c.present = 1{scope_sql} GROUP BY c.deck_id",
-            {"today": today.isoformat(), **params}).fetchall()
-        reviews = self.deck_reviews(scope, since, until)
-        out = []
-        for deck, cards, seen, suspended, learning, young, mature, ef_sum, due_now, lapses in rows:
-            total, passed = reviews.get(deck, (0, 0))
-            out.append(DeckRow(deck, cards, seen, int(suspended or 0), int(learning or 0), int(young or 0),
-                               int(mature or 0), float(ef_sum), int(due_now or 0), int(lapses or 0), total, passed))
-        return out
+        bits, mask = _STATE_BITS, (1 << _STATE_BITS) - 1
+        query = ("SELECT c.deck_id, COUNT(*), COUNT(c.due), SUM(c.suspended), {states}, "
+                 "TOTAL(CASE WHEN c.due IS NOT NULL THEN c.easiness END), SUM(NOT c.suspended AND c.due <= :today), "
+                 f"SUM(c.lapses) FROM cards c INDEXED BY idx_cards_stats WHERE c.present = 1{scope_sql} "
+                 "GROUP BY c.deck_id")
+        values = {"today": today.isoformat(), **params}
+        rows = self._db.execute(query.format(states=(
+            "SUM(CASE WHEN NOT c.suspended THEN (CASE WHEN c.repetitions > 0 THEN (CASE "
+            f"WHEN c.interval < {YOUNG_MATURE_DAYS} THEN {1 << bits} WHEN c.interval >= {YOUNG_MATURE_DAYS} "
+            f"THEN {1 << 2 * bits} ELSE 0 END) WHEN c.repetitions = 0 AND c.due IS NOT NULL THEN 1 ELSE 0 END) "
+            "ELSE 0 END)")), values).fetchall()
+        if any(row[1] > mask for row in rows):  # a deck too large for the packed sum
+            return tuple(_deck_cards(row) for row in self._db.execute(query.format(states=(
+                "SUM(NOT c.suspended AND c.due IS NOT NULL AND c.repetitions = 0), "
+                f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval < {YOUNG_MATURE_DAYS}), "
+                f"SUM(NOT c.suspended AND c.repetitions > 0 AND c.interval >= {YOUNG_MATURE_DAYS})")),
+                values).fetchall())
+        return tuple(_deck_cards((deck, cards, seen, suspended, states & mask, states >> bits & mask,
+                                  states >> 2 * bits, *rest))
+                     for deck, cards, seen, suspended, states, *rest in rows)
 
     def deck_reviews(self, scope: StudyScope, since: str, until: str) -> dict[str, tuple[int, int]]:
         """``{deck_id: (reviews, passed)}``: rows of kind ``review`` of present cards in scope
@@ -588,8 +680,9 @@ class StatsQueries:
         (capped at 12.7), and due day if before ``today + days`` (``days`` < 126), overdue ones apart;
         summed into :class:`CardSpread`.
 
-        The three keys are packed into one integer (SQLite groups by sorting, and one integer
-        sorts fastest) and the pass reads the covering ``idx_cards_stats``, not the card texts.
+        The three keys are packed into one integer per card, counted here in a hash table as SQLite
+        steps through the cards (SQLite groups by sorting every row: 0.49 against 0.32 ms at 1k cards,
+        44 against 40 ms at 100k), and the pass reads the covering ``idx_cards_stats``, not the card texts.
         """
         db = self._db
         if not 0 < days < _SLOT - 2:
@@ -601,15 +694,15 @@ class StatsQueries:
                f"+ MIN(CAST(c.easiness * 10 + 1e-6 AS INTEGER), {_EF_TENTHS_MAX}) * {_SLOT} "
                f"+ CASE WHEN c.due < :today THEN {overdue} WHEN c.due >= :end THEN {later} "
                "ELSE CAST(julianday(c.due) - :jtoday AS INTEGER) END")
-        rows = db.execute(
-            f"SELECT {key} AS k, COUNT(*) FROM cards c INDEXED BY idx_cards_stats "
-            f"WHERE c.present = 1 AND c.suspended = 0 AND c.due IS NOT NULL{scope_sql} GROUP BY k",
+        keys = Counter(db.execute(  # of 1-tuples (k,): counted as the cursor yields them, no list
+            f"SELECT {key} FROM cards c INDEXED BY idx_cards_stats "
+            f"WHERE c.present = 1 AND c.suspended = 0 AND c.due IS NOT NULL{scope_sql}",
             {"today": today.isoformat(), "end": (today + timedelta(days=days)).isoformat(),
-             "jtoday": today.toordinal() + 1721424.5, **params}).fetchall()
+             "jtoday": today.toordinal() + 1721424.5, **params}))
         intervals = [0] * len(interval_edges)
         ef_tenths = [0] * (_EF_TENTHS_MAX + 1)
         due = [0] * (days + 2)  # by slot: the days, then "later", then "overdue"
-        for k, n in rows:
+        for (k,), n in keys.items():
             rest, slot = divmod(k, _SLOT)
             interval_bin, tenths = divmod(rest, _EF_TENTHS_MAX + 1)
             intervals[interval_bin] += n

@@ -1,0 +1,43 @@
+"""deck_cards' packed sum of the three card states gives what a sum per state gives, for odd stored
+values too (NULL columns, a suspended flag other than 0/1), and a deck too large for it is read with
+a sum per state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mlprep.core.clock import FixedClock
+from mlprep.core.study_settings import ALL_DECKS, ScopeKind, StudyScope
+from mlprep.storage import stats_queries as q
+from tests.stats_history import TODAY, card_states, collection
+
+# (card, suspended, repetitions, interval, due): learning, young, mature, a NULL here and there
+ODD = [("a-one", None, 0, 1, "2026-03-05"), ("a-two", 0, None, 30, "2026-03-10"), ("a-three", 0, 2, None, "2026-03-01"),
+       ("b-one", 2, 3, 40, "2026-03-20"), ("b-two", 0, 0, 0, None)]
+
+
+def test_the_packed_states_are_the_sums_per_state(tmp_path: Path, deck_dir: Path, clock: FixedClock,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    store = collection(tmp_path / "data", deck_dir, clock)
+    card_states(store.db)
+    queries = q.StatsQueries(store.db)
+    packed = queries.deck_cards(TODAY, ALL_DECKS)
+    # a-one learning, a-two young, a-three mature; b-one new, b-two suspended (tests/stats_history.py)
+    assert [row[4:7] for row in packed] == [(1, 1, 1), (0, 0, 0)]
+    for card, suspended, reps, interval, due in ODD:
+        store.db.execute("UPDATE cards SET suspended = ?, repetitions = ?, interval = ?, due = ? WHERE id = ?",
+                         [suspended, reps, interval, due, card])
+    for scope in (ALL_DECKS, StudyScope(ScopeKind.AREA, "math"), StudyScope(ScopeKind.DECK, "deck-b")):
+        packed = queries.deck_cards(TODAY, scope)
+        with monkeypatch.context() as patch:
+            patch.setattr(q, "_STATE_BITS", 1)  # every deck "too large": one sum per state
+            per_state = queries.deck_cards(TODAY, scope)
+        assert packed == per_state, scope
+    # NULL suspended counts in no state (as NOT NULL is not true); NULL repetitions or interval neither.
+    assert {row[0]: row[4:7] for row in queries.deck_cards(TODAY, ALL_DECKS)} == {"deck-a": (0, 0, 0),
+                                                                                  "deck-b": (0, 0, 0)}
+    store.db.execute("UPDATE cards SET suspended = 0, repetitions = 1, interval = 21 WHERE id = 'b-one'")
+    store.db.execute("UPDATE cards SET due = '2026-03-01' WHERE id = 'b-two'")
+    assert {row[0]: row[4:7] for row in queries.deck_cards(TODAY, ALL_DECKS)}["deck-b"] == (1, 0, 1)
