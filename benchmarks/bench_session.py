@@ -41,7 +41,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import DECKS, NOW, build_session_collection, conditions, ms, percentile, timed
+from harness import DECKS, NOW, ask_worker, build_session_collection, conditions, ms, percentile, timed
 
 __all__ = ["ms", "percentile"]  # bench_stats used to import them from here
 HERE = Path(__file__).resolve().parent
@@ -280,14 +280,7 @@ class Worker:
         self.ask_raw()  # {"ready": true}: the collection is open and the first card picked
 
     def ask_raw(self, command: dict[str, Any] | None = None) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        if command is not None:
-            self.proc.stdin.write(json.dumps(command) + "\n")
-            self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"worker {self.proc.args} ended (exit {self.proc.wait()})")
-        return dict(json.loads(line))
+        return ask_worker(self.proc, command)
 
     def ask(self, op: str, n: int) -> dict[str, list[float]]:
         return self.ask_raw({"op": op, "n": n})

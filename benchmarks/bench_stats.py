@@ -48,7 +48,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # tests.helpers
 
-from harness import BACK_CHARS, FRONT_CHARS, NOW, alternate, build_stats_collection, conditions, ms, percentile
+from harness import (
+    BACK_CHARS,
+    FRONT_CHARS,
+    NOW,
+    alternate,
+    ask_worker,
+    build_stats_collection,
+    conditions,
+    ms,
+    percentile,
+)
 from harness import timed as harness_timed
 from tests.helpers import collection_over
 
@@ -251,14 +261,7 @@ class _Worker:
         self.ready = self.ask(None)
 
     def ask(self, command: dict[str, Any] | None) -> dict[str, Any]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        if command is not None:
-            self.proc.stdin.write(json.dumps(command) + "\n")
-            self.proc.stdin.flush()
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f"worker {self.proc.args} ended (exit {self.proc.wait()})")
-        return dict(json.loads(line))
+        return ask_worker(self.proc, command)
 
     def close(self) -> None:
         assert self.proc.stdin is not None

@@ -7,11 +7,13 @@ Every benchmark prints its conditions (:func:`conditions`): the disk or tmpfs th
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import random
 import sqlite3
 import statistics
+import subprocess
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
@@ -68,6 +70,20 @@ def alternate(cases: dict[str, Callable[[], object]], runs: int, *, warmup: int 
             fn()
             out[name].append(ms(time.perf_counter() - start))
     return out
+
+
+def ask_worker(proc: subprocess.Popen[str], command: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Send ``command`` (if any) to a benchmark's worker process as one JSON line on its stdin and return the
+    JSON line it answers on stdout (the protocol of bench_session's and bench_stats' workers). Raises
+    ``RuntimeError`` when the worker has ended."""
+    assert proc.stdin is not None and proc.stdout is not None
+    if command is not None:
+        proc.stdin.write(json.dumps(command) + "\n")
+        proc.stdin.flush()
+    line = proc.stdout.readline()
+    if not line:
+        raise RuntimeError(f"worker {proc.args} ended (exit {proc.wait()})")
+    return dict(json.loads(line))
 
 
 def summary(values: Sequence[float]) -> str:

@@ -4,33 +4,15 @@ the parser, never through timings."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from mlprep.core.clock import FixedClock
-from mlprep.core.deck_format import parse_deck
 from mlprep.core.models import CardId, DeckId
-from mlprep.services import deck_loader
 from mlprep.services.collection import Collection, open_collection
 from mlprep.services.deck_sync import sync_decks
 from tests.helpers import storage_of
 
 HOUR_NS = 3600 * 10**9
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """The names of the deck files parsed since the fixture was set up (a spy on the parser)."""
-    names: list[str] = []
-
-    def spy(text: str, path: object) -> object:
-        names.append(Path(str(path)).name)
-        return parse_deck(text, path)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(deck_loader, "parse_deck", spy)
-    yield names
 
 
 def reopen(tmp_path: Path, deck_dir: Path, clock: FixedClock) -> Collection:

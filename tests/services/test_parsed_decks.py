@@ -12,26 +12,13 @@ import pytest
 
 from mlprep.core.clock import FixedClock
 from mlprep.core.deck_format import DeckError, parse_deck, reads_without_yaml
-from mlprep.services import deck_loader, parsed_decks
+from mlprep.services import parsed_decks
 from mlprep.services.deck_loader import deck_files, load_decks, read_deck_text, shipped_decks_dir
 from mlprep.services.deck_sync import sync_decks
 from mlprep.services.parsed_decks import StoredDecks
 from mlprep.storage.collection_db import open_collection_db
 
 SHIPPED = deck_files([shipped_decks_dir()])
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the deck files the loader parsed (a spy on the parser)."""
-    names: list[str] = []
-
-    def spy(text: str, path: object) -> object:
-        names.append(Path(str(path)).name)
-        return parse_deck(text, path)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(deck_loader, "parse_deck", spy)
-    return names
 
 
 def test_the_stored_file_is_what_the_decks_and_the_parser_give_now() -> None:
