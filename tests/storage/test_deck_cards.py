@@ -41,3 +41,25 @@ def test_the_packed_states_are_the_sums_per_state(tmp_path: Path, deck_dir: Path
     store.db.execute("UPDATE cards SET suspended = 0, repetitions = 1, interval = 21 WHERE id = 'b-one'")
     store.db.execute("UPDATE cards SET due = '2026-03-01' WHERE id = 'b-two'")
     assert {row[0]: row[4:7] for row in queries.deck_cards(TODAY, ALL_DECKS)}["deck-b"] == (1, 0, 1)
+
+
+EASE = (2.58, 2.35, 2.72, 2.4, 1.9, 2.21, 2.4, 2.66)  # mean exactly 2.4025: at a rounding half
+"""Ease factors whose float sum depends on the order they are added in (19.22 one way, 19.220000000000002 another)."""
+
+
+@pytest.mark.parametrize("shift", range(len(EASE)))
+def test_a_decks_ease_factor_total_does_not_depend_on_the_order_its_cards_are_read_in(
+        tmp_path: Path, clock: FixedClock, shift: int) -> None:
+    """The deck's ease factors are summed in millionths, exact: the mean EF the statistics show and export
+    (``mean_ef``, 3 decimals) came out 2.402 or 2.403 for the same cards as the index order changed (m011)."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    cards = "".join(f"## e-{i}\nsource: Test source\n\nQ: Card {i}?\n\nA: Answer {i}.\n\n" for i in range(len(EASE)))
+    (decks / "deck-e.md").write_text(f"---\ntitle: Deck E\narea: math\nleaf: \"1.1\"\n---\n\n{cards}", encoding="utf-8")
+    store = collection(tmp_path / "data", decks, clock)
+    order = EASE[shift:] + EASE[:shift]  # the same ease factors over the cards in another order
+    for i, ease in enumerate(order):
+        store.db.execute("UPDATE cards SET repetitions = 2, interval = 6, due = '2026-03-12', easiness = ? "
+                         "WHERE id = ?", [ease, f"e-{i}"])
+    (row,) = q.StatsQueries(store.db).deck_cards(TODAY, ALL_DECKS)
+    assert row[7] == 19.22 and round(row[7] / len(EASE), 3) == round(19.22 / len(EASE), 3)

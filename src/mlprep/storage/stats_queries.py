@@ -621,7 +621,10 @@ class StatsQueries:
         scope_sql, params = _card_scope(scope)
         bits, mask = _STATE_BITS, (1 << _STATE_BITS) - 1
         query = ("SELECT c.deck_id, COUNT(*), COUNT(c.due), SUM(c.suspended), {states}, "
-                 "TOTAL(CASE WHEN c.due IS NOT NULL THEN c.easiness END), SUM(NOT c.suspended AND c.due <= :today), "
+                 # The ease factors summed in millionths (exact integers, so the sum does not depend on the
+                 # order the index yields the cards in: a mean at a rounding half, 2.4025, flipped with it).
+                 "TOTAL(CASE WHEN c.due IS NOT NULL THEN ROUND(c.easiness * 1000000) END) / 1000000.0, "
+                 "SUM(NOT c.suspended AND c.due <= :today), "
                  f"SUM(c.lapses) FROM cards c INDEXED BY idx_cards_stats WHERE c.present = 1{scope_sql} "
                  "GROUP BY c.deck_id")
         values = {"today": today.isoformat(), **params}
