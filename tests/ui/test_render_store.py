@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
@@ -208,3 +209,28 @@ def test_a_side_found_in_memory_before_it_is_written_is_still_written(qapp: obje
     assert renderer.kept.get(render_key("Card", None, LIGHT, 17.0, (), "")) is not None  # from memory
     renderer.save_store()
     assert len(kept_files(tmp_path)) == 1
+
+
+def test_the_review_screen_writes_its_kept_fronts_when_it_is_left_not_at_every_card(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    """Answering keeps the fronts shown and likely next in memory only (the idle steps write no file); leaving
+    the review screen writes them, and the next start's Study now shows the card that was next from them."""
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "kept.md").write_text(DECK, encoding="utf-8")
+    clock = FixedClock(datetime(2026, 11, 21, 12, 0, tzinfo=UTC))
+    window = open_window(qtbot, tmp_path / "data", decks, clock)
+    window.study()
+    review = window.review
+    qtbot.keyClick(review, Qt.Key.Key_Space)
+    qtbot.keyClick(review, Qt.Key.Key_3)  # Good: k-first answered, k-second on screen
+    qtbot.waitUntil(lambda: not review.working_ahead(), timeout=5000)
+    folder = tmp_path / "data" / "cache"
+    assert review.card is not None and review.card.id == "k-second"
+    before = set(kept_files(folder))
+    second = render_key(review.card.front, None, window.theme, review.text_px, (), review.card.source)
+    assert folder / STORE_DIR / f"{second}.json" not in before  # offered, not yet written
+    qtbot.keyClick(review, Qt.Key.Key_Escape)  # back to the deck list
+    assert window.stack.currentWidget() is window.deck_list
+    assert (folder / STORE_DIR / f"{second}.json").exists()
+    window.close()

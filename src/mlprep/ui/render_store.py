@@ -127,7 +127,7 @@ class RenderStore:
     def __init__(self, folder: Path, max_entries: int = MAX_ENTRIES) -> None:
         self.folder = folder / STORE_DIR
         self.max_entries = max_entries
-        self._pending: dict[str, dict[str, object]] = {}
+        self._pending: dict[str, RenderedCard] = {}  # put, not yet written: encoded only by save
         self._seen: set[str] = set()  # keys put or found in this process: not written again
         self._found: set[str] = set()  # keys found on disk: their files are touched by save (kept longest)
         self.hits = 0  # sides served from the store (for tests and diagnostics)
@@ -140,13 +140,15 @@ class RenderStore:
         file)."""
         from mlprep.ui.card_render import RenderedCard
 
-        item = self._pending.get(key)
-        on_disk = item is None
-        if item is None:
-            try:
-                item = json.loads(self._file(key).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                return None
+        pending = self._pending.get(key)
+        if pending is not None:
+            self._seen.add(key)
+            self.hits += 1
+            return pending
+        try:
+            item = json.loads(self._file(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
         if not (isinstance(item, dict) and item.get("format") == FORMAT and item.get("key") == key):
             return None
         html, stored = item.get("html"), item.get("images")
@@ -159,19 +161,20 @@ class RenderStore:
                 return None
             images[str(name)] = image
         self._seen.add(key)
-        if on_disk:
-            self._found.add(key)
+        self._found.add(key)
         self.hits += 1
         return RenderedCard(html=html, images=images)
 
     def put(self, key: str, rendered: RenderedCard) -> None:
         """Keep ``rendered`` under ``key``, written by :meth:`save` (nothing when it was put or found already
-        in this process)."""
+        in this process). Costs a dictionary entry: the images are encoded when :meth:`save` writes them, and
+        only the last :attr:`max_entries` sides put are kept for it."""
         if key in self._seen:
             return
         self._seen.add(key)
-        self._pending[key] = {"format": FORMAT, "key": key, "html": rendered.html,
-                              "images": {name: _encode_image(image) for name, image in rendered.images.items()}}
+        self._pending[key] = rendered
+        if len(self._pending) > self.max_entries:  # a long session: the oldest would be pruned after writing
+            del self._pending[next(iter(self._pending))]
 
     @property
     def dirty(self) -> bool:
@@ -192,7 +195,9 @@ class RenderStore:
             if not self._pending:
                 return
             self.folder.mkdir(parents=True, exist_ok=True)
-            for key, item in list(self._pending.items()):
+            for key, rendered in list(self._pending.items()):
+                item = {"format": FORMAT, "key": key, "html": rendered.html,
+                        "images": {name: _encode_image(image) for name, image in rendered.images.items()}}
                 file = self._file(key)
                 temp = file.with_name(f".{file.name}.tmp")
                 temp.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")

@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -399,7 +399,8 @@ class ReviewView(QWidget):
         (:meth:`_likely_next`) the formulas of its front, one per step, then that front and its images (so
         the next card's key costs a cache hit; those fronts are also offered to the renderer's store, kept across
         starts: :mod:`mlprep.ui.render_store`); last the session's upkeep (a database checkpoint now and then,
-        the front on screen offered to the store, and the store written: :meth:`keep_renders`). Each step is
+        and the front on screen offered to the store, which is written when the screen is left or closed:
+        :meth:`keep_renders`). Each step is
         small: one formula, one image, one rendering of formulas already typeset, or the look-up of the cards
         likely next; the review screen runs them one per event-loop turn
         (:meth:`_start_idle`), so a key press waits for one step at most. A key that comes before the next
@@ -510,17 +511,26 @@ class ReviewView(QWidget):
                                             card.source)
 
     def _upkeep(self) -> None:
-        self.keep_renders()
+        self._offer_front()
         if self._session is not None:
             self._session.idle()
 
-    def keep_renders(self) -> None:
+    def _offer_front(self) -> None:
         """Offer the front on screen to the renderer's store (a start that opens on this card again shows it
-        without drawing it) and write the store if that or the idle steps added sides to it."""
+        without drawing it); a dictionary entry, written by :meth:`keep_renders`."""
         card = self._card
         if card is not None:
             self.browser.renderer.remember(card.front, None, self._theme, self._px, (), card.source)
+
+    def keep_renders(self) -> None:
+        """Offer the front on screen to the renderer's store and write the sides offered since: when the review
+        screen is left (:meth:`hideEvent`) and when the window closes, not once per card."""
+        self._offer_front()
         self.browser.renderer.save_store()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.keep_renders()
+        super().hideEvent(event)
 
     def _card_painted(self) -> None:
         if self._idle_pending:
