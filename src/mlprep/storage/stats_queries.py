@@ -7,7 +7,8 @@ arrive as *windows* ``(day, lo, hi)``: ``lo`` and ``hi`` are the UTC instants (I
 the study day begins and ends. The caller computes them from the time zone and rollover hour
 (:func:`mlprep.core.clock.day_start`), so days are exact across daylight-saving changes; here they
 become *spans*, the same bounds as the log stores instants (microseconds since the epoch, UTC,
-:mod:`mlprep.storage.log_codec`, migration m010), and every day and hour is integer arithmetic.
+:mod:`mlprep.storage.log_codec`, migration m010), and every day and hour is integer arithmetic
+(:mod:`mlprep.storage.stats_days`).
 
 How the figures stay fast at 1M review-log rows (see ``docs/benchmarks.md``): SQLite's
 ``GROUP BY`` sorts every input row unless an index gives the order, so the log is never
@@ -53,11 +54,12 @@ from mlprep.storage.log_codec import (
     read_instant,
     read_kind,
 )
+from mlprep.storage.stats_days import Days, by_window, days_cte, values_cte, whole_hours
+from mlprep.storage.stats_days import Span as Span  # re-exported: the callers' names for study days
+from mlprep.storage.stats_days import Window as Window
+from mlprep.storage.stats_days import day_expr as day_expr
+from mlprep.storage.stats_days import spans_of as spans_of
 
-Window = tuple[date, str, str]
-"""A study day and the UTC instants ``[lo, hi)`` it covers, as ISO strings (the callers' form)."""
-Span = tuple[date, int, int]
-"""A :data:`Window` with its bounds as the log stores instants (microseconds since the epoch, UTC)."""
 CRAM_KIND, REVIEW_KIND = CRAM, REVIEW  # the stored kind codes (m010), as SQL literals here
 
 NEW, DRILL, RELEARN, YOUNG, RELEARN_LONG, MATURE, CRAM = range(7)
@@ -146,95 +148,6 @@ def _card_scope(scope: StudyScope, alias: str = "c") -> tuple[str, dict[str, obj
     raise ValueError(f"statistics take a scope of all, an area or a deck, not {scope.kind.value!r}")
 
 
-_bound_us = functools.lru_cache(maxsize=8192)(iso_us)
-"""A window bound's stored instant, remembered: one statistics refresh converts the same two years of day
-bounds for several queries, and every refresh the same ones again (1 µs a text, 0.1 µs remembered)."""
-
-
-Days = Sequence[Window] | Sequence[Span]
-"""Consecutive study days as the queries take them: windows (ISO bounds) or spans (stored instants)."""
-
-
-def spans_of(windows: Days) -> Sequence[Span]:
-    """``windows`` with their bounds as stored instants (:data:`Span`); spans are returned as they are
-    (a caller that keeps its days as spans skips the conversion). ``ValueError`` for a bound that is
-    not an ISO instant or date."""
-    if not windows or isinstance(windows[0][1], int):
-        return cast(Sequence[Span], windows)
-    bound = _bound_us
-    return [(day, bound(lo), bound(hi)) for day, lo, hi in cast(Sequence[Window], windows)]
-
-
-def _values_cte(name: str, columns: str, rows: Sequence[Sequence[int]]) -> str:
-    """``name(columns) AS (VALUES ...)`` of integer literals (``int()`` of each value, so nothing but
-    digits reaches the SQL); a row-less table when ``rows`` is empty. Literal rows cost SQLite far
-    less than ``json_each`` (0.1 ms against 0.9 ms for 365 days)."""
-    if not rows:
-        width = columns.count(",") + 1
-        return f"{name}({columns}) AS (SELECT {', '.join(['NULL'] * width)} WHERE 0)"
-    values = "), (".join(", ".join(str(int(v)) for v in row) for row in rows)
-    return f"{name}({columns}) AS (VALUES ({values}))"
-
-
-def _days_cte(spans: Sequence[Span]) -> str:
-    """``WITH days(day, lo, hi)``: one row per study day (its day number, then the stored instants
-    ``[lo, hi)``)."""
-    return "WITH " + _values_cte("days", "day, lo, hi", [(day_number(d), lo, hi) for d, lo, hi in spans])
-
-
-def day_expr(spans: Sequence[Span], column: str = "l.reviewed_at") -> str:
-    """A SQL expression giving the study day number (days since 1970-01-01, :func:`log_codec.date_of`)
-    of the stored instant in ``column``.
-
-    Exact for instants inside ``spans`` (which must be consecutive days): within each run of days
-    whose start has the same offset from UTC midnight, ``(column - offset) / US_PER_DAY``; the last
-    day of each run (23 or 25 hours long at a DST change) as a literal. Outside the spans, the
-    nearest run's offset applies.
-    """
-    if not spans:
-        return f"({column} / {US_PER_DAY})"
-    parts: list[str] = []
-    run_start = 0
-    for i in range(1, len(spans) + 1):
-        if i < len(spans) and _offset(spans[i]) == _offset(spans[run_start]):
-            continue
-        last_day, last_lo, last_hi = spans[i - 1]
-        parts.append(f"WHEN {column} < {last_lo} THEN ({column} - {_offset(spans[run_start])}) / {US_PER_DAY}")
-        parts.append(f"WHEN {column} < {last_hi} THEN {day_number(last_day)}")
-        run_start = i
-    return f"(CASE {' '.join(parts)} ELSE ({column} - {_offset(spans[-1])}) / {US_PER_DAY} END)"
-
-
-def _whole_hours(spans: Sequence[Span]) -> bool:
-    """Whether every span begins and ends on a whole UTC hour."""
-    return spans[-1][2] % US_PER_HOUR == 0 and all(lo % US_PER_HOUR == 0 for _, lo, _ in spans)
-
-
-def _by_window(spans: Sequence[Span], rows: Sequence[Sequence[Any]]) -> Iterator[tuple[date, list[Any]]]:
-    """``(day, rows)`` per span of whole hours holding at least one of ``rows`` (ordered by their first
-    column, an ``answer_hours`` hour number within the spans' range): one merge pass, no search per row."""
-    i, last = 0, len(spans) - 1
-    starts = [lo // US_PER_HOUR for _, lo, _ in spans]
-    group: list[Any] = []
-    for row in rows:
-        hour: int = row[0]
-        if i < last and hour >= starts[i + 1]:
-            if group:
-                yield spans[i][0], group
-                group = []
-            while i < last and hour >= starts[i + 1]:
-                i += 1
-        group.append(row)
-    if group:
-        yield spans[i][0], group
-
-
-def _offset(span: Span) -> int:
-    """Microseconds from UTC midnight of the span's date to the span's start."""
-    day, lo, _ = span
-    return lo - day_number(day) * US_PER_DAY
-
-
 @functools.lru_cache(maxsize=16)
 def _repeat_sql(spans: tuple[Span, ...], scope_sql: str) -> str:
     """:meth:`StatsQueries.repeat_reviews`' statement for ``spans`` and the scope's SQL, remembered: its
@@ -254,7 +167,7 @@ def _repeat_sql(spans: tuple[Span, ...], scope_sql: str) -> str:
     utc_day = f"l.reviewed_at / {US_PER_DAY}"
     candidate = f"SELECT l.id, l.card_id, l.reviewed_at, l.quality, {LOG_CLASS_SQL} AS cls, d.lo AS day_lo"
     return (
-        f"{_days_cte(spans)}, {_values_cte('slices', 'day, lo, slo, shi', slices)}, "
+        f"{days_cte(spans)}, {values_cte('slices', 'day, lo, slo, shi', slices)}, "
         f"ahead AS ({candidate} FROM days d CROSS JOIN review_log l INDEXED BY idx_review_log_ahead "
         f"ON {review} AND (l.due_before IS NULL OR l.due_before > {utc_day}) "
         "AND l.reviewed_at >= d.lo AND l.reviewed_at < d.hi AND (l.due_before IS NULL OR l.due_before > d.day) "
@@ -374,7 +287,7 @@ class StatsQueries:
         spans = spans_of(windows)
         if scope.kind is ScopeKind.ALL and self._small_per_day and self._few_rows(spans):
             return self._small_log_counts(spans, since)
-        if scope.kind is ScopeKind.ALL and _whole_hours(spans):
+        if scope.kind is ScopeKind.ALL and whole_hours(spans):
             return self._summary_counts(spans, since)
         detail = self._day_class_counts(spans, scope)
         grades = [0] * CLASSES * GRADES
@@ -397,7 +310,7 @@ class StatsQueries:
         rows = self._db.execute(
             f"SELECT hour, {by_class} FROM answer_hours WHERE hour >= :lo AND hour < :hi GROUP BY hour ORDER BY hour",
             {"lo": spans[0][1] // US_PER_HOUR, "hi": spans[-1][2] // US_PER_HOUR}).fetchall()
-        for day, hours in _by_window(spans, rows):
+        for day, hours in by_window(spans, rows):
             if len(hours) == 1:
                 per_day[day] = tuple(hours[0][1:])
             else:
@@ -432,7 +345,7 @@ class StatsQueries:
         per_day: dict[date, tuple[int, ...]] = {}
         period: list[str] = []
         for day_number_, letters in self._db.execute(
-                f"{_days_cte(spans)} SELECT day, (SELECT group_concat(char({_LETTER_A} + {GRADES} * "
+                f"{days_cte(spans)} SELECT day, (SELECT group_concat(char({_LETTER_A} + {GRADES} * "
                 f"({LOG_CLASS_SQL}) + quality), '') FROM review_log INDEXED BY idx_review_log_time "
                 f"WHERE reviewed_at >= days.lo AND reviewed_at < days.hi AND quality IN ({grades_in})) FROM days"
                 ).fetchall():
@@ -540,7 +453,7 @@ class StatsQueries:
             return []
         grades_in = ", ".join(str(g) for g in range(GRADES))
         rows = self._db.execute(
-            f"WITH {_values_cte('pieces', 'day, lo, hi', pieces)} SELECT day, (SELECT group_concat(char("
+            f"WITH {values_cte('pieces', 'day, lo, hi', pieces)} SELECT day, (SELECT group_concat(char("
             f"{_LETTER_A} + {GRADES} * ({LOG_CLASS_SQL}) + quality), '') FROM review_log INDEXED BY "
             "idx_review_log_time WHERE reviewed_at >= pieces.lo AND reviewed_at < pieces.hi "
             f"AND quality IN ({grades_in})) FROM pieces").fetchall()
@@ -553,11 +466,11 @@ class StatsQueries:
             return set()
         spans = spans_of(windows)
         scope_sql, params = _card_scope(scope)
-        if not scope_sql and _whole_hours(spans):  # each hour of the range in one span
+        if not scope_sql and whole_hours(spans):  # each hour of the range in one span
             rows = self._db.execute(
                 "SELECT DISTINCT hour FROM answer_hours WHERE hour >= :lo AND hour < :hi ORDER BY hour",
                 {"lo": spans[0][1] // US_PER_HOUR, "hi": spans[-1][2] // US_PER_HOUR}).fetchall()
-            return {day for day, _ in _by_window(spans, rows)}
+            return {day for day, _ in by_window(spans, rows)}
         if not scope_sql:
             return {day for day, counts in self._hour_counts(spans).items() if any(counts)}
         rows = self._db.execute(
